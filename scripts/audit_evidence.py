@@ -1,0 +1,68 @@
+"""Split the metrics stage's evidence into one CSV per metric, and recount them.
+
+results/audit/evidence/<metric_id>.csv lists, per level, the pseudonymous keys (or
+response ids) in the metric's denominator with an `in_numerator` flag (`value` for means).
+recount.csv compares numerator and denominator recounted from those rows with metrics.csv.
+"""
+
+import sys
+from pathlib import Path
+
+sys.stderr = open(snakemake.log[0], "w")
+sys.path.insert(0, str(Path(snakemake.input.lib_audit).resolve().parent.parent))
+
+import pandas as pd
+import yaml
+
+from lib import audit
+
+registry = yaml.safe_load(Path(snakemake.input.registry).read_text(encoding="utf-8"))["metrics"]
+frames = [audit.normalise_evidence(pd.read_parquet(p)) for p in snakemake.input.evidence]
+evidence = pd.concat([f for f in frames if len(f)], ignore_index=True)
+metrics = pd.read_csv(snakemake.input.metrics, keep_default_na=False, na_values=[""])
+published = audit.index_metrics(metrics)
+outputs = {Path(p).stem: p for p in snakemake.output.per_metric}
+
+recounts = []
+for metric in registry:
+    rows = audit.metric_evidence(evidence, metric["id"], audit.evidence_columns(metric["evidence"]))
+    rows.to_csv(outputs[metric["id"]], index=False, lineterminator="\n")
+    if rows.empty:
+        print(f"{metric['id']}: no evidence rows in the metrics stage's output", file=sys.stderr)
+        continue
+    for rec in audit.recount(rows).to_dict("records"):
+        key = audit.metric_key(metric["id"], rec["level"])
+        row = published.get(key, {})
+        comparable = metric["unit"] in ("count", "share") and "numerator" in row
+        agrees = (
+            comparable
+            and float(row["numerator"]) == rec["numerator"]
+            and (metric["unit"] == "count" or float(row["denominator"]) == rec["denominator"])
+        )
+        recounts.append(
+            {
+                "metric_key": key,
+                "evidence_numerator": rec["numerator"],
+                "evidence_denominator": rec["denominator"],
+                "metrics_numerator": row.get("numerator"),
+                "metrics_denominator": row.get("denominator"),
+                "agrees": agrees if comparable else pd.NA,
+            }
+        )
+
+table = pd.DataFrame(
+    recounts,
+    columns=[
+        "metric_key",
+        "evidence_numerator",
+        "evidence_denominator",
+        "metrics_numerator",
+        "metrics_denominator",
+        "agrees",
+    ],
+)
+table.sort_values("metric_key").to_csv(snakemake.output.recount, index=False, lineterminator="\n")
+disagree = table[table["agrees"] == False]  # noqa: E712 (NA stays out)
+print(f"{len(table)} metric keys recounted, {len(disagree)} disagree", file=sys.stderr)
+for key in disagree["metric_key"]:
+    print(f"  recount differs: {key}", file=sys.stderr)

@@ -1,0 +1,82 @@
+"""Two runs from clean, in two temporary copies of the repository, give byte-identical
+files everywhere in results/ outside results/provenance/ (figures, Parquet, CSV, HTML,
+PDF); the run's RO-Crate lists every raw input with its sha256.
+
+Slow (two full workflow runs): marked e2e. Skipped until raw/ holds the default data
+with its raw/SHA256SUMS (`make data`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
+SKIP = {".git", ".venv", ".snakemake", "results", "logs", ".pytest_cache", ".ruff_cache", "__pycache__"}
+
+pytestmark = pytest.mark.e2e
+
+
+def _copy(dst: Path) -> Path:
+    shutil.copytree(REPO, dst, ignore=lambda _d, names: [n for n in names if n in SKIP])
+    return dst
+
+
+def _run(ws: Path) -> None:
+    proc = subprocess.run([SNAKEMAKE, "--cores", "2", "--show-failed-logs", "all", "audit"],
+                          cwd=ws, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-6000:]
+
+
+def _digests(ws: Path) -> dict[str, str]:
+    results = ws / "results"
+    return {
+        p.relative_to(results).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(results.rglob("*"))
+        if p.is_file() and "provenance" not in p.relative_to(results).parts[:1]
+    }
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    if not (REPO / "raw/SHA256SUMS").exists():
+        pytest.skip("raw/SHA256SUMS missing: generate the default data first (make data)")
+    first, second = (_copy(tmp_path_factory.mktemp(name) / "repo") for name in ("run1", "run2"))
+    _run(first)
+    _run(second)
+    return first, second
+
+
+def test_two_clean_runs_are_byte_identical(two_runs):
+    first, second = (_digests(ws) for ws in two_runs)
+    assert first, "the run wrote nothing under results/"
+    kinds = {Path(p).suffix for p in first}
+    assert {".csv", ".parquet", ".html"} <= kinds
+    assert sorted(first) == sorted(second), "the two runs wrote different sets of files"
+    differing = sorted(p for p in first if first[p] != second[p])
+    assert differing == [], f"files differ between two clean runs: {differing}"
+
+
+def test_crate_lists_every_raw_input_with_its_sha256(two_runs):
+    ws = two_runs[0]
+    crate = json.loads((ws / "results/provenance/ro-crate-metadata.json").read_text(encoding="utf-8"))
+    by_id = {e["@id"]: e for e in crate["@graph"]}
+    action = next(e for e in crate["@graph"] if e.get("@type") == "CreateAction")
+    objects = {o["@id"] for o in action["object"]}
+    raw_files = [p for p in sorted((ws / "raw").rglob("*")) if p.is_file()]
+    assert raw_files
+    for path in raw_files:
+        rel = path.relative_to(ws).as_posix()
+        assert rel in objects, f"{rel} is not an object of the run"
+        assert by_id[rel]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert by_id[rel]["contentSize"] == str(path.stat().st_size)
+    results = {r["@id"] for r in action["result"]}
+    assert "results/audit/claims.csv" in results and "results/report/impact_story.html" in results
+    assert not any(r.startswith("results/provenance/") for r in results)

@@ -1,0 +1,183 @@
+# The auditor's path (`make audit`): raw checksums first, then the claims register
+# checked claim by claim against the metrics, row-level evidence per metric, the run's
+# Workflow Run RO-Crate, and last a verdict that fails when any claim `differs`.
+# `make audit` runs audit_checksums alone first (forced), then the target `audit`.
+import subprocess
+
+import yaml
+
+AUDIT_LIB = {"lib_audit": "scripts/lib/audit.py"}
+RAW_DIR = "raw"
+RAW_SUMS = f"{RAW_DIR}/SHA256SUMS"
+RAW_FILES = sorted(p.as_posix() for p in Path(RAW_DIR).rglob("*") if p.is_file())
+REGISTRY_FILE = "resources/metric_registry.yaml"
+with open(REGISTRY_FILE, encoding="utf-8") as _fh:
+    METRIC_IDS = [m["id"] for m in yaml.safe_load(_fh)["metrics"]]
+METRIC_STAGES = ["participation", "reaction"] + (
+    ["application"] if FOLLOWUP_SURVEY is not None else []
+)
+SURVEY_FORMS = (
+    sorted(
+        f["language"]
+        for f in config["followup_surveys"][FOLLOWUP_SURVEY]["forms"].values()
+    )
+    if FOLLOWUP_SURVEY is not None
+    else []
+)
+SNAKEFILE = Path(os.path.relpath(workflow.main_snakefile)).as_posix()
+WORKFLOW_FILES = sorted(
+    {SNAKEFILE}
+    | {
+        p.as_posix()
+        for p in Path("workflow").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    | {p.as_posix() for d in ("scripts", "schemas") for p in Path(d).rglob("*.py")}
+)
+# the salt stays out: not even its checksum is recorded
+CONFIG_FILES = sorted(
+    {"config.yaml", "published/claims.yaml"}
+    | (
+        {p.as_posix() for p in Path("resources").rglob("*") if p.is_file()}
+        - {Path(SALT_FILE).as_posix()}
+    )
+)
+REPORT_FILES = ["results/report/impact_story.html", "results/report/impact_story.pdf"]
+
+
+def git_state():
+    """(commit, dirty) of the checkout, or (None, None) outside a git repository."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+        )
+        status = subprocess.run(
+            ["git", "status", "--porcelain"], capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None, None
+    return commit.stdout.strip(), bool(status.stdout.strip())
+
+
+GIT_COMMIT, GIT_DIRTY = git_state()
+
+
+rule audit_checksums:
+    input:
+        **AUDIT_LIB,
+        **libs(),
+        sums=RAW_SUMS,
+        raw=RAW_FILES,
+    output:
+        checked="results/audit/raw_checksums.csv",
+    log:
+        "logs/audit/audit_checksums.log",
+    conda:
+        "../envs/workflow.yaml"
+    params:
+        ignore=["README.md"],
+    script:
+        "../../scripts/audit_checksums.py"
+
+
+rule audit_claims:
+    input:
+        **AUDIT_LIB,
+        **libs("safe_text"),
+        checked="results/audit/raw_checksums.csv",
+        claims="published/claims.yaml",
+        metrics="results/metrics/metrics.csv",
+        registry=REGISTRY_FILE,
+        interviews=sorted(str(p) for p in Path(RAW_DIR, "interviews").glob("*.yaml")),
+    output:
+        csv="results/audit/claims.csv",
+        html=report(
+            "results/audit/claims.html",
+            caption="../report/captions/claims.rst",
+            category="Audit",
+        ),
+    log:
+        "logs/audit/audit_claims.log",
+    conda:
+        "../envs/workflow.yaml"
+    params:
+        editions=config["editions"],
+        survey_forms=SURVEY_FORMS,
+    script:
+        "../../scripts/audit_claims.py"
+
+
+rule audit_evidence:
+    input:
+        **AUDIT_LIB,
+        **libs(),
+        checked="results/audit/raw_checksums.csv",
+        evidence=expand("results/metrics/evidence/{stage}.parquet", stage=METRIC_STAGES),
+        metrics="results/metrics/metrics.csv",
+        registry=REGISTRY_FILE,
+    output:
+        per_metric=expand("results/audit/evidence/{metric}.csv", metric=METRIC_IDS),
+        recount="results/audit/evidence_recount.csv",
+    log:
+        "logs/audit/audit_evidence.log",
+    conda:
+        "../envs/workflow.yaml"
+    script:
+        "../../scripts/audit_evidence.py"
+
+
+rule provenance_crate:
+    input:
+        **AUDIT_LIB,
+        **libs(),
+        snakefile=SNAKEFILE,
+        workflow=WORKFLOW_FILES,
+        config=CONFIG_FILES,
+        raw=RAW_FILES,
+        claims="results/audit/claims.csv",
+        claims_html="results/audit/claims.html",
+        evidence="results/audit/evidence_recount.csv",
+        report=REPORT_FILES,
+    output:
+        crate="results/provenance/ro-crate-metadata.json",
+    log:
+        "logs/audit/provenance_crate.log",
+    conda:
+        "../envs/workflow.yaml"
+    params:
+        results_dir="results",
+        provenance_dir="results/provenance",
+        packages=[
+            "snakemake",
+            "pandas",
+            "pandera",
+            "pyarrow",
+            "matplotlib",
+            "seaborn",
+            "typst",
+        ],
+        git_commit=GIT_COMMIT,
+        git_dirty=GIT_DIRTY,
+    script:
+        "../../scripts/provenance_crate.py"
+
+
+rule audit_verdict:
+    input:
+        claims="results/audit/claims.csv",
+        crate="results/provenance/ro-crate-metadata.json",
+    output:
+        verdict="results/audit/verdict.tsv",
+    log:
+        "logs/audit/audit_verdict.log",
+    conda:
+        "../envs/workflow.yaml"
+    script:
+        "../../scripts/audit_verdict.py"
+
+
+rule audit:
+    input:
+        rules.audit_verdict.output,
+        rules.audit_evidence.output,
+        rules.audit_claims.output,
