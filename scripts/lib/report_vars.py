@@ -1,0 +1,207 @@
+"""The report's variables (`_variables.yml`): every figure the prose shows, computed here.
+
+`metric_variables` turns each row of results/metrics/metrics.csv into
+``m.<metric_id>[.<level>].{value, numerator, denominator, ci}`` (formatted as published);
+`build_variables` adds the scope and course facts from config.yaml and short generated
+phrases (ranked lists with their per cents) under ``text.*``. The .qmd only ever writes
+``{{< var m.gender_share.female.value >}}``: no figure is typed by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pandas as pd
+
+from lib.report_format import (
+    MissingValue,
+    fmt_count,
+    fmt_interval,
+    fmt_value,
+    is_missing,
+    join_words,
+    number_words,
+)
+from lib.report_markdown import escape_markdown
+
+METRIC_COLUMNS = ["metric_id", "level", "value", "numerator", "denominator", "unit", "ci_low", "ci_high", "rank"]
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "fr": "French", "ar": "Arabic"}
+
+
+def load_metrics(path) -> pd.DataFrame:
+    """metrics.csv with `level` as text ("" when the metric has no breakdown)."""
+    frame = pd.read_csv(path, dtype={"metric_id": str, "level": str, "unit": str}, keep_default_na=False,
+                        na_values={c: [""] for c in ("value", "numerator", "denominator", "ci_low", "ci_high", "rank")})
+    missing = [c for c in METRIC_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{path}: metrics table lacks column(s) {', '.join(missing)}")
+    return frame[METRIC_COLUMNS]
+
+
+def level_key(level: str) -> str:
+    """A level as a variable key: dots and other separators become underscores."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", str(level))
+
+
+def fmt_number(value: object, what: str) -> str:
+    """Numerator / denominator: a count with separators, or two decimals if not whole."""
+    if is_missing(value):
+        return ""
+    number = float(value)
+    return fmt_count(number, what) if number.is_integer() else f"{number:,.2f}"
+
+
+def metric_entry(row: pd.Series) -> dict[str, str]:
+    """Formatted value, numerator, denominator and interval of one metric row."""
+    what = row["metric_id"] + (f":{row['level']}" if row["level"] else "")
+    if is_missing(row["value"]):
+        raise MissingValue(f"metric {what} has no value in metrics.csv")
+    return {
+        "value": fmt_value(row["value"], row["unit"], what),
+        "numerator": fmt_number(row["numerator"], what),
+        "denominator": fmt_number(row["denominator"], what),
+        "ci": fmt_interval(row["ci_low"], row["ci_high"], row["unit"]),
+    }
+
+
+def metric_variables(metrics: pd.DataFrame) -> dict:
+    """``{metric_id: entry}`` or ``{metric_id: {level_key: entry}}`` for every row."""
+    out: dict = {}
+    for _, row in metrics.sort_values(["metric_id", "level"]).iterrows():
+        if row["level"]:
+            out.setdefault(row["metric_id"], {})[level_key(row["level"])] = metric_entry(row)
+        else:
+            out[row["metric_id"]] = metric_entry(row)
+    return out
+
+
+def ranked(metrics: pd.DataFrame, metric_id: str) -> pd.DataFrame:
+    """Levels of a breakdown metric, best first: by `rank` if given, else by value."""
+    rows = metrics[metrics["metric_id"] == metric_id].copy()
+    if rows.empty:
+        raise KeyError(f"metric {metric_id} is not in metrics.csv")
+    rows["_rank"] = pd.to_numeric(rows["rank"], errors="coerce")
+    rows["_value"] = -pd.to_numeric(rows["value"], errors="coerce")
+    return rows.sort_values(["_rank", "_value", "level"], na_position="last").drop(columns=["_rank", "_value"])
+
+
+class Labels:
+    """Prose labels of answer codes: labels.yml, then the codebook's English label, then the code."""
+
+    def __init__(self, prose: dict, codebook: pd.DataFrame | None = None):
+        self.prose = prose or {}
+        self.codebook = {}
+        if codebook is not None and not codebook.empty:
+            for _, r in codebook.iterrows():
+                self.codebook[(r["list_name"], r["option_code"])] = r.get("label_en", "")
+
+    def get(self, dimension: str, code: str) -> str:
+        label = self.prose.get(dimension, {}).get(code) or self.codebook.get((dimension, code))
+        return escape_markdown(label or str(code).replace("_", " "))
+
+
+def share_phrase(metrics: pd.DataFrame, metric_id: str, labels: Labels, dimension: str,
+                 n: int | None = None, other_last: bool = True) -> str:
+    """"a (44 per cent), b (32 per cent) and c (7 per cent)" for the best `n` levels."""
+    rows = ranked(metrics, metric_id)
+    if other_last:
+        rows = pd.concat([rows[rows["level"] != "other"], rows[rows["level"] == "other"]])
+    rows = rows.head(n) if n else rows
+    return join_words([f"{labels.get(dimension, r.level)} ({fmt_value(r.value, r.unit)} per cent)"
+                       for r in rows.itertuples()])
+
+
+def course_variables(config: dict) -> dict:
+    """Facts about all editions and about the scope, from config.yaml."""
+    editions = config["editions"]
+    scope = config["scopes"][str(config["scope"])]
+    by_lang: dict[str, int] = {}
+    by_year: dict[int, int] = {}
+    for e in editions.values():
+        by_lang[e["language"]] = by_lang.get(e["language"], 0) + 1
+        by_year[e["year"]] = by_year.get(e["year"], 0) + 1
+    scope_langs: dict[str, int] = {}
+    for ed in scope["editions"]:
+        lang = editions[ed]["language"]
+        scope_langs[lang] = scope_langs.get(lang, 0) + 1
+    first = min(date.fromisoformat(str(e["start"])) for e in editions.values())
+    lang_order = sorted(by_lang, key=lambda k: (-by_lang[k], k))
+    return {
+        "course": {
+            "editions_total": number_words(len(editions)),
+            "languages_total": number_words(len(by_lang)),
+            "by_language": join_words([f"{number_words(by_lang[k])} in {LANGUAGE_NAMES.get(k, k)}" for k in lang_order]),
+            "by_year": join_words([f"{number_words(by_year[y])} in {y}" for y in sorted(by_year)]),
+            "launched": first.strftime("%B %Y"),
+        },
+        "scope": {
+            "id": str(config["scope"]),
+            "title": escape_markdown(scope["title"]),
+            "editions_count": number_words(len(scope["editions"])),
+            "editions": join_words(list(scope["editions"])),
+            "by_language": join_words([f"{number_words(n)} in {LANGUAGE_NAMES.get(k, k)}"
+                                       for k, n in sorted(scope_langs.items(), key=lambda kv: (-kv[1], kv[0]))]),
+        },
+    }
+
+
+def participation_text(metrics: pd.DataFrame, country_name) -> dict:
+    """Phrases of the participation section: the top countries, the range of intention to use."""
+    top = ranked(metrics, "participants_by_country").head(3)
+    text = {"countries_top": join_words([escape_markdown(country_name(c)) for c in top["level"]])}
+    intention = metrics[metrics["metric_id"] == "intention_to_use_by_edition"]
+    if not intention.empty:
+        shares = sorted((fmt_value(v, "share") for v in intention["value"]), key=int)
+        text["intention_range"] = (f"{shares[0]} per cent" if shares[0] == shares[-1]
+                                   else f"from {shares[0]} to {shares[-1]} per cent")
+    return text
+
+
+def application_text(metrics: pd.DataFrame, labels: Labels) -> dict:
+    """Phrases of the application sections (only when the follow-up survey exists)."""
+    text = {
+        "respondent_languages": join_words(
+            [f"{fmt_value(r.value, r.unit)} per cent had taken an edition taught in "
+             f"{labels.get('edition_language', r.level)}"
+             for r in ranked(metrics, "respondents_by_edition_language").itertuples()]),
+        "relationship_ranked": share_phrase(metrics, "relationship_share", labels, "relationship"),
+        "career_ranked": share_phrase(metrics, "career_stage_share", labels, "career_stage"),
+        "sector_top": share_phrase(metrics, "sector_share", labels, "sector", n=3),
+        "topics_ranked": share_phrase(metrics, "topic_applied_share", labels, "topic", other_last=False),
+        "challenges_top": share_phrase(metrics, "challenge_share", labels, "challenge", n=3),
+        "recommendations_ranked": share_phrase(metrics, "recommendation_share", labels, "recommendation"),
+        "recommendation_top": share_phrase(metrics, "recommendation_share", labels, "recommendation", n=1),
+        "followup_topics_ranked": share_phrase(metrics, "followup_topic_share", labels, "followup_topic"),
+    }
+    sectors = ranked(metrics, "sector_share")
+    smallest = sectors[sectors["level"] != "other"].iloc[-1]
+    text["sector_smallest"] = labels.get("sector", smallest["level"])
+    text["sector_smallest_share"] = fmt_value(smallest["value"], "share")
+    topics = ranked(metrics, "topic_applied_share")
+    text["topic_last"] = labels.get("topic", topics.iloc[-1]["level"])
+
+    overall = float(metrics.loc[metrics["metric_id"] == "application_rate", "value"].iloc[0])
+    groups = ranked(metrics, "application_rate_by_relationship")
+    groups = groups[groups["level"] != "other"]
+    above = groups[pd.to_numeric(groups["value"]) > overall]
+    text["application_groups_above"] = join_words(
+        [f"{labels.get('relationship', r.level)} ({fmt_value(r.value, r.unit)} per cent)" for r in above.itertuples()]
+    ) or "none of the groups"
+    lowest = groups.iloc[-1]
+    text["application_group_lowest"] = (f"{labels.get('relationship', lowest['level'])} "
+                                        f"({fmt_value(lowest['value'], 'share')} per cent)")
+    return text
+
+
+def build_variables(metrics: pd.DataFrame, config: dict, labels: Labels, country_name,
+                    has_followup: bool, case_count: int) -> dict:
+    """Everything `_variables.yml` holds, as nested dicts of strings."""
+    variables = course_variables(config)
+    variables["m"] = metric_variables(metrics)
+    text = participation_text(metrics, country_name)
+    if has_followup:
+        text.update(application_text(metrics, labels))
+    text["case_count"] = number_words(case_count)
+    variables["text"] = text
+    return variables

@@ -1,0 +1,39 @@
+"""Render results/report/impact_story.html and .pdf from the Quarto project.
+
+Reads only snakemake.input / params / output / log (see workflow/rules/report.smk).
+The renderer is config `report.renderer` (auto | quarto | pandoc); rendering happens in
+a fresh build directory under results/, then the two files are copied to their outputs.
+"""
+
+import shutil
+import sys
+from pathlib import Path
+
+log = open(snakemake.log[0], "w", encoding="utf-8")
+sys.stderr = log
+sys.path.insert(0, str(Path(snakemake.input.lib_report_render).resolve().parent.parent))
+
+from lib.report_render import (
+    choose_renderer,
+    prepare_build,
+    quarto_version,
+    render_pandoc,
+    render_quarto,
+)
+
+generated = [Path(p) for p in snakemake.input.generated]
+build = prepare_build(
+    build_dir=Path(snakemake.params.build_dir),
+    project_dir=Path(snakemake.input.qmd).parent,
+    variables=Path(snakemake.input.variables),
+    generated=generated,
+    figures=[Path(p) for p in snakemake.input.figures],
+)
+version = quarto_version()
+renderer = choose_renderer(snakemake.params.renderer, version)
+log.write(f"renderer: {renderer} (config {snakemake.params.renderer!r}, quarto {version})\n")
+html, pdf = (render_quarto if renderer == "quarto" else render_pandoc)(build, log)
+for src, dst in ((html, snakemake.output.html), (pdf, snakemake.output.pdf)):
+    Path(dst).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dst)
+log.write(f"wrote {snakemake.output.html} and {snakemake.output.pdf}\n")

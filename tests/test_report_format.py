@@ -1,0 +1,172 @@
+"""Unit tests of the report helpers on small hand-made frames (scripts/lib/report_*.py)."""
+
+import hashlib
+
+import pandas as pd
+import pytest
+
+from lib.report_blocks import appendix_inputs, box1_table, case_studies, figure1_note
+from lib.report_format import (
+    MissingValue,
+    fmt_count,
+    fmt_interval,
+    fmt_percent,
+    fmt_value,
+    join_words,
+    number_words,
+    round_half_up,
+)
+from lib.report_markdown import pipe_table
+from lib.report_render import RenderError, choose_renderer, pandoc_command
+from lib.report_vars import Labels, level_key, metric_variables, ranked, share_phrase
+
+
+def frame(rows):
+    cols = ["metric_id", "level", "value", "numerator", "denominator", "unit", "ci_low", "ci_high", "rank"]
+    return pd.DataFrame([dict(zip(cols, r, strict=True)) for r in rows])
+
+
+def test_counts_and_whole_per_cents_as_published():
+    assert fmt_count(1681) == "1,681"
+    assert fmt_count(82.0) == "82"
+    assert fmt_percent(915 / 1614) == "57"  # 56.69
+    assert fmt_percent(617 / 1614) == "38"  # 38.23
+    assert fmt_percent(82 / 1614) == "5"  # 5.08
+    assert fmt_value(68.2, "mean_percent") == "68"
+
+
+def test_rounding_is_half_up_even_through_float_noise():
+    assert round_half_up(0.5) == 1 and round_half_up(2.5) == 3  # Python's round gives 0 and 2
+    assert fmt_percent(57 / 200) == "29"  # 0.285 is 0.28499999... as a float
+    assert fmt_percent(0.2849) == "28"
+    assert fmt_percent(0.125) == "13"
+
+
+def test_missing_values_raise_with_the_metric_name():
+    with pytest.raises(MissingValue, match="gender_share"):
+        fmt_value(float("nan"), "share", "gender_share:female")
+    with pytest.raises(ValueError, match="unknown unit"):
+        fmt_value(1, "ratio")
+
+
+def test_interval_and_lists():
+    assert fmt_interval(0.751, 0.843, "share") == "75–84"
+    assert fmt_interval(None, 0.8, "share") == ""
+    assert join_words([]) == "" and join_words(["a"]) == "a"
+    assert join_words(["a", "b"]) == "a and b" and join_words(["a", "b", "c"]) == "a, b and c"
+    assert number_words(3) == "three" and number_words(11) == "eleven" and number_words(1681) == "1,681"
+
+
+def test_metric_variables_nest_levels_and_format_by_unit():
+    m = frame([
+        ("participants_total", "", 1681, 1681, None, "count", None, None, None),
+        ("gender_share", "female", 915 / 1614, 915, 1614, "share", None, None, None),
+        ("respondent_comparison", "respondents.language=es", 0.333, 50, 150, "share", None, None, None),
+        ("application_rate", "", 0.8, 192, 240, "share", 0.751, 0.843, None),
+    ])
+    m["level"] = m["level"].fillna("")
+    v = metric_variables(m)
+    assert v["participants_total"] == {"value": "1,681", "numerator": "1,681", "denominator": "", "ci": ""}
+    assert v["gender_share"]["female"] == {"value": "57", "numerator": "915", "denominator": "1,614", "ci": ""}
+    assert v["respondent_comparison"]["respondents_language_es"]["value"] == "33"
+    assert v["application_rate"]["ci"] == "75–84"
+    assert level_key("a.b=c d") == "a_b_c_d"
+
+
+def test_ranked_uses_rank_then_value_and_phrases_put_other_last():
+    m = frame([
+        ("topic_applied_share", "finance", 0.3, 30, 100, "share", None, None, 3),
+        ("topic_applied_share", "barriers", 0.6, 60, 100, "share", None, None, 1),
+        ("topic_applied_share", "legal", 0.5, 50, 100, "share", None, None, 2),
+        ("sector_share", "other", 0.5, 5, 10, "share", None, None, None),
+        ("sector_share", "ngo", 0.3, 3, 10, "share", None, None, None),
+        ("sector_share", "corporate", 0.2, 2, 10, "share", None, None, None),
+    ])
+    assert list(ranked(m, "topic_applied_share")["level"]) == ["barriers", "legal", "finance"]
+    labels = Labels({"sector": {"ngo": "NGOs"}})
+    assert share_phrase(m, "sector_share", labels, "sector") == \
+        "NGOs (30 per cent), corporate (20 per cent) and other (50 per cent)"
+    with pytest.raises(KeyError, match="not_there"):
+        ranked(m, "not_there")
+
+
+def test_labels_fall_back_to_codebook_then_code_and_are_escaped():
+    codebook = pd.DataFrame({"list_name": ["sector"], "option_code": ["ngo"], "label_en": ["NGO <local>"]})
+    labels = Labels({"sector": {"government": "government"}}, codebook)
+    assert labels.get("sector", "government") == "government"
+    assert labels.get("sector", "ngo") == "NGO \\<local\\>"
+    assert labels.get("sector", "young_thing") == "young thing"
+
+
+def test_box1_table_from_by_edition_metrics():
+    rows = [("participants_total", "", 30, 30, None, "count", None, None, None),
+            ("certificates_completion", "", 7, 7, None, "count", None, None, None),
+            ("certificates_completion_share", "", 7 / 30, 7, 30, "share", None, None, None),
+            ("certificates_participation", "", 9, 9, None, "count", None, None, None),
+            ("certificates_participation_share", "", 9 / 30, 9, 30, "share", None, None, None)]
+    for ed, n, c, p in [("E1", 10, 3, 4), ("E2", 20, 4, 5)]:
+        rows += [("participants_by_edition", ed, n, n, None, "count", None, None, None),
+                 ("certificates_completion_by_edition", ed, c / n, c, n, "share", None, None, None),
+                 ("certificates_participation_by_edition", ed, p / n, p, n, "share", None, None, None)]
+    table = box1_table(frame(rows).fillna({"level": ""}), ["E1", "E2"], {"E1": "en", "E2": "es"})
+    lines = table.splitlines()
+    assert lines[2] == "| E1 | English | 10 | 3 | 30 | 4 | 40 |"
+    assert lines[3] == "| E2 | Spanish | 20 | 4 | 20 | 5 | 25 |"
+    assert lines[4] == "| **Total** |  | **30** | **7** | **23** | **9** | **30** |"
+
+
+def test_pipe_table_checks_shape():
+    assert pipe_table(["a", "b"], [["1", "2"]], "lr") == "| a | b |\n|:---|---:|\n| 1 | 2 |\n"
+    with pytest.raises(ValueError):
+        pipe_table(["a", "b"], [["1"]])
+
+
+def test_case_studies_only_with_consent_and_escaped():
+    notes = [
+        {"name": "Ana <b>", "consent_to_publish": True, "headline": "H", "role": "R", "organisation": "O",
+         "city": "C", "country": "ESP", "origin_country": "VEN", "years_in_host_country": 3,
+         "figures": {"business_plans_supported": 1500}, "module_most_useful": 3, "wishes": ["x", "y"]},
+        {"name": "Secret", "consent_to_publish": False},
+        {"name": "Also secret", "consent_to_publish": "yes"},  # only a real `true` counts
+    ]
+    text = case_studies(notes, lambda iso: {"ESP": "Spain", "VEN": "Venezuela"}[iso], {})
+    assert "### Ana \\<b\\>: H" in text
+    assert "comes from Venezuela and has lived in Spain for three years" in text
+    assert "Business plans supported: 1,500" in text and "module 3" in text and "x and y" in text
+    assert "Secret" not in text and "Two further interview notes were left out" in text
+
+
+def test_appendix_inputs_hashes_files(tmp_path):
+    (tmp_path / "b.csv").write_bytes(b"abc")
+    (tmp_path / "a.csv").write_bytes(b"")
+    table = appendix_inputs([str(tmp_path / "b.csv"), str(tmp_path / "a.csv")])
+    lines = table.splitlines()
+    assert lines[2].startswith(f"| `{(tmp_path / 'a.csv').as_posix()}` | 0 | `{hashlib.sha256(b'').hexdigest()}`")
+    assert hashlib.sha256(b"abc").hexdigest() in lines[3] and "| 3 |" in lines[3]
+
+
+def test_figure1_note_names_countries_not_drawn():
+    notes = pd.DataFrame({"country_iso3": ["SGP", "BHR"], "participants": ["2", "1"]})
+    names = {"SGP": "Singapore", "BHR": "Bahrain"}
+    assert figure1_note(notes, names.__getitem__).endswith("Bahrain (1) and Singapore (2).\n")
+    assert figure1_note(pd.DataFrame(), names.__getitem__) == ""
+
+
+def test_renderer_choice():
+    assert choose_renderer("auto", None) == "pandoc"
+    assert choose_renderer("auto", (1, 3, 450)) == "pandoc"
+    assert choose_renderer("auto", (1, 5, 57)) == "quarto"
+    assert choose_renderer("pandoc", (1, 5, 57)) == "pandoc"
+    with pytest.raises(RenderError, match="no quarto on PATH"):
+        choose_renderer("quarto", None)
+    with pytest.raises(ValueError, match="expected one of"):
+        choose_renderer("latex", None)
+
+
+def test_pandoc_commands_use_all_filters_and_self_contained_html():
+    html = pandoc_command("pandoc", "html", "out.html")
+    assert "--embed-resources" in html and "--standalone" in html
+    assert [html[i + 1] for i, a in enumerate(html) if a == "--lua-filter"] == [
+        "filters/conditional.lua", "filters/shortcodes.lua", "filters/callouts.lua", "filters/figures.lua"]
+    typ = pandoc_command("pandoc", "typst", "out.typ")
+    assert typ[typ.index("--template") + 1] == "templates/report.typst"

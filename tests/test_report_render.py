@@ -1,0 +1,134 @@
+"""Render tests of the Pandoc path on the hand-made fixture (tests/test_report_fixture.py)."""
+
+import html as htmllib
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from test_report_fixture import GENERATED, PROJECT, build_inputs, metrics_frame, render
+
+from lib.report_render import RenderError, prepare_build, render_pandoc
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def visible_text(page: str) -> str:
+    body = page.split("<body>", 1)[1]
+    text = re.sub(r"<[^>]+>", " ", body)
+    return " ".join(htmllib.unescape(text).split())
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    return render(tmp_path_factory.mktemp("report"))
+
+
+def test_html_shows_every_published_figure(rendered):
+    text = visible_text(rendered[0])
+    expected = [
+        "1,681 participants enrolled, from 124 countries", "Ecuador, Mexico and India",
+        "915 participants were women (57 per cent)", "617 men (38 per cent)", "82 people who gave another gender (5 per cent)",
+        "1,614 participants whose gender is recorded", "67 participants left the field blank",
+        "went to 28 per cent", "to 29 per cent", "97 per cent on average",
+        "35 per cent had taken an edition taught in Spanish", "(44 per cent)", "(32 per cent)",
+        "migrant and refugee entrepreneurs, or migrants and refugees interested in entrepreneurship (7 per cent)",
+        "young professionals (40 per cent)", "students (7 per cent)", "the corporate sector was the smallest group at 2 per cent",
+        "80 per cent of respondents said they had applied", "81 per cent rated it important",
+        "attributed to it 68 per cent on average",
+    ]
+    missing = [e for e in expected if e not in text]
+    assert missing == []
+
+
+def test_group_rates_above_overall_are_the_published_groups(rendered):
+    text = visible_text(rendered[0])
+    m = re.search(r"Respondents whose rate was above the overall figure were (.*?); the lowest", text)
+    assert m is not None
+    assert "professionals working on entrepreneurship or on migrant and refugee issues (90 per cent)" in m.group(1)
+    assert "(88 per cent)" in m.group(1)
+    assert "people interested" not in m.group(1)
+
+
+def test_box1_table_and_topics_order(rendered):
+    text = visible_text(rendered[0])
+    assert "2020-ES1 Spanish 461 129 28 134 29" in text
+    assert "Total 1,681 471 28 487 29" in text
+    topics = text.split("the topics named were, from most to least often,", 1)[1]
+    order = [topics.find(k) for k in ("barriers", "strategies", "legal", "contributions", "access to finance")]
+    assert order == sorted(order) and -1 not in order
+
+
+def test_figures_embedded_with_alt_text_and_numbered(rendered):
+    page = rendered[0]
+    images = re.findall(r"<img [^>]*>", page)
+    assert len(images) == 4
+    for img in images:
+        assert 'src="data:image/png;base64,' in img
+        alt = re.search(r'alt="([^"]*)"', img)
+        assert alt and len(alt.group(1)) > 20
+    assert "http://" not in re.sub(r"http://www\.w3\.org/1999/xhtml|http://evil\.example", "", page)
+    assert re.search(r'<a href="#fig-map">Figure 1</a>', page)
+    assert "Figure 4: Course topics" in visible_text(page)
+    assert "{{&lt; var" not in page.split("Box 2", 1)[0]  # every shortcode before the quotes resolved
+
+
+def test_pdf_has_no_date_and_renders_twice_identically(rendered, tmp_path):
+    html2, pdf2, _ = render(tmp_path)
+    assert rendered[1].startswith(b"%PDF-")
+    assert b"CreationDate" not in rendered[1] and b"ModDate" not in rendered[1]
+    assert html2 == rendered[0]
+    assert pdf2 == rendered[1]
+
+
+def test_changed_metric_changes_rendered_text(rendered, tmp_path):
+    metrics = metrics_frame()
+    metrics.loc[metrics["metric_id"] == "participants_total", ["value", "numerator"]] = 1702
+    rate = metrics["metric_id"] == "application_rate"
+    metrics.loc[rate, ["value", "numerator"]] = [0.625, 150]
+    html2, pdf2, _ = render(tmp_path, metrics=metrics)
+    text = visible_text(html2)
+    assert "1,702 participants enrolled" in text and "1,681 participants enrolled" not in text
+    assert "63 per cent of respondents said they had applied" in text
+    assert pdf2 != rendered[1]
+
+
+def test_scope_2021_leaves_out_survey_sections_with_a_reason(tmp_path):
+    page, pdf, build = render(tmp_path, scope="2021")
+    text = visible_text(page)
+    assert "No follow-up survey was carried out for 2021 editions (English, Spanish, French, Arabic)" in text
+    for absent in ("Box 2:", "Case studies", "Challenges and recommendations", "Who answered", "Figure 2:"):
+        assert absent not in text
+    assert len(re.findall(r"<img ", page)) == 1
+    assert "Box 1" in text and pdf.startswith(b"%PDF-")
+    assert "not computed for this scope" in text
+
+
+def test_unknown_variable_stops_the_render_with_its_name(tmp_path):
+    paths = build_inputs(tmp_path / "inputs")
+    build = prepare_build(tmp_path / "build", PROJECT, paths["variables"], [paths[n] for n in GENERATED],
+                          paths["figures"])
+    qmd = build / "impact_story.qmd"
+    qmd.write_text(qmd.read_text(encoding="utf-8") + "\nSee {{< var m.no_such_metric.value >}}.\n",
+                   encoding="utf-8")
+    with pytest.raises(RenderError, match="m.no_such_metric.value"):
+        render_pandoc(build, open(tmp_path / "log.txt", "w"))
+
+
+def test_missing_metric_row_is_reported_by_name(tmp_path):
+    metrics = metrics_frame()
+    metrics = metrics[~((metrics["metric_id"] == "participants_by_edition") & (metrics["level"] == "2020-ES1"))]
+    with pytest.raises(KeyError, match="participants_by_edition:2020-ES1"):
+        build_inputs(tmp_path, metrics=metrics)
+
+
+@pytest.mark.skipif(not (ROOT / "results" / "metrics" / "metrics.csv").exists(),
+                    reason="needs the workflow's results/metrics/metrics.csv")
+def test_real_metrics_render(tmp_path):
+    real = pd.read_csv(ROOT / "results" / "metrics" / "metrics.csv", dtype={"level": str}, keep_default_na=False,
+                       na_values={c: [""] for c in ("value", "numerator", "denominator", "ci_low", "ci_high", "rank")})
+    page, pdf, build = render(tmp_path, metrics=real)
+    assert "1,681 participants enrolled, from 124 countries" in visible_text(page)
+    assert pdf.startswith(b"%PDF-")
+    shutil.rmtree(build)

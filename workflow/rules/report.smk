@@ -1,0 +1,131 @@
+# The Impact Story report: figures into variables, then HTML + PDF.
+#
+#   report_variables  metrics.csv + registry + Box 2 quotes + interview notes
+#                     -> results/report/generated/_variables.yml and generated blocks
+#   report            workflow/report/ (Quarto project) + figures
+#                     -> results/report/impact_story.html / .pdf
+#
+# Sections fed by the follow-up survey (application, Box 2, challenges, case studies)
+# are shown only when the scope has one (`scopes.<id>.followup_survey`); otherwise the
+# report says why. The renderer is config `report.renderer` (auto | quarto | pandoc).
+import glob
+
+REPORT_HAS_FOLLOWUP = FOLLOWUP_SURVEY is not None
+REPORT_GENERATED = {
+    name: f"results/report/generated/{name}.{ext}"
+    for name, ext in [
+        ("scope", "yml"),
+        ("box1", "md"),
+        ("box2", "md"),
+        ("case_studies", "md"),
+        ("figure1_note", "md"),
+        ("appendix_metrics", "md"),
+        ("appendix_inputs", "md"),
+    ]
+}
+REPORT_FIGURES = ["results/figures/figure1_world_map.png"] + (
+    [
+        "results/figures/figure2_respondent_profile.png",
+        "results/figures/application_by_group.png",
+        "results/figures/topics_applied.png",
+    ]
+    if REPORT_HAS_FOLLOWUP
+    else []
+)
+REPORT_INTERVIEWS = sorted(glob.glob("raw/interviews/*.yaml"))
+
+
+def report_raw_inputs():
+    """Raw files the figures come from, hashed into the report's appendix."""
+    files = [raw_path(ed, src) for ed in EDITIONS for src in LMS_SOURCES]
+    files += [config["paths"]["evaluation"].format(edition=ed) for ed in EDITIONS]
+    if REPORT_HAS_FOLLOWUP:
+        forms = config["followup_surveys"][FOLLOWUP_SURVEY]["forms"]
+        files += [form["path"] for form in forms.values()]
+        files += [config["codebook"]["questions"], config["codebook"]["options"]]
+        files += REPORT_INTERVIEWS
+    return sorted(set(files)) + [
+        "config.yaml",
+        "resources/metric_registry.yaml",
+        "results/metrics/metrics.csv",
+    ]
+
+
+rule report_variables:
+    input:
+        **libs("countries", "registry"),
+        lib_report_vars="scripts/lib/report_vars.py",
+        lib_report_format="scripts/lib/report_format.py",
+        lib_report_markdown="scripts/lib/report_markdown.py",
+        lib_report_blocks="scripts/lib/report_blocks.py",
+        metrics="results/metrics/metrics.csv",
+        registry="resources/metric_registry.yaml",
+        labels="workflow/report/labels.yml",
+        codebook_options=(
+            [config["codebook"]["options"]] if REPORT_HAS_FOLLOWUP else []
+        ),
+        quotes=["results/tables/box2_quotes.csv"] if REPORT_HAS_FOLLOWUP else [],
+        figure1_notes=["results/figures/figure1_notes.csv"],
+        interviews=REPORT_INTERVIEWS,
+        provenance=report_raw_inputs(),
+    output:
+        **REPORT_GENERATED,
+        variables="results/report/generated/_variables.yml",
+    log:
+        "logs/report_variables.log",
+    conda:
+        "../envs/workflow.yaml"
+    params:
+        has_followup=REPORT_HAS_FOLLOWUP,
+        report_config={
+            "scope": SCOPE,
+            "scopes": config["scopes"],
+            "editions": config["editions"],
+        },
+    script:
+        "../../scripts/report_variables.py"
+
+
+rule report:
+    input:
+        lib_report_render="scripts/lib/report_render.py",
+        lib_init="scripts/lib/__init__.py",
+        qmd="workflow/report/impact_story.qmd",
+        project="workflow/report/_quarto.yml",
+        filters=expand(
+            "workflow/report/filters/{f}.lua",
+            f=["conditional", "shortcodes", "callouts", "figures"],
+        ),
+        template="workflow/report/templates/report.typst",
+        quarto_header="workflow/report/templates/quarto-header.typ",
+        css="workflow/report/styles/report.css",
+        variables=rules.report_variables.output.variables,
+        generated=list(REPORT_GENERATED.values()),
+        figures=REPORT_FIGURES,
+    output:
+        html=report(
+            "results/report/impact_story.html",
+            caption="../report/captions/impact_story_html.rst",
+            category="Report",
+            labels={"document": "Impact Story", "format": "HTML"},
+        ),
+        pdf=report(
+            "results/report/impact_story.pdf",
+            caption="../report/captions/impact_story_pdf.rst",
+            category="Report",
+            labels={"document": "Impact Story", "format": "PDF"},
+        ),
+    log:
+        "logs/report.log",
+    conda:
+        "../envs/workflow.yaml"
+    params:
+        renderer=config.get("report", {}).get("renderer", "auto"),
+        build_dir="results/report/build",
+    script:
+        "../../scripts/render_report.py"
+
+
+ALL_TARGETS.extend(
+    ["results/report/impact_story.html", "results/report/impact_story.pdf"]
+)
