@@ -1,0 +1,359 @@
+"""Benchmark data: N editions, M participants, K survey responses, vectorised.
+
+Same file formats, headers, labels and dialects as the default dataset (plus a few
+duplicate, staff and test accounts, blanks and '-' grades), but no published calibration.
+Writes <out>/{lms,evaluation,survey}/..., <out>/config_overlay.yaml (pass it to Snakemake
+with --configfile so the workflow reads these editions) and the ground truth.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from . import codebook, names
+from .population import _country_weights_2021
+from .sitespec import COMPLETION_MIN_TOTAL, DIALECT, GENDER_WRITTEN, HEADERS, LABELS
+from .sitespec import PARTICIPATION_MIN_TOTAL as PART_MIN
+from .writers import write_codebook, write_sha256sums
+
+SITES = ("en_us", "es", "fr", "ar")
+SITE_WEIGHTS = np.array([0.45, 0.3, 0.1, 0.15])
+SITE_LANG = {"en_us": "en", "es": "es", "fr": "fr", "ar": "ar"}
+GENDERS = ("female", "male", "other", "blank", "prefer_not")
+GENDER_P = np.array([0.55, 0.38, 0.03, 0.03, 0.01])
+FIRST = np.array("Ana Luis Maria Jose Sara John Amina Omar Priya Jean Fatima Carlos".split())
+LAST = np.array("Garcia Smith Khan Diallo Haddad Perez Kumar Martin Lopez Mensah".split())
+CERTS = ("completion", "participation", "none")
+
+
+def _editions(rng, n):
+    site_idx = rng.choice(len(SITES), size=n, p=SITE_WEIGHTS)
+    eds = []
+    per_lang: dict[str, int] = {}
+    for i, s in enumerate(site_idx):
+        site = SITES[s]
+        lang = SITE_LANG[site]
+        per_lang[lang] = per_lang.get(lang, 0) + 1
+        year = 2022 + i // 50
+        day = pd.Timestamp(f"{year}-01-03") + pd.Timedelta(days=int(7 * (i % 50)))
+        eds.append({"id": f"{year}-{lang.upper()}{per_lang[lang]:03d}", "site": site,
+                    "language": lang, "year": year, "start": day})  # fmt: skip
+    return eds
+
+
+def _fmt(ts: pd.Series, site: str) -> pd.Series:
+    return ts.dt.strftime(DIALECT[site][2])
+
+
+def _write(df: pd.DataFrame, path: Path, site: str | None) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sep, bom = (DIALECT[site][0], DIALECT[site][1]) if site else (",", False)
+    df.to_csv(path, sep=sep, index=False, lineterminator="\n",
+              encoding="utf-8-sig" if bom else "utf-8")  # fmt: skip
+
+
+def generate(out: Path, seed: int, n_editions: int, n_participants: int, n_responses: int):
+    rng = np.random.default_rng([seed, n_editions, n_participants, n_responses])
+    for sub in ("lms", "evaluation", "survey"):
+        shutil.rmtree(out / sub, ignore_errors=True)
+    eds = _editions(rng, n_editions)
+    sizes = np.full(n_editions, n_participants // n_editions)
+    sizes[: n_participants % n_editions] += 1
+    weights = _country_weights_2021()
+    # people: 5 % of participant rows reuse a person of an earlier edition
+    pid_next = 0
+    cols = {k: [] for k in ("edition", "pid", "country", "gender", "issued", "eligible")}
+    intent = []
+    for e, size in zip(eds, sizes, strict=True):
+        site, lang = e["site"], e["language"]
+        new = rng.random(size) >= 0.05 if pid_next else np.ones(size, bool)
+        pid = np.empty(size, np.int64)
+        pid[new] = pid_next + np.arange(new.sum())
+        pid_next += int(new.sum())
+        old = np.flatnonzero(~new)
+        pid[old] = rng.choice(pid_next - int(new.sum()), size=old.size, replace=False) \
+            if old.size else pid[old]  # fmt: skip
+        codes, w = zip(*weights[site], strict=True)
+        cidx = rng.choice(len(codes), size=size, p=np.array(w) / sum(w))
+        country = np.array(codes, dtype=object)[cidx]
+        country[rng.random(size) < 0.005] = None
+        gcode = rng.choice(len(GENDERS), size=size, p=GENDER_P)
+        correct = rng.binomial(12, rng.beta(6, 3, size)[:, None], size=(size, 5)).astype(float)
+        correct[rng.random((size, 5)) < rng.choice([0.02, 0.5, 0.95], size, p=[.6, .25, .15])[:, None]] = np.nan  # noqa: E501
+        attempted = ~np.isnan(correct)
+        total = np.where(attempted.any(1), np.nansum(correct, 1) * 20 / 12, np.nan)
+        complete = attempted.all(1) & (rng.random(size) < 0.85)
+        tot = np.nan_to_num(total, nan=-1)
+        elig = np.where(complete & (tot >= COMPLETION_MIN_TOTAL), 0, np.where(tot >= PART_MIN, 1, 2))
+        issued = elig.copy()
+        flip = rng.random(size) < 0.01
+        issued[flip] = rng.integers(0, 3, flip.sum())
+        # ------------------------------------------------------------ accounts
+        email = pd.Series(pid).map(lambda p: f"user{p:07d}@example.net")
+        mess = rng.random(size)
+        shown = email.where(mess >= 0.1, email.str.upper()).where(mess < 0.9, " " + email + " ")
+        glab = [_labels(rng, site, GENDERS[g]) for g in range(len(GENDERS))]
+        gender = np.empty(size, dtype=object)
+        for g in range(len(GENDERS)):
+            m = gcode == g
+            gender[m] = rng.choice(glab[g], size=m.sum()) if glab[g] else ""
+        cname = {c: names.country_name(c, lang) for c in codes}
+        enrolled = e["start"] + pd.to_timedelta(rng.integers(-30 * 1440, 14 * 1440, size), "m")
+        uid = 1000 + np.arange(size) * 3 + rng.integers(0, 3, size)
+        lab = LABELS[site]
+        first, last = FIRST[rng.integers(0, len(FIRST), size)], LAST[rng.integers(0, len(LAST), size)]
+        part = pd.DataFrame({
+            "user_id": uid, "username": "u" + pd.Series(pid).astype(str),
+            "first_name": first, "last_name": last, "email": shown,
+            "country": [cname[c] if c else "" for c in country], "preferred_language": lang,
+            "gender": gender, "occupation": "", "organisation_type": "",
+            "role": lab["role"]["student"],
+            "enrolment_status": np.where(rng.random(size) < 0.96, lab["enrolment_status"]["active"],
+                                         lab["enrolment_status"]["suspended"]),
+            "time_enrolled": _fmt(pd.Series(enrolled), site),
+        })  # fmt: skip
+        dup = rng.random(size) < 0.01  # second account: other id, e-mail in capitals, no gender
+        d = part[dup].copy()
+        d["user_id"] = uid[dup] + 10_000_000
+        d["username"] = d["username"] + "b"
+        d["email"] = email[dup].str.upper().values
+        d["gender"] = ""
+        extra = _staff_and_tests(lab, e, site)
+        part_all = pd.concat([part, d, extra], ignore_index=True)
+        part_all.columns = HEADERS[site]["participants"]
+        base = out / "lms" / e["id"]
+        _write(part_all, base / "participants.csv", site)
+        comp_date = _fmt(pd.Series(e["start"] + pd.to_timedelta(rng.integers(20, 80, size), "D")), site)
+        comp = pd.DataFrame({"first_name": first, "last_name": last, "email": shown,
+                             "course_complete": np.where(complete, lab["course_complete"][True],
+                                                         lab["course_complete"][False]),
+                             "completion_date": np.where(complete, comp_date, "")})  # fmt: skip
+        comp.columns = HEADERS[site]["completion"]
+        _write(comp, base / "completion.csv", site)
+        fmt_mod = np.where(np.isnan(correct), "-", np.char.mod("%.2f", np.nan_to_num(correct) * 20 / 12))
+        grades = pd.DataFrame({"first_name": first, "last_name": last, "id_number": "",
+                               "institution": "", "department": "", "email": shown})  # fmt: skip
+        for m in range(5):
+            grades[f"module_{m + 1}"] = fmt_mod[:, m]
+        grades["course_total"] = np.where(np.isnan(total), "-", np.char.mod("%.2f", np.nan_to_num(total)))
+        grades["last_downloaded"] = str(int(e["start"].timestamp()) + 100 * 86400)
+        grades.columns = HEADERS[site]["grades"]
+        _write(grades, base / "grades.csv", site)
+        has = issued < 2
+        certs = pd.DataFrame({
+            "full_name": pd.Series(first[has]) + " " + pd.Series(last[has]),
+            "email": shown[has].values,
+            "certificate": np.array([lab["certificate"]["completion"],
+                                     lab["certificate"]["participation"]])[issued[has]],
+            "issued_on": comp_date[has].values,
+            "code": [f"B{e['id'][-5:]}{i:06d}" for i in range(int(has.sum()))],
+        })  # fmt: skip
+        certs.columns = HEADERS[site]["certificates"]
+        _write(certs, base / "certificates.csv", site)
+        intent.append(_evaluation(rng, out, e, size))
+        for k, v in (("edition", [e["id"]] * size), ("pid", pid), ("country", country),
+                     ("gender", gcode), ("issued", issued), ("eligible", elig)):
+            cols[k].append(np.asarray(v, dtype=object))
+    table = {k: np.concatenate(v) for k, v in cols.items()}
+    resp = _survey(rng, out, eds, n_responses, table)
+    write_codebook(out, [(e["id"], tuple(f"{e['id']} ({e['start']:%B %Y})" for _ in codebook.LANGS), "")
+                         for e in eds])  # fmt: skip
+    _overlay(out, eds)
+    write_sha256sums(out)
+    return {"scope_bench": _truth(eds, table, intent, resp), "survey_size": n_responses,
+            "notes": "benchmark data (generate.py --scale); not calibrated to the story",
+            "seed": seed}  # fmt: skip
+
+
+def _labels(rng, site, g):
+    key = "prefer_not" if g == "prefer_not" else g
+    if g == "blank":
+        return []
+    return [lab for lab, _ in GENDER_WRITTEN[site][key]]
+
+
+def _staff_and_tests(lab, e, site):
+    rows = []
+    for i, role in enumerate(("teacher", "non_editing_teacher", "manager")):
+        rows.append([9_000_000 + i, f"staff{i}", "Staff", "Member", f"staff{i}@unitar.org", "",
+                     "en", "", "", "", lab["role"][role], lab["enrolment_status"]["active"],
+                     _fmt(pd.Series([e["start"]]), site)[0]])  # fmt: skip
+    for i, (u, m) in enumerate((("test.student", "qa@unitar.org"), ("qa", "qa@test.invalid"))):
+        rows.append([9_100_000 + i, u, "Test", "User", m, "", "en", "", "", "",
+                     lab["role"]["student"], lab["enrolment_status"]["active"],
+                     _fmt(pd.Series([e["start"]]), site)[0]])  # fmt: skip
+    return pd.DataFrame(rows, columns=["user_id", "username", "first_name", "last_name", "email",
+                                       "country", "preferred_language", "gender", "occupation",
+                                       "organisation_type", "role", "enrolment_status",
+                                       "time_enrolled"])  # fmt: skip
+
+
+def _evaluation(rng, out, e, size):
+    n = int(size * 0.45)
+    lang = e["language"]
+    ans = rng.choice(3, size=n, p=[0.94, 0.04, 0.02])  # yes, no, skipped
+    yes_no = np.array([codebook.label("yes_no", "yes", lang), codebook.label("yes_no", "no", lang), ""])
+    use = np.array([codebook.label("usefulness", c, lang) for c in ("very", "mostly", "somewhat")])
+    when = e["start"] + pd.to_timedelta(np.sort(rng.integers(20 * 86400, 80 * 86400, n)), "s")
+    df = pd.DataFrame({
+        "response_id": np.arange(1, n + 1), "submitted": _fmt(pd.Series(when), e["site"]),
+        "usefulness": use[rng.integers(0, 3, n)], "relevance": "",
+        "intention_to_use": yes_no[ans], "comments": "",
+    })  # fmt: skip
+    df.columns = [codebook.question_label("evaluation", q, lang) for q in codebook.question_codes("evaluation")]
+    _write(df, out / "evaluation" / f"{e['id']}.csv", e["site"])
+    return (e["id"], int((ans == 0).sum()), int((ans < 2).sum()))
+
+
+SINGLE = {
+    "relationship": [0.44, 0.32, 0.11, 0.07, 0.06],
+    "career_stage": [0.07, 0.40, 0.33, 0.13, 0.07],
+    "applied": [0.80, 0.16, 0.04],
+    "importance": [0.47, 0.34, 0.12, 0.05, 0.02],
+}
+
+
+def _survey(rng, out, eds, k, table):
+    form = np.where(rng.random(k) < 0.35, "es", "en")
+    ed_idx = rng.integers(0, len(eds), k)
+    resp = {"form": form, "edition": np.array([e["id"] for e in eds])[ed_idx]}
+    resp["edition"][rng.random(k) < 0.03] = None
+    for q, p in SINGLE.items():
+        codes = [o[0] for o in codebook.OPTIONS[q if q != "career_stage" else "career_stage"]]
+        v = np.array(codes, dtype=object)[rng.choice(len(p), size=k, p=p)]
+        v[rng.random(k) < 0.02] = None
+        resp[q] = v
+    applied = resp["applied"] == "yes"
+    att = (rng.integers(0, 21, k) * 5).astype(object)
+    att[~applied | (rng.random(k) < 0.05)] = None
+    resp["attribution"] = att
+    topics = [o[0] for o in codebook.OPTIONS["topic"]]
+    sel = rng.random((k, len(topics))) < np.array([0.41, 0.68, 0.27, 0.57, 0.49])
+    sel[np.arange(k), rng.integers(0, len(topics), k)] = True
+    answered = applied & (rng.random(k) >= 0.03)
+    resp["topics"] = sel & answered[:, None]
+    resp["topics_answered"] = answered
+    linked = (rng.random(k) < 0.5) & (resp["edition"] != None)  # noqa: E711
+    emails = np.where(linked, [f"user{p:07d}@example.net" for p in rng.choice(table["pid"], k)], "")
+    ed_label = {e["id"]: f"{e['id']} ({e['start']:%B %Y})" for e in eds}
+    start = pd.Timestamp("2030-01-01")
+    when = start + pd.to_timedelta(rng.integers(0, 365 * 86400, k), "s")
+    for lang in ("en", "es"):
+        m = form == lang
+        n = int(m.sum())
+
+        def one(list_name, vals, lang=lang):
+            lut = {c: lab for c, lab in ((o[0], codebook.label(list_name, o[0], lang))
+                                         for o in codebook.OPTIONS[list_name])}  # fmt: skip
+            return [lut[v] if v else "" for v in vals]
+
+        tl = np.array([codebook.label("topic", t, lang) for t in topics])
+        df = pd.DataFrame({
+            "response_id": [f"{lang.upper()}-{i:07d}" for i in range(1, n + 1)],
+            "submitted": pd.Series(np.sort(when[m].values)).dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "edition": [ed_label.get(x, "") for x in resp["edition"][m]],
+            "email": emails[m], "country": "",
+            "relationship": one("relationship", resp["relationship"][m]),
+            "career_stage": one("career_stage", resp["career_stage"][m]),
+            "sector": "", "applied": one("applied", resp["applied"][m]),
+            "topics_applied": [";".join(tl[row]) for row in resp["topics"][m]],
+            "importance": one("importance", resp["importance"][m]),
+            "attribution": ["" if a is None else str(a) for a in resp["attribution"][m]],
+            "example": "", "consent_quote": "", "challenges": "", "recommendations": "",
+            "followup_topics": "",
+        })  # fmt: skip
+        df.columns = [codebook.question_label("followup", q, lang) for q in codebook.question_codes("followup")]
+        _write(df, out / "survey" / f"followup-bench-{lang}.csv", None)
+    return resp
+
+
+def _overlay(out: Path, eds) -> None:
+    root = out.resolve()
+    overlay = {
+        "scope": "bench",
+        "scopes": {"bench": {"title": f"benchmark, {len(eds)} editions",
+                             "editions": [e["id"] for e in eds], "followup_survey": "bench"}},
+        "paths": {s: f"{root}/lms/{{edition}}/{s}.csv"
+                  for s in ("participants", "completion", "grades", "certificates")}
+        | {"evaluation": f"{root}/evaluation/{{edition}}.csv"},
+        "editions": {e["id"]: {"year": e["year"], "language": e["language"], "site": e["site"],
+                               "start": f"{e['start']:%Y-%m-%d}"} for e in eds},
+        "codebook": {"questions": f"{root}/survey/codebook-questions.csv",
+                     "options": f"{root}/survey/codebook-options.csv"},
+        "followup_surveys": {"bench": {
+            "editions": [e["id"] for e in eds], "multiselect_separator": ";",
+            "date_format": "%Y-%m-%d %H:%M:%S",
+            "forms": {lang: {"path": f"{root}/survey/followup-bench-{lang}.csv", "language": lang,
+                             "delimiter": ",", "encoding": "utf-8"} for lang in ("en", "es")}}},
+        "quotes": [],
+    }  # fmt: skip
+    (out / "config_overlay.yaml").write_text(yaml.safe_dump(overlay, sort_keys=False, allow_unicode=True))
+
+
+def _truth(eds, table, intent, resp) -> dict:
+    t: dict = {}
+    n = len(table["pid"])
+
+    def count(v):
+        return {"value": int(v), "numerator": None, "denominator": None}
+
+    def share(a, b):
+        return {"value": a / b, "numerator": int(a), "denominator": int(b)}
+
+    t["participants_total"] = count(n)
+    ed_arr = table["edition"]
+    ids, per_ed = np.unique(ed_arr.astype(str), return_counts=True)
+    for i, c in zip(ids, per_ed, strict=True):
+        t[f"participants_by_edition:{i}"] = count(c)
+    t["unique_people"] = count(len(np.unique(table["pid"].astype(np.int64))))
+    has_c = table["country"] != None  # noqa: E711
+    cs, cc = np.unique(table["country"][has_c].astype(str), return_counts=True)
+    t["countries_total"] = count(len(cs))
+    for c, k in zip(cs, cc, strict=True):
+        t[f"participants_by_country:{c}"] = count(k)
+    t["participants_country_not_recorded"] = count(int((~has_c).sum()))
+    g = table["gender"].astype(int)
+    counts = {name: int((g == i).sum()) for i, name in enumerate(GENDERS)}
+    counts["not_recorded"] = counts.pop("blank") + counts.pop("prefer_not")
+    recorded = n - counts["not_recorded"]
+    for name, k in counts.items():
+        t[f"gender_count:{name}"] = count(k)
+        if name != "not_recorded":
+            t[f"gender_share:{name}"] = share(k, recorded)
+    iss, eli = table["issued"].astype(int), table["eligible"].astype(int)
+    for ci, cert in enumerate(CERTS[:2]):
+        t[f"certificates_{cert}"] = count(int((iss == ci).sum()))
+        t[f"certificates_{cert}_share"] = share(int((iss == ci).sum()), n)
+    for a in range(3):
+        for b in range(3):
+            t[f"certificates_reconciliation:{CERTS[a]}_vs_{CERTS[b]}"] = count(int(((iss == a) & (eli == b)).sum()))
+    shares = []
+    for ed, yes, answered in intent:
+        t[f"intention_to_use_by_edition:{ed}"] = share(yes, answered)
+        shares.append(yes / answered)
+    t["intention_to_use_mean"] = {"value": sum(shares) / len(shares), "numerator": sum(shares),
+                                  "denominator": len(shares)}  # fmt: skip
+    k = len(resp["form"])
+    t["survey_respondents"] = count(k)
+    t["survey_response_rate"] = share(k, n)
+    for q in ("relationship", "career_stage"):
+        v = resp[q]
+        ans = v != None  # noqa: E711
+        for o in [x[0] for x in codebook.OPTIONS[q]]:
+            t[f"{q}_share:{o}"] = share(int((v == o).sum()), int(ans.sum()))
+    ap = resp["applied"]
+    t["application_rate"] = share(int((ap == "yes").sum()), int((ap != None).sum()))  # noqa: E711
+    imp = resp["importance"]
+    t["importance_top2"] = share(int(np.isin(imp, ["very_important", "important"]).sum()),
+                                 int((imp != None).sum()))  # noqa: E711  # fmt: skip
+    att = np.array([a for a in resp["attribution"] if a is not None], dtype=float)
+    t["attribution_mean"] = {"value": float(att.mean()), "numerator": int(att.sum()), "denominator": len(att)}
+    ans = resp["topics_answered"]
+    for j, o in enumerate(x[0] for x in codebook.OPTIONS["topic"]):
+        t[f"topic_applied_share:{o}"] = share(int(resp["topics"][ans, j].sum()), int(ans.sum()))
+    return t

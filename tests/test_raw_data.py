@@ -1,0 +1,550 @@
+"""The default raw dataset: contract with config.yaml, every documented quirk present,
+ground truth equal to the published figures, determinism and checksums.
+
+Reads the CSVs with the csv module only (no workflow code).
+"""
+
+from __future__ import annotations
+
+import csv
+import gettext
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from datetime import datetime
+from pathlib import Path
+
+import pycountry
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "raw"
+TRUTH = ROOT / "tests" / "data" / "ground_truth.json"
+CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+REGISTRY = yaml.safe_load((ROOT / "resources" / "metric_registry.yaml").read_text("utf-8"))
+EDITIONS = CONFIG["editions"]
+SOURCES = ("participants", "completion", "grades", "certificates")
+
+
+def site_of(ed):
+    return CONFIG["sites"][EDITIONS[ed]["site"]]
+
+
+def read(path: Path, delimiter=",", encoding="utf-8-sig"):
+    with path.open(encoding=encoding, newline="") as f:
+        rows = list(csv.reader(f, delimiter=delimiter))
+    return rows[0], rows[1:]
+
+
+def lms(ed, source):
+    """Rows of an LMS export as dicts keyed by canonical column (header map of config)."""
+    site = site_of(ed)
+    header, rows = read(RAW / "lms" / ed / f"{source}.csv", site["delimiter"])
+    inv = {v: k for k, v in site["headers"][source].items()}
+    return [dict(zip([inv[h] for h in header], r, strict=True)) for r in rows]
+
+
+def labels_of(site, field):
+    return {lab: code for code, labs in site["labels"][field].items() for lab in labs}
+
+
+def norm(email):
+    return email.strip().lower()
+
+
+def is_test(username, email):
+    acc = CONFIG["accounts"]
+    return any(re.search(p, username.strip(), re.I) for p in acc["test_username_patterns"]) or any(
+        re.search(p, email.strip(), re.I) for p in acc["test_email_patterns"]
+    )
+
+
+def learners(ed):
+    roles = labels_of(site_of(ed), "role")
+    return [r for r in lms(ed, "participants")
+            if roles[r["role"]] == "student" and not is_test(r["username"], r["email"])]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def truth():
+    return json.loads(TRUTH.read_text(encoding="utf-8"))
+
+
+# ------------------------------------------------------------------ contract with config
+@pytest.mark.parametrize("ed", sorted(EDITIONS))
+def test_lms_headers_equal_config(ed):
+    site = site_of(ed)
+    for source in SOURCES:
+        header, _ = read(RAW / "lms" / ed / f"{source}.csv", site["delimiter"])
+        assert header == list(site["headers"][source].values()), (ed, source)
+
+
+@pytest.mark.parametrize("ed", sorted(EDITIONS))
+def test_lms_labels_among_config(ed):
+    site = site_of(ed)
+    for field, source in (("role", "participants"), ("enrolment_status", "participants"),
+                          ("course_complete", "completion"), ("certificate", "certificates")):
+        used = {r[field] for r in lms(ed, source)}
+        assert used <= set(labels_of(site, field)), (ed, field, used)
+    gender = {lab.strip().casefold() for labs in CONFIG["gender_labels"].values() for lab in labs}
+    used = {r["gender"].strip().casefold() for r in lms(ed, "participants")} - {""}
+    assert used <= gender, used - gender
+
+
+@pytest.mark.parametrize("ed", sorted(EDITIONS))
+def test_dialect_bom_and_delimiter(ed):
+    site = site_of(ed)
+    bom = site["delimiter"] == ";"  # es and fr sites write a BOM, en_us and ar do not
+    for p in [*(RAW / "lms" / ed).glob("*.csv"), RAW / "evaluation" / f"{ed}.csv"]:
+        data = p.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf") == bom, p
+        first = data.decode("utf-8-sig").splitlines()[0]
+        assert site["delimiter"] in first
+        assert (";" if site["delimiter"] == "," else ",") not in first.replace('"', "") or bom
+
+
+@pytest.mark.parametrize("ed", sorted(EDITIONS))
+def test_dates_parse_only_in_site_format(ed):
+    site = site_of(ed)
+    fmt = site["date_format"]
+    other = "%d/%m/%y, %H:%M" if fmt.startswith("%m") else "%m/%d/%y, %H:%M"
+    values = [r["time_enrolled"] for r in lms(ed, "participants")]
+    values += [r["completion_date"] for r in lms(ed, "completion") if r["completion_date"]]
+    values += [r["issued_on"] for r in lms(ed, "certificates")]
+    parsed = [datetime.strptime(v, fmt) for v in values]  # all parse in the site format
+    assert any(d.day <= 12 and d.day != d.month for d in parsed)  # ambiguous-looking ones
+    wrong = 0
+    for v in values:
+        try:
+            datetime.strptime(v, other)
+        except ValueError:
+            wrong += 1
+    assert wrong > 0  # a wrong format fails loudly on some rows
+
+
+# ------------------------------------------------------------------ LMS quirks
+@pytest.mark.parametrize("ed", sorted(EDITIONS))
+def test_grades_dash_ranges_and_totals(ed):
+    rows = lms(ed, "grades")
+    assert any(r["course_total"] == "-" for r in rows)
+    assert any(r["module_3"] == "-" and r["course_total"] != "-" for r in rows)
+    assert len({r["last_downloaded"] for r in rows}) == 1
+    assert rows[0]["last_downloaded"].isdigit()
+    for r in rows:
+        mods = [float(r[f"module_{i}"]) for i in range(1, 6) if r[f"module_{i}"] != "-"]
+        assert all(0 <= m <= 20 for m in mods)
+        if r["course_total"] == "-":
+            assert not mods
+        else:
+            assert abs(float(r["course_total"]) - sum(mods)) < 0.03  # unrounded sum
+            assert 0 <= float(r["course_total"]) <= 100
+
+
+def test_emails_mixed_case_and_spaces():
+    emails = [r["email"] for ed in EDITIONS for r in lms(ed, "participants")]
+    assert sum(e != e.strip() for e in emails) >= 20
+    assert sum(e.strip() != e.strip().lower() for e in emails) >= 100
+
+
+@pytest.mark.parametrize("ed", sorted(EDITIONS))
+def test_duplicate_accounts_in_one_edition(ed):
+    by_email = defaultdict(list)
+    for r in learners(ed):
+        by_email[norm(r["email"])].append(r)
+    dups = [rs for rs in by_email.values() if len(rs) > 1]
+    assert dups
+    for rs in dups:
+        assert len({r["user_id"] for r in rs}) == len(rs)
+        assert len({r["username"] for r in rs}) == len(rs)
+        assert len({r["email"] for r in rs}) == len(rs)  # differ in case / spaces only
+    assert any(not r["gender"] or not r["country"] for rs in dups for r in rs)
+
+
+def test_people_in_two_editions():
+    seen = Counter(e for ed in EDITIONS for e in {norm(r["email"]) for r in learners(ed)})
+    assert sum(n >= 2 for n in seen.values()) >= 20
+
+
+@pytest.mark.parametrize("ed", sorted(EDITIONS))
+def test_staff_and_test_accounts(ed):
+    site = site_of(ed)
+    roles = labels_of(site, "role")
+    rows = lms(ed, "participants")
+    used = {roles[r["role"]] for r in rows}
+    assert used == {"student", "teacher", "manager"}
+    assert {r["role"] for r in rows} >= set(site["labels"]["role"]["teacher"])
+    tests = [r for r in rows if is_test(r["username"], r["email"])]
+    assert len(tests) >= 3 and all(roles[r["role"]] == "student" for r in tests)
+    acc = CONFIG["accounts"]
+    by_name = [any(re.search(p, r["username"], re.I) for p in acc["test_username_patterns"])
+               for r in tests]  # fmt: skip
+    by_mail = [any(re.search(p, r["email"].strip(), re.I) for p in acc["test_email_patterns"])
+               for r in tests]  # fmt: skip
+    assert any(a and not b for a, b in zip(by_name, by_mail, strict=True))
+    assert any(b and not a for a, b in zip(by_name, by_mail, strict=True))
+
+
+def test_gender_labels_variety():
+    used = Counter(r["gender"] for ed in EDITIONS for r in lms(ed, "participants"))
+    for label in ("F", "Femme", "Mujer", "أنثى", "Prefer not to say", "Prefiero no decirlo", ""):
+        assert used[label] > 0, label
+    assert any(g != g.strip() or (g and g not in sum(CONFIG["gender_labels"].values(), []))
+               for g in used)  # legacy case / space variants  # fmt: skip
+
+
+def _country_lookup(lang):
+    names = {}
+    tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]) \
+        if lang != "en" else None  # fmt: skip
+    for c in pycountry.countries:
+        names[tr.gettext(c.name) if tr else c.name] = c.alpha_3
+    return names
+
+
+@pytest.mark.parametrize("ed", sorted(EDITIONS))
+def test_country_names_in_site_language(ed):
+    lookup = _country_lookup(EDITIONS[ed]["language"])
+    values = [r["country"] for r in learners(ed)]
+    unknown = {v for v in values if v and v not in lookup}
+    assert not unknown, unknown
+    if EDITIONS[ed]["year"] == 2020:
+        assert "" in values
+
+
+def test_es_site_writes_spanish_country_names():
+    values = {r["country"] for r in lms("2020-ES1", "participants")}
+    assert {"México", "Perú", "España"} <= values
+
+
+def test_certificates_manual_awards_and_missing():
+    """Recompute eligibility from grades + completion (per account, learners only) and
+    compare with the certificates issued: both kinds of mismatch occur."""
+    crit = CONFIG["certificates"]
+    mismatch = Counter()
+    for ed in CONFIG["scopes"]["2020"]["editions"]:
+        site = site_of(ed)
+        done = labels_of(site, "course_complete")
+        cert_lab = labels_of(site, "certificate")
+        ok = {norm(r["email"]) for r in learners(ed)}
+        complete = {norm(r["email"]) for r in lms(ed, "completion")
+                    if done[r["course_complete"]] == "completed"}  # fmt: skip
+        total = defaultdict(lambda: -1.0)
+        for r in lms(ed, "grades"):
+            if r["course_total"] != "-":
+                total[norm(r["email"])] = max(total[norm(r["email"])], float(r["course_total"]))
+        issued = defaultdict(lambda: "none")
+        for r in lms(ed, "certificates"):
+            c = cert_lab[r["certificate"]]
+            if issued[norm(r["email"])] != "completion":
+                issued[norm(r["email"])] = c
+        for e in ok:
+            t = total[e]
+            if e in complete and t >= crit["completion"]["min_course_total"]:
+                elig = "completion"
+            elif t >= crit["participation"]["min_course_total"]:
+                elig = "participation"
+            else:
+                elig = "none"
+            mismatch[(issued[e], elig)] += 1
+    assert mismatch[("completion", "participation")] + mismatch[("participation", "none")] > 0
+    assert mismatch[("none", "completion")] + mismatch[("none", "participation")] > 0
+
+
+def test_csv_recount_matches_truth(truth):
+    """Participants and certificates counted straight from the CSVs equal the truth."""
+    t = truth["scope_2020"]
+    for ed in CONFIG["scopes"]["2020"]["editions"]:
+        people = {norm(r["email"]) for r in learners(ed)}
+        assert len(people) == t[f"participants_by_edition:{ed}"]["value"]
+        best = {}
+        lab = labels_of(site_of(ed), "certificate")
+        for r in lms(ed, "certificates"):
+            e = norm(r["email"])
+            if e in people and best.get(e) != "completion":
+                best[e] = lab[r["certificate"]]
+        c = Counter(best.values())
+        assert c["completion"] == t[f"certificates_completion_by_edition:{ed}"]["numerator"]
+        assert c["participation"] == t[f"certificates_participation_by_edition:{ed}"][
+            "numerator"]
+
+
+# ------------------------------------------------------------------ evaluation
+@pytest.mark.parametrize("ed", sorted(EDITIONS))
+def test_evaluation_headers_and_answers(ed, truth):
+    site = site_of(ed)
+    lang = EDITIONS[ed]["language"]
+    qs = [q for q in codebook_questions() if q["instrument"] == "evaluation"]
+    header, rows = read(RAW / "evaluation" / f"{ed}.csv", site["delimiter"])
+    assert header == [q[f"label_{lang}"] for q in qs]
+    yes_no = {o[f"label_{lang}"]: o["option_code"] for o in codebook_options()
+              if o["list_name"] == "yes_no"}  # fmt: skip
+    answers = [yes_no[r[4]] for r in rows if r[4]]
+    assert len(answers) < len(rows)  # some blanks
+    scope = "scope_2020" if EDITIONS[ed]["year"] == 2020 else "scope_2021"
+    key = truth[scope][f"intention_to_use_by_edition:{ed}"]
+    assert (answers.count("yes"), len(answers)) == (key["numerator"], key["denominator"])
+    for r in rows:
+        datetime.strptime(r[1], site["date_format"])
+
+
+# ------------------------------------------------------------------ survey
+def codebook_questions():
+    h, rows = read(RAW / "survey" / "codebook-questions.csv", ",", "utf-8")
+    assert h == ["instrument", "question_code", "type", "list_name", "required", "min", "max",
+                 "label_en", "label_es", "label_fr", "label_ar"]  # fmt: skip
+    return [dict(zip(h, r, strict=True)) for r in rows]
+
+
+def codebook_options():
+    h, rows = read(RAW / "survey" / "codebook-options.csv", ",", "utf-8")
+    assert h == ["list_name", "option_code", "order", "label_en", "label_es", "label_fr",
+                 "label_ar", "role_en"]  # fmt: skip
+    return [dict(zip(h, r, strict=True)) for r in rows]
+
+
+def survey(form):
+    path = RAW / "survey" / f"followup-2020-{form}.csv"
+    assert not path.read_bytes().startswith(b"\xef\xbb\xbf")
+    header, rows = read(path, ",", "utf-8")
+    qs = [q for q in codebook_questions() if q["instrument"] == "followup"]
+    assert header == [q[f"label_{form}"] for q in qs]
+    return [dict(zip([q["question_code"] for q in qs], r, strict=True)) for r in rows]
+
+
+def test_codebook_complete():
+    opts = codebook_options()
+    assert not any(";" in o[f"label_{lang}"] for o in opts for lang in ("en", "es", "fr", "ar"))
+    assert all(re.search("[\u0600-\u06ff]", o["label_ar"]) for o in opts)
+    roles = {o["option_code"]: o["role_en"] for o in opts if o["list_name"] == "sector"}
+    assert roles["government"] == "Government officer"
+    assert roles["international_organization"] == "Officer in an international organization"
+    assert all(roles.values())
+    lists = {o["list_name"] for o in opts}
+    for q in codebook_questions():
+        if q["type"] in ("single", "multi"):
+            assert q["list_name"] in lists
+
+
+def test_survey_answers_are_codebook_labels():
+    opts = codebook_options()
+    qs = {q["question_code"]: q for q in codebook_questions() if q["instrument"] == "followup"}
+    for form in ("en", "es"):
+        valid = defaultdict(set)
+        for o in opts:
+            valid[o["list_name"]].add(o[f"label_{form}"])
+        for r in survey(form):
+            datetime.strptime(r["submitted"], "%Y-%m-%d %H:%M:%S")
+            for code, q in qs.items():
+                v = r[code]
+                if not v:
+                    continue
+                if q["type"] == "single":
+                    assert v in valid[q["list_name"]], (form, code, v)
+                elif q["type"] == "multi":
+                    assert set(v.split(";")) <= valid[q["list_name"]], (form, code, v)
+                elif q["type"] == "number":
+                    assert 0 <= int(v) <= 100 and int(v) % 5 == 0
+
+
+def test_survey_quirks():
+    en, es = survey("en"), survey("es")
+    allr = en + es
+    assert [r["response_id"] for r in en] == [f"EN-{i:04d}" for i in range(1, len(en) + 1)]
+    assert [r["response_id"] for r in es] == [f"ES-{i:04d}" for i in range(1, len(es) + 1)]
+    countries = {r["country"] for r in allr}
+    for v in ("EEUU", "EE.UU.", "USA", "Equateur", "Congo (RDC)", "RDC", "DRC", "Holanda",
+              "UK", "Venezuela", "Bolivia", "Iran"):  # fmt: skip
+        assert v in countries, v
+    assert any(c.startswith("Perú") and c != c.rstrip() for c in countries)
+    assert any(c.strip() == "México" and c != c.lstrip() for c in countries)
+    assert "" in countries
+    assert any(";" in r["topics_applied"] for r in allr)
+    assert sum(not r["email"] for r in allr) > 50 and sum(bool(r["email"]) for r in allr) > 50
+    lms_emails = {norm(r["email"]) for ed in EDITIONS for r in lms(ed, "participants")}
+    given = [norm(r["email"]) for r in allr if r["email"]]
+    assert 0 < sum(e not in lms_emails for e in given) < 20  # typos that match nobody
+    assert any(r["email"] != r["email"].strip() or r["email"] != r["email"].lower()
+               for r in allr)  # fmt: skip
+    text = [r["example"] for r in allr]
+    for needle in ("<script>alert(1)</script>", "<b>bold</b>", '=HYPERLINK("http://x","y")'):
+        assert any(needle in t for t in text), needle
+    for prefix in ("=", "+", "-", "@"):
+        assert any(t.startswith(prefix) for t in text), prefix
+    assert any("\n" in t for t in text) and any('"' in t for t in text)
+    assert any("," in t for t in text)
+    # item non-response: denominators differ per item
+    blanks = {q: sum(not r[q] for r in allr) for q in ("edition", "relationship",
+                                                        "career_stage", "sector", "applied")}
+    assert len(set(blanks.values())) > 1 and min(blanks.values()) > 0
+
+
+def test_box2_quotes_pinned(truth):
+    opts = codebook_options()
+    rows = {r["response_id"]: (r, form) for form in ("en", "es") for r in survey(form)}
+    sector = {(o[f"label_{f}"], f): o["option_code"] for o in opts if o["list_name"] == "sector"
+              for f in ("en", "es")}  # fmt: skip
+    yes = {"en": "Yes", "es": "Sí"}
+    no = {"en": "No", "es": "No"}
+    wanted = {"ES-0007": ("government", "He mejorado la entrevista"),
+              "EN-0012": ("international_organization", "I have transferred the knowledge"),
+              "ES-0023": ("independent_consultant", "Asesoré a una organización"),
+              "ES-0031": ("ngo", "Elaboramos un modelo de gestión")}  # fmt: skip
+    for rid, (sec, start) in wanted.items():
+        r, form = rows[rid]
+        assert r["example"].startswith(start) and r["consent_quote"] == yes[form]
+        assert sector[(r["sector"], form)] == sec
+    assert rows["ES-0007"][0]["country"] == "México"
+    assert rows["EN-0012"][0]["country"] in ("Congo (RDC)", "DRC")
+    assert rows["ES-0023"][0]["country"] == "Colombia"
+    assert rows["ES-0031"][0]["country"] == "Ecuador"
+    for q in CONFIG["quotes"]:
+        assert q["response_id"] in rows
+    refused = [rid for rid, (r, form) in rows.items()
+               if r["example"] and r["consent_quote"] == no[form]]  # fmt: skip
+    assert "EN-0005" in refused
+
+
+# ------------------------------------------------------------------ interviews
+def test_interviews_structured():
+    keys = ["slug", "name", "consent_to_publish", "role", "organisation", "city", "country",
+            "origin_country", "headline", "years_in_host_country", "edition_language",
+            "background", "what_changed", "figures", "module_most_useful", "wishes"]  # fmt: skip
+    notes = {}
+    for slug in ("william-ramirez", "chayan-chakraborty", "eleutherius-michaelides"):
+        note = yaml.safe_load((RAW / "interviews" / f"{slug}.yaml").read_text("utf-8"))
+        assert sorted(note) == sorted(keys) and note["slug"] == slug
+        assert note["consent_to_publish"] is True
+        assert pycountry.countries.get(alpha_3=note["country"])
+        notes[slug] = note
+    assert notes["william-ramirez"]["figures"] == {"projects_coordinated": 3,
+                                                   "business_plans_supported": 50,
+                                                   "business_plans_matured": 10}
+    assert notes["eleutherius-michaelides"]["module_most_useful"] == 3
+
+
+# ------------------------------------------------------------------ ground truth
+def test_truth_covers_every_registry_metric(truth):
+    ids = [m["id"] for m in REGISTRY["metrics"]]
+    for scope, stages in (("scope_2020", None), ("scope_2021", ("participation", "reaction"))):
+        keys = {k.split(":")[0] for k in truth[scope]}
+        for m in REGISTRY["metrics"]:
+            if stages is None or m["stage"] in stages:
+                assert m["id"] in keys, (scope, m["id"])
+        for k, v in truth[scope].items():
+            assert k.split(":")[0] in ids
+            assert set(v) == {"value", "numerator", "denominator"}
+            if v["denominator"] is not None and k.split(":")[0] not in (
+                    "intention_to_use_mean", "attribution_mean"):
+                assert v["value"] == v["numerator"] / v["denominator"]
+
+
+def test_truth_reproduces_published_figures(truth):
+    t = truth["scope_2020"]
+
+    def pct(k):
+        return round(100 * t[k]["value"])
+
+    assert t["participants_total"]["value"] == 1681
+    assert t["countries_total"]["value"] == 124
+    assert truth["ranks"]["scope_2020"]["participants_by_country"][:3] == ["ECU", "MEX", "IND"]
+    assert [t[f"gender_count:{g}"]["value"] for g in ("female", "male", "other",
+                                                      "not_recorded")] == [915, 617, 82, 67]
+    assert [pct(f"gender_share:{g}") for g in ("female", "male", "other")] == [57, 38, 5]
+    assert t["gender_share:female"]["denominator"] == 1614
+    assert (pct("certificates_completion_share"), pct("certificates_participation_share")) \
+        == (28, 29)  # fmt: skip
+    assert pct("intention_to_use_mean") == 97
+    assert len({t[f"intention_to_use_by_edition:{e}"]["value"]
+                for e in CONFIG["scopes"]["2020"]["editions"]}) == 4  # fmt: skip
+    assert pct("respondents_by_edition_language:es") == 35
+    assert [pct(f"relationship_share:{o}") for o in ("professional", "interested",
+                                                     "migrant_entrepreneur")] == [44, 32, 7]
+    assert pct("career_stage_share:young_professional") == 40
+    assert pct("career_stage_share:student") == 7
+    sectors = {k: v["value"] for k, v in t.items() if k.startswith("sector_share:")}
+    assert pct("sector_share:corporate") == 2
+    assert sorted(sectors.values())[0] < sorted(sectors.values())[1]
+    assert min(sectors, key=sectors.get) == "sector_share:corporate"
+    assert pct("application_rate") == 80
+    assert pct("application_rate_by_relationship:professional") > 85
+    assert pct("application_rate_by_relationship:migrant_entrepreneur") > 85
+    assert pct("importance_top2") == 81
+    assert round(t["attribution_mean"]["value"]) == 68
+    order = ["barriers", "strategies", "legal", "contributions", "finance"]
+    assert truth["ranks"]["scope_2020"]["topic_applied_share"] == order
+    assert truth["ranks"]["scope_2020"]["challenge_share"][:3] == ["funding", "hierarchy", "time"]
+    assert t["challenge_share:no_opportunity"]["value"] < 0.1
+    assert truth["ranks"]["scope_2020"]["recommendation_share"][:4] == [
+        "promote_government", "practitioner_experiences", "recorded_videos", "live_session"]
+    assert truth["ranks"]["scope_2020"]["followup_topic_share"][:4] == [
+        "climate_migration", "managerial_skills", "business_plan_sustainability",
+        "local_experiences"]
+    assert 0.10 <= t["survey_response_rate"]["value"] <= 0.20
+    assert truth["survey_size"] == t["survey_respondents"]["value"]
+
+
+def test_truth_2021_plausible(truth):
+    t = truth["scope_2021"]
+    for ed in CONFIG["scopes"]["2021"]["editions"]:
+        assert 250 <= t[f"participants_by_edition:{ed}"]["value"] <= 600
+    assert {k.split(":")[1] for k in t if k.startswith("participants_by_language:")} == {
+        "en", "es", "fr", "ar"}
+
+
+# ------------------------------------------------------------------ files
+def test_sha256sums_list_every_file():
+    listed = {}
+    for line in (RAW / "SHA256SUMS").read_text("utf-8").splitlines():
+        digest, path = line.split("  ", 1)
+        listed[path] = digest
+    files = {p.relative_to(RAW).as_posix() for p in RAW.rglob("*")
+             if p.is_file() and p.name not in ("SHA256SUMS", "README.md")}  # fmt: skip
+    assert set(listed) == files
+    for path, digest in listed.items():
+        assert hashlib.sha256((RAW / path).read_bytes()).hexdigest() == digest, path
+
+
+def test_raw_is_small():
+    size = sum(p.stat().st_size for p in RAW.rglob("*") if p.is_file())
+    assert size < 5_000_000
+
+
+def test_readme_documents_every_file_and_column():
+    readme = (RAW / "README.md").read_text("utf-8")
+    for pattern in ("lms/<edition>/participants.csv", "lms/<edition>/completion.csv",
+                    "lms/<edition>/grades.csv", "lms/<edition>/certificates.csv",
+                    "evaluation/<edition>.csv", "survey/followup-2020-<lang>.csv",
+                    "survey/codebook-questions.csv", "survey/codebook-options.csv",
+                    "interviews/<slug>.yaml", "SHA256SUMS"):  # fmt: skip
+        assert pattern in readme, pattern
+    for site in CONFIG["sites"].values():
+        for source in SOURCES:
+            for header in site["headers"][source].values():
+                assert header in readme, header
+    for q in codebook_questions():
+        assert f"`{q['question_code']}`" in readme
+
+
+def test_generator_is_deterministic(tmp_path):
+    out, truth_path = tmp_path / "raw", tmp_path / "truth.json"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "datagen" / "generate.py"),
+                    "--out", str(out), "--truth", str(truth_path)], check=True,
+                   cwd=tmp_path)  # fmt: skip
+    assert truth_path.read_bytes() == TRUTH.read_bytes()
+    mine = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    theirs = {p.relative_to(RAW).as_posix() for p in RAW.rglob("*")
+              if p.is_file() and p.name != "README.md"}  # fmt: skip
+    assert mine == theirs
+    for rel in sorted(mine):
+        assert (out / rel).read_bytes() == (RAW / rel).read_bytes(), rel
+
+
+def test_generator_imports_no_workflow_code():
+    for p in (ROOT / "scripts" / "datagen").glob("*.py"):
+        src = p.read_text("utf-8")
+        assert not re.search(r"^\s*(from|import)\s+(lib|schemas|scripts\.lib)\b", src, re.M), p
+        assert "safe_load" not in src and "snakemake" not in src, p  # reads no config
