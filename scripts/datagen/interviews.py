@@ -39,8 +39,9 @@ INTERVIEWS = (
             "projects_coordinated": 3,
             "business_plans_supported": 50,
             "business_plans_matured": 10,
+            "unhcr_support_months": 3,
         },
-        "module_most_useful": 5,
+        "module_most_useful": None,
         "wishes": [
             "Study the topic further in a formal programme",
             "Learn more about the NGO approach to migration, not covered by the course",
@@ -73,6 +74,7 @@ INTERVIEWS = (
         ],
         "figures": {
             "new_course_sessions_planned": 1,
+            "session_planned_year": 2021,
         },
         "module_most_useful": None,
         "wishes": [
@@ -108,6 +110,7 @@ INTERVIEWS = (
         ],
         "figures": {
             "companies_owned": 2,
+            "family_business_since": 1950,
         },
         "module_most_useful": 3,
         "wishes": [
