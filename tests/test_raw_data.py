@@ -422,7 +422,11 @@ def test_interviews_structured():
         notes[slug] = note
     assert notes["william-ramirez"]["figures"] == {"projects_coordinated": 3,
                                                    "business_plans_supported": 50,
-                                                   "business_plans_matured": 10}
+                                                   "business_plans_matured": 10,
+                                                   "unhcr_support_months": 3}
+    assert notes["chayan-chakraborty"]["figures"]["session_planned_year"] == 2021
+    assert notes["eleutherius-michaelides"]["figures"] == {"companies_owned": 2,
+                                                           "family_business_since": 1950}
     assert notes["eleutherius-michaelides"]["module_most_useful"] == 3
 
 
