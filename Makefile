@@ -1,0 +1,60 @@
+# impact-story-workflow: one entry point for analysts and CI.
+#
+#   make run              # create .venv if needed, run the whole workflow (scope 2020)
+#   make run SCOPE=2021   # same chain over the 2021 editions
+#   make test             # unit + end-to-end tests
+#   make data             # regenerate the synthetic default data under raw/
+#   make lint             # ruff, snakefmt --check, snakemake --lint
+#   make lock             # re-pin requirements.lock from requirements.in (needs uv)
+#   make report-bundle    # Snakemake's self-contained report (rule graph, code, runtimes)
+#   make clean            # remove results/, logs/ and Snakemake's state
+#
+# Variables: PYTHON (interpreter used to create .venv, default python3.11), CORES
+# (default 2), SCOPE (a key of `scopes` in config.yaml), SNAKEMAKE_ARGS (extra options,
+# e.g. SNAKEMAKE_ARGS="--profile profiles/slurm").
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := run
+
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+CORES ?= 2
+SCOPE ?=
+SNAKEMAKE_ARGS ?=
+CONFIG_ARGS := $(if $(SCOPE),--config scope=$(SCOPE),)
+STAMP := $(VENV)/.installed-from-lock
+
+.PHONY: venv run test data lint lock clean report-bundle
+
+# The virtualenv is (re)installed whenever requirements.lock changes (stamp file).
+venv: $(STAMP)
+
+$(STAMP): requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@touch $@
+
+run: venv
+	$(BIN)/snakemake --cores $(CORES) --show-failed-logs $(SNAKEMAKE_ARGS) $(CONFIG_ARGS)
+
+test: venv
+	$(BIN)/pytest -q
+
+data: venv
+	$(BIN)/python scripts/datagen/generate.py --out raw --truth tests/data/ground_truth.json
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/snakefmt --check Snakefile workflow
+	$(BIN)/snakemake --lint
+
+lock:
+	uv pip compile requirements.in --python-version 3.11 --generate-hashes -o requirements.lock
+
+report-bundle: venv
+	$(BIN)/snakemake --cores $(CORES) --report results/workflow-report.zip $(CONFIG_ARGS)
+
+clean:
+	rm -rf results logs .snakemake

@@ -1,0 +1,216 @@
+"""pandera schemas of the LMS (Moodle) exports: raw layer per site, clean layer.
+
+Raw layer: the exports as read by ``lib.io.read_export`` (canonical column names, every
+value text, plus ``_line``). The checks depend on the site (its labels, date format and
+"no grade" text), so schemas are built from the site's config by :func:`raw_schema`.
+Every check carries an ``error=`` sentence an analyst can act on; the validation report
+adds file, line, column and value.
+
+Clean layer: ``results/clean/participants.parquet`` as in docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+SOURCES = ("participants", "completion", "grades", "certificates")
+MODULES = [f"module_{i}" for i in range(1, 6)]
+GENDERS = ["female", "male", "other", "not_recorded"]
+CERTIFICATES = ["completion", "participation", "none"]
+ROLE_SEPARATOR = ","
+EMAIL_PATTERN = r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$"
+NUMBER_PATTERN = r"^\s*\d+([.,]\d+)?\s*$"
+
+
+# --------------------------------------------------------------------------- vectorised checks
+def _blank(s: pd.Series) -> pd.Series:
+    return s.isna() | (s.astype("string").str.strip() == "")
+
+
+def parse_dates(s: pd.Series, date_format: str) -> pd.Series:
+    """Parse text in the site's format (blank -> NaT; unparseable -> NaT)."""
+    return pd.to_datetime(s.astype("string").str.strip(), format=date_format, errors="coerce")
+
+
+def parse_numbers(s: pd.Series, missing: str) -> pd.Series:
+    """Grades as float: the site's "no grade" text and blanks -> NaN; decimal comma accepted."""
+    text = s.astype("string").str.strip()
+    text = text.mask(text == missing, "").str.replace(",", ".", regex=False)
+    return pd.to_numeric(text.mask(text == "", None), errors="coerce").astype("float64")
+
+
+def split_roles(value: str) -> list[str]:
+    return [r.strip() for r in str(value).split(ROLE_SEPARATOR) if r.strip()]
+
+
+def _required(what: str) -> pa.Check:
+    return pa.Check(lambda s: ~_blank(s), error=f"is empty but the {what} is required")
+
+
+def _date(date_format: str, *, optional: bool) -> pa.Check:
+    def check(s: pd.Series) -> pd.Series:
+        ok = parse_dates(s, date_format).notna()
+        return ok | _blank(s) if optional else ok
+
+    return pa.Check(check, error=f"is not a date in the site's format {date_format!r} (dates are never guessed)")
+
+
+def _labels(labels: dict[str, list[str]], what: str, *, multi: bool = False) -> pa.Check:
+    allowed = sorted({label for values in labels.values() for label in values})
+    text = ", ".join(allowed)
+
+    def check(s: pd.Series) -> pd.Series:
+        stripped = s.astype("string").str.strip()
+        if not multi:
+            return stripped.isin(allowed)
+        return stripped.map(lambda v: bool(split_roles(v)) and all(r in allowed for r in split_roles(v))).astype(bool)
+
+    return pa.Check(check, error=f"is not a {what} label of this site (expected one of: {text})")
+
+
+def _grade(missing: str, maximum: float) -> pa.Check:
+    def check(s: pd.Series) -> pd.Series:
+        text = s.astype("string").str.strip()
+        is_missing = text == missing
+        value = parse_numbers(s, missing)
+        well_formed = text.str.match(NUMBER_PATTERN).fillna(False).astype(bool)
+        return is_missing | (well_formed & value.between(0, maximum))
+
+    return pa.Check(check, error=f"is not a grade between 0 and {maximum:g} or '{missing}' (no grade)")
+
+
+def _email() -> pa.Check:
+    return pa.Check.str_matches(EMAIL_PATTERN, error="is not an e-mail address")
+
+
+def _text(*checks: pa.Check, nullable: bool = False) -> pa.Column:
+    return pa.Column(str, list(checks), nullable=nullable)
+
+
+# --------------------------------------------------------------------------- raw layer
+def raw_schema(source: str, site: dict) -> pa.DataFrameSchema:
+    """Schema of one raw LMS export for a site (``site`` = config ``sites.<site>`` or
+    the ``site_params`` dict of common.smk, with headers, labels, date_format,
+    missing_grade and optional grade_max)."""
+    fmt = site["date_format"]
+    labels = site["labels"]
+    missing = site.get("missing_grade", "-")
+    gmax = site.get("grade_max") or {}
+    other = _text()
+    if source == "participants":
+        cols = {
+            "user_id": _text(
+                pa.Check.str_matches(r"^\s*\d+\s*$", error="is not a numeric Moodle user id"),
+                pa.Check(
+                    lambda s: ~s.astype("string").str.strip().duplicated(keep=False),
+                    error="user id appears on more than one line",
+                ),
+            ),
+            "username": _text(_required("username")),
+            "email": _text(_email()),
+            "role": _text(_labels(labels["role"], "role", multi=True)),
+            "enrolment_status": _text(_labels(labels["enrolment_status"], "enrolment status")),
+            "time_enrolled": _text(_date(fmt, optional=False)),
+        }
+    elif source == "completion":
+        cols = {
+            "email": _text(_email()),
+            "course_complete": _text(_labels(labels["course_complete"], "course completion")),
+            "completion_date": _text(_date(fmt, optional=True)),
+        }
+    elif source == "grades":
+        cols = {"email": _text(_email())}
+        for m in MODULES:
+            cols[m] = _text(_grade(missing, float(gmax.get("module", 20))))
+        cols["course_total"] = _text(_grade(missing, float(gmax.get("course_total", 100))))
+        cols["last_downloaded"] = _text(
+            pa.Check.str_matches(r"^\s*\d+\s*$", error="is not a Unix time stamp (seconds)")
+        )
+    elif source == "certificates":
+        cols = {
+            "email": _text(_email()),
+            "certificate": _text(_labels(labels["certificate"], "certificate")),
+            "issued_on": _text(_date(fmt, optional=False)),
+            "code": _text(
+                _required("certificate code"),
+                pa.Check(
+                    lambda s: ~s.astype("string").str.strip().duplicated(keep=False),
+                    error="certificate code appears on more than one line",
+                ),
+            ),
+        }
+    else:
+        raise ValueError(f"unknown LMS source {source!r}; expected one of {SOURCES}")
+    for canon in site["headers"][source]:
+        cols.setdefault(canon, other)
+    cols["_line"] = pa.Column(int, pa.Check.ge(2), required=False)
+    return pa.DataFrameSchema(cols, strict=True, name=f"raw {source}")
+
+
+def to_typed(df: pd.DataFrame, source: str, site: dict) -> pd.DataFrame:
+    """Staging layer: validated raw text -> typed columns (dates, grades, epoch)."""
+    out = df.copy()
+    fmt = site["date_format"]
+    missing = site.get("missing_grade", "-")
+    for col in ("time_enrolled", "completion_date", "issued_on"):
+        if col in out.columns:
+            out[col] = parse_dates(out[col], fmt).astype("datetime64[us]")
+    if source == "grades":
+        for col in [*MODULES, "course_total"]:
+            out[col] = parse_numbers(out[col], missing)
+        out["last_downloaded"] = pd.to_numeric(out["last_downloaded"].str.strip()).astype("int64")
+    for col in out.columns:
+        if out[col].dtype == object or isinstance(out[col].dtype, pd.StringDtype):
+            out[col] = out[col].astype("string")
+    out["_line"] = out["_line"].astype("int64")
+    return out
+
+
+# --------------------------------------------------------------------------- clean layer
+def _codes(values, what: str) -> pa.Check:
+    return pa.Check.isin(list(values), error=f"is not a {what} code ({', '.join(values)})")
+
+
+def clean_participants_schema(grade_max: dict | None = None) -> pa.DataFrameSchema:
+    """``results/clean/participants.parquet``: one row per (edition, person), no PII."""
+    gmax = grade_max or {}
+    mod_max = float(gmax.get("module", 20))
+    total_max = float(gmax.get("course_total", 100))
+    grade = lambda top: pa.Column(  # noqa: E731
+        "float64", pa.Check.in_range(0, top, error=f"grade outside 0-{top:g}"), nullable=True
+    )
+    cols = {
+        "participant_key": pa.Column(
+            "string", pa.Check.str_matches(r"^[0-9a-f]{64}$", error="is not a hex HMAC-SHA256 key")
+        ),
+        "edition": pa.Column("string"),
+        "year": pa.Column("int64", pa.Check.in_range(2000, 2100)),
+        "language": pa.Column("string", _codes(["en", "es", "fr", "ar"], "language")),
+        "country_iso3": pa.Column(
+            "string", pa.Check.str_matches(r"^[A-Z]{3}$", error="is not an ISO alpha-3 code"), nullable=True
+        ),
+        "country_name": pa.Column("string", nullable=True),
+        "gender": pa.Column("string", _codes(GENDERS, "gender")),
+        "occupation": pa.Column("string", nullable=True),
+        "organisation_type": pa.Column("string", nullable=True),
+        "enrolment_status": pa.Column("string", _codes(["active", "suspended", "not_current"], "enrolment status")),
+        "time_enrolled": pa.Column("datetime64[us]"),
+        "course_complete": pa.Column("bool"),
+        "completion_date": pa.Column("datetime64[us]", nullable=True),
+        **{m: grade(mod_max) for m in MODULES},
+        "course_total": grade(total_max),
+        "certificate_issued": pa.Column("string", _codes(CERTIFICATES, "certificate")),
+        "certificate_eligible": pa.Column("string", _codes(CERTIFICATES, "certificate")),
+        "accounts_merged": pa.Column("int64", pa.Check.ge(1)),
+    }
+    return pa.DataFrameSchema(
+        cols,
+        strict=True,
+        ordered=True,
+        unique=["edition", "participant_key"],
+        name="clean participants",
+    )
+
+
+CLEAN_PARTICIPANT_COLUMNS = list(clean_participants_schema().columns)

@@ -1,0 +1,162 @@
+"""Country harmonisation: exact lookup only, never fuzzy.
+
+A raw country value is folded (trimmed, case-folded, accents and other combining marks
+removed after Unicode NFKD, inner whitespace collapsed) and looked up in
+
+1. ISO 3166-1 from pycountry: alpha-2, alpha-3, ``name``, ``official_name``,
+   ``common_name``, plus the gettext translations of the names into Spanish, French
+   and Arabic that pycountry ships;
+2. the explicit alias table ``resources/country_aliases.csv`` (columns ``alias, iso3,
+   note``) for everything else an LMS or a respondent writes (EE.UU., RDC, Holanda...).
+
+A folded key that two ISO entries share is ambiguous and left out of step 1 (the alias
+table must then decide). An alias that contradicts ISO, or two alias rows that disagree,
+are errors when the table is loaded. Values that match nothing are returned with
+``unknown=True`` so the caller can report them by file, line and value; blanks are
+not unknown, just missing.
+"""
+
+from __future__ import annotations
+
+import csv
+import gettext
+import re
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+import pycountry
+
+LANGUAGES = ("es", "fr", "ar")
+NAME_FIELDS = ("name", "official_name", "common_name")
+CODE_FIELDS = ("alpha_2", "alpha_3")
+
+# Codes outside ISO 3166-1 that the alias table may point to (user-assigned codes in use).
+EXTRA_CODES = {"XKX": "Kosovo"}
+
+# Short English names for the report where ISO's name is a "Name, qualifier" form and
+# pycountry has no common_name.
+DISPLAY_NAMES = {
+    "COD": "Democratic Republic of the Congo",
+    "PSE": "Palestine",
+    "FSM": "Micronesia",
+    "VIR": "US Virgin Islands",
+    "VGB": "British Virgin Islands",
+    "MAF": "Saint Martin (French part)",
+    "SXM": "Sint Maarten",
+    "BES": "Bonaire, Sint Eustatius and Saba",
+    "SHN": "Saint Helena",
+    "MDA": "Moldova",
+    "TZA": "Tanzania",
+    "IRN": "Iran",
+    "LAO": "Laos",
+    "SYR": "Syria",
+    "RUS": "Russia",
+    "VAT": "Holy See",
+}
+
+_SPACE = re.compile(r"\s+")
+
+
+def fold(value: str) -> str:
+    """Trim, case-fold, strip combining marks (accents, Arabic diacritics), collapse spaces."""
+    decomposed = unicodedata.normalize("NFKD", str(value))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACE.sub(" ", stripped.casefold().strip())
+
+
+def english_name(iso3: str) -> str:
+    if iso3 in EXTRA_CODES:
+        return EXTRA_CODES[iso3]
+    if iso3 in DISPLAY_NAMES:
+        return DISPLAY_NAMES[iso3]
+    c = pycountry.countries.get(alpha_3=iso3)
+    if c is None:
+        raise KeyError(iso3)
+    return getattr(c, "common_name", None) or c.name
+
+
+def _iso_keys() -> dict[str, str]:
+    translators = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]) for lang in LANGUAGES]
+    seen: dict[str, set[str]] = {}
+    for c in pycountry.countries:
+        keys = {getattr(c, f) for f in CODE_FIELDS}
+        for field in NAME_FIELDS:
+            name = getattr(c, field, None)
+            if not name:
+                continue
+            keys.add(name)
+            keys.update(t.gettext(name) for t in translators)
+        for key in keys:
+            seen.setdefault(fold(key), set()).add(c.alpha_3)
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1 and k}
+
+
+class CountryResolver:
+    """Resolve raw country values to ISO alpha-3 and an English name."""
+
+    def __init__(self, alias_csv: str | Path):
+        self.iso = _iso_keys()
+        self.aliases: dict[str, str] = {}
+        problems = []
+        with open(alias_csv, encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            if reader.fieldnames is None or not {"alias", "iso3"} <= set(reader.fieldnames):
+                raise ValueError(f"{alias_csv}: needs the columns alias, iso3, note")
+            for lineno, row in enumerate(reader, start=2):
+                alias, iso3 = row["alias"], (row["iso3"] or "").strip().upper()
+                key = fold(alias or "")
+                if not key:
+                    problems.append(f"line {lineno}: empty alias")
+                    continue
+                if iso3 not in EXTRA_CODES and pycountry.countries.get(alpha_3=iso3) is None:
+                    problems.append(f"line {lineno}: alias {alias!r} points to {iso3!r}, not an ISO alpha-3 code")
+                    continue
+                if key in self.iso and self.iso[key] != iso3:
+                    problems.append(
+                        f"line {lineno}: alias {alias!r} -> {iso3} contradicts ISO lookup -> {self.iso[key]}"
+                    )
+                    continue
+                if key in self.aliases and self.aliases[key] != iso3:
+                    problems.append(
+                        f"line {lineno}: alias {alias!r} -> {iso3} contradicts an earlier row -> {self.aliases[key]}"
+                    )
+                    continue
+                self.aliases[key] = iso3
+        if problems:
+            raise ValueError(f"{alias_csv}: " + "; ".join(problems))
+
+    def lookup(self, value) -> str | None:
+        """ISO alpha-3 for one value, or None (blank or unknown)."""
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return None
+        key = fold(value)
+        if not key:
+            return None
+        return self.iso.get(key) or self.aliases.get(key)
+
+    def resolve(self, values: pd.Series) -> pd.DataFrame:
+        """DataFrame (same index) with ``iso3``, ``name_en`` and ``unknown`` (bool).
+
+        Blank or missing -> ``iso3`` and ``name_en`` missing, ``unknown`` False;
+        no exact match -> missing, ``unknown`` True.
+        """
+        cache: dict[object, tuple] = {}
+        iso3, names, unknown = [], [], []
+        for v in values:
+            k = v if isinstance(v, str) else None
+            if k not in cache:
+                code = self.lookup(v)
+                blank = k is None or fold(k) == ""
+                cache[k] = (code, english_name(code) if code else None, code is None and not blank)
+            c, n, u = cache[k]
+            iso3.append(c)
+            names.append(n)
+            unknown.append(u)
+        return pd.DataFrame(
+            {
+                "iso3": pd.Series(iso3, index=values.index, dtype="string"),
+                "name_en": pd.Series(names, index=values.index, dtype="string"),
+                "unknown": pd.Series(unknown, index=values.index, dtype="bool"),
+            }
+        )

@@ -1,0 +1,317 @@
+"""Cleaning of the Moodle exports of one edition (pure functions, unit-tested).
+
+The steps, in order (see scripts/clean_lms.py): map site labels to codes; drop staff
+(any role that is not a learner role) and test accounts; merge duplicate accounts of
+one person (same normalised e-mail); join completion, grades and certificates on the
+normalised e-mail; recompute certificate eligibility; harmonise gender and country.
+Every step returns what it dropped and why, for ``results/clean/cleaning_log.csv``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from lib.pseudonym import normalise_email
+
+CERT_RANK = {"completion": 2, "participation": 1, "none": 0}
+MODULES = [f"module_{i}" for i in range(1, 6)]
+
+
+def blank(s: pd.Series) -> pd.Series:
+    return s.isna() | (s.astype("string").str.strip() == "")
+
+
+def map_labels(values: pd.Series, labels: dict[str, list[str]]) -> pd.Series:
+    """Site label -> canonical code, exact after trimming; anything else -> missing."""
+    lookup = {label: code for code, labels_ in labels.items() for label in labels_}
+    return values.astype("string").str.strip().map(lookup).astype("string")
+
+
+def learner_mask(roles: pd.Series, role_labels: dict[str, list[str]], learner_roles: list[str]) -> pd.Series:
+    """True where every role of the account (comma-separated labels) is a learner role."""
+    lookup = {label: code for code, labels_ in role_labels.items() for label in labels_}
+
+    def is_learner(value) -> bool:
+        codes = [lookup.get(r.strip()) for r in str(value).split(",") if r.strip()]
+        return bool(codes) and all(c in learner_roles for c in codes)
+
+    return roles.map(is_learner).astype(bool)
+
+
+def find_test_accounts(
+    usernames: pd.Series, emails: pd.Series, username_patterns: list[str], email_patterns: list[str]
+) -> pd.Series:
+    """Reason a row is a test account ("test username" / "test e-mail"), else missing."""
+    reason = pd.Series(pd.NA, index=usernames.index, dtype="string")
+    for patterns, values, why in (
+        (email_patterns, emails, "test account (e-mail pattern)"),
+        (username_patterns, usernames, "test account (username pattern)"),
+    ):
+        for pattern in patterns:
+            rx = re.compile(pattern, re.IGNORECASE)
+            hit = values.astype("string").str.strip().map(lambda v, rx=rx: bool(rx.search(v))).astype(bool)
+            reason = reason.mask(hit, why)
+    return reason
+
+
+def harmonise_gender(values: pd.Series, gender_labels: dict[str, list[str]]) -> tuple[pd.Series, pd.Series]:
+    """(codes, unknown): exact match after trimming and case folding; blank -> not_recorded."""
+    lookup = {label.strip().casefold(): code for code, labels_ in gender_labels.items() for label in labels_}
+    folded = values.astype("string").str.strip().map(lambda v: v.casefold() if isinstance(v, str) else v)
+    codes = folded.map(lookup).astype("string")
+    is_blank = blank(values)
+    codes = codes.mask(is_blank, "not_recorded")
+    return codes, codes.isna()
+
+
+def merge_accounts(accounts: pd.DataFrame, attributes: list[str]) -> pd.DataFrame:
+    """One row per normalised e-mail (column ``email_norm``).
+
+    Attributes take the first non-blank value with accounts ordered by ``time_enrolled``
+    then numeric ``user_id``; ``time_enrolled`` is the earliest; ``accounts_merged``
+    counts the accounts; ``_line`` is the first account's line.
+    """
+    df = accounts.copy()
+    df["_uid"] = pd.to_numeric(df["user_id"], errors="coerce")
+    df = df.sort_values(["email_norm", "time_enrolled", "_uid"], kind="stable")
+    for col in attributes:
+        df[col] = df[col].astype("string").str.strip().mask(blank(df[col]))
+    grouped = df.groupby("email_norm", sort=True)
+    out = grouped[attributes].first()  # first non-missing per column
+    out["time_enrolled"] = grouped["time_enrolled"].min()
+    out["accounts_merged"] = grouped.size().astype("int64")
+    out["_line"] = grouped["_line"].first()
+    return out.reset_index()
+
+
+def unknown_email_errors(frame: pd.DataFrame, known: set[str], *, file: str, source: str) -> list[dict]:
+    """Report rows whose e-mail matches no account of the edition."""
+    bad = frame.loc[~frame["email_norm"].isin(known)]
+    return [
+        {
+            "file": file,
+            "line": int(r["_line"]),
+            "column": "email",
+            "value": r["email"],
+            "check": "email_in_participants",
+            "message": f"the {source} export names an e-mail that is not an account of this edition "
+            "(participants export)",
+        }
+        for r in bad.to_dict("records")
+    ]
+
+
+def completion_per_person(completion: pd.DataFrame, complete_codes: pd.Series) -> pd.DataFrame:
+    """course_complete = any account completed; completion_date = earliest completion date."""
+    df = completion.assign(_done=(complete_codes == "completed").astype(bool))
+    df = df.assign(_date=df["completion_date"].where(df["_done"]))
+    g = df.groupby("email_norm", sort=True)
+    return pd.DataFrame({"course_complete": g["_done"].any(), "completion_date": g["_date"].min()})
+
+
+def grades_per_person(grades: pd.DataFrame) -> pd.DataFrame:
+    """The grades of the account with the highest course total (no grade ranks lowest)."""
+    df = grades.assign(_t=grades["course_total"].fillna(-1.0))
+    df = df.sort_values(["email_norm", "_t", "_line"], ascending=[True, False, True], kind="stable")
+    return df.groupby("email_norm", sort=True)[[*MODULES, "course_total"]].first().astype("float64")
+
+
+def certificate_per_person(certs: pd.DataFrame, cert_codes: pd.Series) -> pd.Series:
+    """Best certificate issued per person: completion > participation."""
+    rank = cert_codes.map(CERT_RANK).astype("int64")
+    df = certs.assign(_rank=rank)
+    best = df.groupby("email_norm", sort=True)["_rank"].max()
+    inverse = {v: k for k, v in CERT_RANK.items()}
+    return best.map(inverse).astype("string")
+
+
+def eligibility(course_complete: pd.Series, course_total: pd.Series, criteria: dict) -> pd.Series:
+    """Certificate the configured criteria give: completion, participation or none."""
+    comp = criteria["completion"]
+    part = criteria["participation"]
+    total = course_total.astype("float64")
+    done = course_complete.astype(bool) if comp.get("require_course_complete", True) else True
+    is_comp = done & (total >= float(comp.get("min_course_total", 0)))
+    is_part = total >= float(part.get("min_course_total", 0))
+    out = pd.Series("none", index=total.index, dtype="string")
+    out = out.mask(is_part.fillna(False).astype(bool), "participation")
+    return out.mask(is_comp.fillna(False).astype(bool), "completion")
+
+
+def log_rows(step: str, source: str, edition: str, rows_in: int, dropped: dict[str, int]) -> list[dict]:
+    """Cleaning-log rows of one step: one per reason (one with reason '' if nothing dropped)."""
+    dropped = {k: int(v) for k, v in dropped.items() if int(v) > 0}
+    rows_out = rows_in - sum(dropped.values())
+    base = {"step": step, "source": source, "edition": edition, "rows_in": rows_in, "rows_out": rows_out}
+    if not dropped:
+        return [{**base, "reason": "", "rows_dropped": 0}]
+    return [{**base, "reason": reason, "rows_dropped": n} for reason, n in sorted(dropped.items())]
+
+
+def _drop(df: pd.DataFrame, reasons: pd.Series) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Drop rows with a reason; return the rest and the counts per reason."""
+    hit = reasons.notna()
+    return df.loc[~hit], reasons[hit].value_counts().to_dict()
+
+
+def _country_errors(raw: pd.DataFrame, resolved: pd.DataFrame, file: str) -> list[dict]:
+    bad = raw.loc[resolved["unknown"]]
+    return [
+        {
+            "file": file,
+            "line": int(r["_line"]),
+            "column": "country",
+            "value": r["country"],
+            "check": "known_country",
+            "message": "unknown country: not an ISO 3166 code or name (en/es/fr/ar) nor in "
+            "resources/country_aliases.csv; add an alias row if it is a real country",
+        }
+        for r in bad.to_dict("records")
+    ]
+
+
+def _gender_errors(raw: pd.DataFrame, unknown: pd.Series, file: str) -> list[dict]:
+    return [
+        {
+            "file": file,
+            "line": int(r["_line"]),
+            "column": "gender",
+            "value": r["gender"],
+            "check": "known_gender",
+            "message": "unknown gender value: add it to gender_labels in config.yaml",
+        }
+        for r in raw.loc[unknown].to_dict("records")
+    ]
+
+
+ATTRIBUTES = ["country_iso3", "country_name", "gender", "occupation", "organisation_type", "enrolment_status"]
+
+
+def clean_edition(
+    staged: dict[str, pd.DataFrame],
+    *,
+    edition: str,
+    edition_cfg: dict,
+    site: dict,
+    gender_labels: dict,
+    accounts_cfg: dict,
+    certificates_cfg: dict,
+    resolver,
+    salt: bytes,
+    files: dict[str, str],
+    on_invalid: str = "stop",
+) -> tuple[pd.DataFrame, list[dict], list[dict]]:
+    """Clean one edition: returns (participants without PII, cleaning-log rows, errors).
+
+    ``staged`` holds the staging frames of participants, completion, grades and
+    certificates; ``files`` their raw paths (for error messages). With
+    ``on_invalid="stop"`` the caller raises on any error; with ``"quarantine"`` the
+    rows in error are dropped here and counted in the log.
+    """
+    from lib.pseudonym import keyed_hash
+
+    labels = site["labels"]
+    log: list[dict] = []
+    errors: list[dict] = []
+    p = staged["participants"].copy()
+    p["email_norm"] = normalise_email(p["email"])
+    all_accounts = set(p["email_norm"])
+
+    n = len(p)
+    staff = pd.Series(pd.NA, index=p.index, dtype="string").mask(
+        ~learner_mask(p["role"], labels["role"], accounts_cfg.get("learner_roles", ["student"])),
+        "staff role (not a learner)",
+    )
+    p, dropped = _drop(p, staff)
+    log += log_rows("drop_staff", "participants", edition, n, dropped)
+
+    n = len(p)
+    tests = find_test_accounts(
+        p["username"],
+        p["email_norm"],
+        accounts_cfg.get("test_username_patterns", []),
+        accounts_cfg.get("test_email_patterns", []),
+    )
+    p, dropped = _drop(p, tests)
+    log += log_rows("drop_test_accounts", "participants", edition, n, dropped)
+
+    resolved = resolver.resolve(p["country"])
+    gender, unknown_gender = harmonise_gender(p["gender"], gender_labels)
+    errs = _country_errors(p, resolved, files["participants"]) + _gender_errors(
+        p, unknown_gender, files["participants"]
+    )
+    errors += errs
+    p = p.assign(
+        country_iso3=resolved["iso3"],
+        country_name=resolved["name_en"],
+        gender=gender.mask(blank(p["gender"])),
+        enrolment_status=map_labels(p["enrolment_status"], labels["enrolment_status"]),
+    )
+    n = len(p)
+    reasons = pd.Series(pd.NA, index=p.index, dtype="string")
+    if on_invalid == "quarantine":
+        reasons = reasons.mask(resolved["unknown"], "quarantined: unknown country")
+        reasons = reasons.mask(unknown_gender, "quarantined: unknown gender")
+    p, dropped = _drop(p, reasons)
+    log += log_rows("harmonise", "participants", edition, n, dropped)
+
+    learners = set(p["email_norm"])
+    n = len(p)
+    people = merge_accounts(p, ATTRIBUTES)
+    people["gender"] = people["gender"].fillna("not_recorded")
+    log += log_rows("merge_duplicates", "participants", edition, n, {"duplicate account merged": n - len(people)})
+
+    def joinable(source: str) -> pd.DataFrame:
+        df = staged[source].copy()
+        df["email_norm"] = normalise_email(df["email"])
+        unknown = unknown_email_errors(df, all_accounts, file=files[source], source=source)
+        errors.extend(unknown)
+        reasons = pd.Series(pd.NA, index=df.index, dtype="string")
+        reasons = reasons.mask(~df["email_norm"].isin(all_accounts), "quarantined: e-mail not among accounts")
+        reasons = reasons.mask(
+            df["email_norm"].isin(all_accounts - learners), "not a learner (staff, test or quarantined)"
+        )
+        kept, dropped = _drop(df, reasons)
+        dropped["duplicate account merged"] = len(kept) - kept["email_norm"].nunique()
+        log.extend(log_rows("join", source, edition, len(df), dropped))
+        return kept
+
+    comp = joinable("completion")
+    comp_p = completion_per_person(comp, map_labels(comp["course_complete"], labels["course_complete"]))
+    grades_p = grades_per_person(joinable("grades"))
+    certs = joinable("certificates")
+    certs_p = certificate_per_person(certs, map_labels(certs["certificate"], labels["certificate"]))
+
+    people = people.set_index("email_norm")
+    people["course_complete"] = comp_p["course_complete"].reindex(people.index).fillna(False).astype(bool)
+    people["completion_date"] = comp_p["completion_date"].reindex(people.index).astype("datetime64[us]")
+    for col in [*MODULES, "course_total"]:
+        people[col] = grades_p[col].reindex(people.index).astype("float64")
+    people["certificate_issued"] = certs_p.reindex(people.index).fillna("none").astype("string")
+    people["certificate_eligible"] = eligibility(people["course_complete"], people["course_total"], certificates_cfg)
+    people = people.reset_index()
+    people["participant_key"] = keyed_hash(people["email_norm"], salt)
+    people["edition"] = edition
+    people["year"] = int(edition_cfg["year"])
+    people["language"] = edition_cfg["language"]
+    return people, log, errors
+
+
+__all__ = [
+    "blank",
+    "clean_edition",
+    "certificate_per_person",
+    "completion_per_person",
+    "eligibility",
+    "grades_per_person",
+    "harmonise_gender",
+    "learner_mask",
+    "log_rows",
+    "map_labels",
+    "merge_accounts",
+    "normalise_email",
+    "find_test_accounts",
+    "unknown_email_errors",
+]

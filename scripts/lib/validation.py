@@ -1,0 +1,289 @@
+"""Validation that reports the way an analyst reads it.
+
+Every problem found in an input, by pandera or by hand-written checks, becomes one row
+of a report with the columns ``file, line, column, value, check, message, rule``:
+the source file, the 1-based line where the record starts (header = line 1; empty for
+file-level problems), the canonical column, the offending value, the check that failed,
+a sentence in plain words, and the workflow rule that ran the check.
+
+``validate`` runs a pandera schema with ``lazy=True`` (all problems at once), maps
+pandera's row index to the file line through the ``_line`` column that
+``lib.io.read_export`` adds, and always writes the report (header only when clean).
+When problems are found it either stops (raises :class:`ValidationFailed`, whose message
+lists the first 20 problems) or quarantines the bad rows, as configured by
+``on_invalid``. File-level problems (a missing column) always stop.
+
+Snakemake deletes the declared outputs of a failed job, so on failure the report is
+also written beside it as ``<name>.failed.csv`` (not a declared output, so it stays
+for the analyst; it is removed again by the next clean run).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+REPORT_COLUMNS = ["file", "line", "column", "value", "check", "message", "rule"]
+MAX_LISTED = 20
+ON_INVALID = ("stop", "quarantine")
+
+
+class ValidationFailed(Exception):
+    """Input data broke the contract. ``.report`` holds one row per problem."""
+
+    def __init__(self, report: pd.DataFrame, *, report_path: str | None = None, title: str | None = None):
+        self.report = _normalise_report(report)
+        self.report_path = report_path
+        self.title = title
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        rep = self.report
+        n = len(rep)
+        files = ", ".join(sorted({str(f) for f in rep["file"] if str(f)})) or "the input"
+        head = self.title or f"Validation failed: {n} problem{'s' if n != 1 else ''} in {files}."
+        lines = [head]
+        for row in rep.head(MAX_LISTED).itertuples(index=False):
+            lines.append("  - " + format_problem(row._asdict()))
+        if n > MAX_LISTED:
+            more = f"  ... and {n - MAX_LISTED} more"
+            if self.report_path:
+                more += f", see {self.report_path}"
+            lines.append(more)
+        elif self.report_path:
+            lines.append(f"  (full report: {self.report_path})")
+        return "\n".join(lines)
+
+
+def format_problem(p: dict) -> str:
+    """One problem as ``file:line, column 'x', value 'v': message [rule]``."""
+    where = str(p.get("file", ""))
+    line = p.get("line")
+    if line is not None and not pd.isna(line) and str(line) != "":
+        where += f":{int(line)}"
+    parts = [where]
+    if str(p.get("column", "") or ""):
+        parts.append(f"column '{p['column']}'")
+    value = p.get("value")
+    if value is not None and not (not isinstance(value, str) and pd.isna(value)):
+        parts.append(f"value '{_short(value)}'")
+    text = ", ".join(parts) + f": {p.get('message', '')}"
+    if str(p.get("rule", "") or ""):
+        text += f" [{p['rule']}]"
+    return text
+
+
+def _short(value, limit: int = 80) -> str:
+    s = str(value).replace("\n", "\\n").replace("\r", "\\r")
+    return s if len(s) <= limit else s[: limit - 3] + "..."
+
+
+def _normalise_report(report: pd.DataFrame | list[dict]) -> pd.DataFrame:
+    rep = pd.DataFrame(report)
+    for col in REPORT_COLUMNS:
+        if col not in rep.columns:
+            rep[col] = pd.NA
+    rep = rep[REPORT_COLUMNS].copy()
+    rep["line"] = pd.to_numeric(rep["line"], errors="coerce").astype("Int64")
+    for col in ("file", "column", "value", "check", "message", "rule"):
+        rep[col] = rep[col].astype("string")
+    rep = rep.sort_values(["file", "line", "column", "check", "value"], na_position="first", kind="stable")
+    return rep.reset_index(drop=True)
+
+
+def empty_report() -> pd.DataFrame:
+    return _normalise_report(pd.DataFrame(columns=REPORT_COLUMNS))
+
+
+def write_report(report: pd.DataFrame, path: str | Path) -> None:
+    """Write a report CSV (sorted, deterministic, text cells neutralised)."""
+    from lib.io import write_csv  # local import: io imports this module
+
+    write_csv(_normalise_report(report), path)
+
+
+def failed_report_path(report_path: str | Path) -> Path:
+    p = Path(report_path)
+    return p.with_name(p.stem + ".failed.csv")
+
+
+# -- pandera failure cases -> readable messages ---------------------------------------
+
+_DTYPE_WORDS = {
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "datetime": "a date and time",
+    "str": "text",
+    "string": "text",
+}
+
+
+def _dtype_words(check: str) -> str:
+    m = re.search(r"\('?([A-Za-z]+)", check)
+    name = (m.group(1) if m else "").lower()
+    for key, words in _DTYPE_WORDS.items():
+        if name.startswith(key):
+            return words
+    return name or "the expected type"
+
+
+def explain(check: str, column: str | None) -> str:
+    """A sentence for a pandera check string (custom ``error=`` texts pass through)."""
+    c = str(check)
+    if c == "column_in_dataframe":
+        return "required column is missing"
+    if c == "column_in_schema":
+        return "column is not part of the data contract"
+    if c.startswith("coerce_dtype("):
+        return f"cannot be read as {_dtype_words(c)}"
+    if c.startswith("dtype("):
+        return f"has the wrong type: expected {_dtype_words(c)}"
+    if c == "not_nullable":
+        return "is empty but a value is required"
+    if c == "field_uniqueness":
+        return "appears more than once but must be unique"
+    if c == "multiple_fields_uniqueness":
+        return "duplicates another row on a column combination that must be unique"
+    if c.startswith("isin("):
+        return f"is not one of the allowed values {c[len('isin(') : -1]}"
+    if c.startswith("str_matches("):
+        return f"does not have the expected form {c[len('str_matches(') : -1]}"
+    m = re.match(r"(greater_than_or_equal_to|less_than_or_equal_to|greater_than|less_than|in_range)\((.*)\)$", c)
+    if m:
+        words = {
+            "greater_than_or_equal_to": "must be at least",
+            "less_than_or_equal_to": "must be at most",
+            "greater_than": "must be greater than",
+            "less_than": "must be less than",
+            "in_range": "must be in the range",
+        }[m.group(1)]
+        return f"{words} {m.group(2)}"
+    return c
+
+
+def failure_report(failure_cases: pd.DataFrame, df: pd.DataFrame, *, source_file: str, rule: str) -> pd.DataFrame:
+    """Turn pandera ``SchemaErrors.failure_cases`` into report rows with file lines."""
+    rows = []
+    lines = df["_line"] if "_line" in df.columns else None
+    for fc in failure_cases.itertuples(index=False):
+        idx = fc.index
+        line = pd.NA
+        has_row = idx is not None and not (not isinstance(idx, str) and pd.isna(idx))
+        if has_row and lines is not None and idx in lines.index:
+            line = lines.loc[idx]
+        column = fc.column if isinstance(fc.column, str) else ""
+        check = str(fc.check)
+        value = fc.failure_case
+        if check == "column_in_dataframe":
+            column, value = str(fc.failure_case), pd.NA
+        rows.append(
+            {
+                "file": source_file,
+                "line": line,
+                "column": column,
+                "value": value,
+                "check": check,
+                "message": explain(check, column),
+                "rule": rule,
+                "_index": idx if has_row else pd.NA,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def validate(
+    df: pd.DataFrame,
+    schema: pa.DataFrameSchema,
+    *,
+    source_file: str,
+    rule: str,
+    report_path: str | Path,
+    on_invalid: str = "stop",
+    extra_errors: list[dict] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validate ``df`` lazily against ``schema``; write the report; stop or quarantine.
+
+    ``df`` should carry the ``_line`` column of :func:`lib.io.read_export` (kept in the
+    output; make schemas non-strict or declare it). ``extra_errors`` are problems found
+    outside pandera (dicts with the report columns; ``line`` picks the row) and are
+    handled exactly like pandera's.
+
+    Returns ``(valid, quarantined)``: the validated frame (coerced by the schema) and
+    the quarantined rows (input columns + ``reason``; empty unless
+    ``on_invalid="quarantine"``).
+    """
+    if on_invalid not in ON_INVALID:
+        raise ValueError(f"on_invalid must be one of {ON_INVALID}, not {on_invalid!r}")
+    report_path = Path(report_path)
+    try:
+        validated = schema.validate(df, lazy=True)
+        report = pd.DataFrame(columns=[*REPORT_COLUMNS, "_index"])
+    except pa.errors.SchemaErrors as err:
+        validated = None
+        report = failure_report(err.failure_cases, df, source_file=source_file, rule=rule)
+    if extra_errors:
+        extra = pd.DataFrame(extra_errors)
+        for col, default in (("rule", rule), ("file", source_file)):
+            extra[col] = extra[col].astype("string").fillna(default) if col in extra.columns else default
+        if "_line" in df.columns:
+            by_line = pd.Series(df.index, index=df["_line"].astype("Int64"))
+            extra["_index"] = [by_line.get(int(x), pd.NA) if pd.notna(x) else pd.NA for x in extra.get("line", [])]
+        report = pd.concat([report, extra], ignore_index=True) if len(report) else extra
+
+    if len(report) == 0:
+        write_report(empty_report(), report_path)
+        failed_report_path(report_path).unlink(missing_ok=True)
+        return validated, df.iloc[0:0].assign(reason=pd.Series(dtype="string"))
+
+    file_level = report["_index"].isna() if "_index" in report.columns else pd.Series(True, index=report.index)
+    if on_invalid == "stop" or file_level.any():
+        write_report(report, report_path)
+        write_report(report, failed_report_path(report_path))
+        raise ValidationFailed(report, report_path=str(failed_report_path(report_path)))
+
+    # quarantine: drop the bad rows, re-validate the rest
+    report["_text"] = [format_problem(r) for r in report.to_dict("records")]
+    reasons = report.groupby("_index", sort=True)["_text"].agg("; ".join)
+    bad = df.loc[df.index.isin(reasons.index)].copy()
+    bad["reason"] = reasons.reindex(bad.index).astype("string")
+    write_report(report, report_path)
+    failed_report_path(report_path).unlink(missing_ok=True)
+    good = schema.validate(df.loc[~df.index.isin(reasons.index)], lazy=True)
+    return good, bad
+
+
+def report_errors(
+    rows: list[dict],
+    *,
+    rule: str,
+    report_path: str | Path | None = None,
+    on_invalid: str = "stop",
+    title: str | None = None,
+) -> pd.DataFrame:
+    """Report problems found outside pandera the same way.
+
+    ``rows`` are dicts with ``file, line, column, value, check, message`` (``rule`` is
+    filled in). Writes the report when ``report_path`` is given (header only if there
+    are no rows). With problems and ``on_invalid="stop"`` raises
+    :class:`ValidationFailed`; otherwise returns the report frame (the caller
+    quarantines the named lines).
+    """
+    if on_invalid not in ON_INVALID:
+        raise ValueError(f"on_invalid must be one of {ON_INVALID}, not {on_invalid!r}")
+    rep = pd.DataFrame(rows, columns=REPORT_COLUMNS) if rows else empty_report()
+    rep = _normalise_report(rep)
+    rep["rule"] = rep["rule"].fillna(rule)
+    if report_path is not None:
+        write_report(rep, report_path)
+        if len(rep) and on_invalid == "stop":
+            write_report(rep, failed_report_path(report_path))
+        else:
+            failed_report_path(report_path).unlink(missing_ok=True)
+    if len(rep) and on_invalid == "stop":
+        shown = str(failed_report_path(report_path)) if report_path is not None else None
+        raise ValidationFailed(rep, report_path=shown, title=title)
+    return rep

@@ -1,0 +1,79 @@
+import math
+
+import pytest
+
+from lib.registry import MetricRows, load_registry, metric_key, registry_frame
+
+REG = "resources/metric_registry.yaml"
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return load_registry(REG)
+
+
+def test_registry_loads_in_file_order(registry):
+    ids = list(registry)
+    assert ids[0] == "participants_total"
+    assert registry["gender_share"]["unit"] == "share"
+    assert registry["gender_share"]["breakdown"] == "gender"
+    frame = registry_frame(registry)
+    assert frame["metric_id"].tolist() == ids
+
+
+def test_rows_are_checked_and_sorted(registry):
+    rows = MetricRows(registry, stage="participation")
+    rows.share("gender_share", 3, 4, level="male")
+    rows.share("gender_share", 1, 4, level="female")
+    rows.count("participants_total", 5)
+    rows.share("certificates_completion_share", 0, 0)
+    frame = rows.frame()
+    assert frame["metric_id"].tolist() == [
+        "participants_total",
+        "gender_share",
+        "gender_share",
+        "certificates_completion_share",
+    ]
+    assert frame["level"].tolist()[1:3] == ["female", "male"]
+    assert frame.loc[1, "value"] == 0.25 and frame.loc[1, "unit"] == "share"
+    assert frame.loc[0, "numerator"] == 5 and math.isnan(frame.loc[0, "denominator"])
+    assert math.isnan(frame.loc[3, "value"])
+
+
+def test_rows_refuse_contract_breaks(registry):
+    rows = MetricRows(registry, stage="participation")
+    with pytest.raises(KeyError, match="not defined"):
+        rows.count("no_such_metric", 1)
+    with pytest.raises(ValueError, match="unit 'share'"):
+        rows.count("gender_share", 1, level="female")
+    with pytest.raises(ValueError, match="give a level"):
+        rows.share("gender_share", 1, 2)
+    with pytest.raises(ValueError, match="no breakdown"):
+        rows.count("participants_total", 1, level="x")
+    with pytest.raises(ValueError, match="stage"):
+        rows.share("application_rate", 1, 2)
+    rows.count("participants_total", 1)
+    with pytest.raises(ValueError, match="twice"):
+        rows.count("participants_total", 1)
+    with pytest.raises(ValueError, match="bad share"):
+        rows.share("certificates_completion_share", 3, 2)
+
+
+def test_mean_and_evidence(registry):
+    rows = MetricRows(registry)
+    rows.mean("attribution_mean", 136, 2)
+    rows.share("application_rate", 8, 10, ci=(0.5, 0.9))
+    f = rows.frame()
+    assert f.loc[f.metric_id == "attribution_mean", "value"].item() == 68
+    assert f.loc[f.metric_id == "application_rate", "ci_low"].item() == 0.5
+    rows.evidence("application_rate", None, "numerator", ["b", "a", "a"], "response_id")
+    ev = rows.evidence_frame()
+    assert ev["key"].tolist() == ["a", "b"] and set(ev["level"]) == {""}
+    with pytest.raises(ValueError):
+        rows.evidence("application_rate", None, "other", ["a"], "response_id")
+
+
+def test_metric_key():
+    assert metric_key("participants_total") == "participants_total"
+    assert metric_key("gender_share", "female") == "gender_share:female"
+    assert metric_key("x", float("nan")) == "x"

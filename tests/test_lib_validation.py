@@ -1,0 +1,110 @@
+"""lib.validation: pandera failures become readable report rows with file lines."""
+
+import pandas as pd
+import pandera.pandas as pa
+import pytest
+
+from lib.validation import ValidationFailed, report_errors, validate
+
+SCHEMA = pa.DataFrameSchema(
+    {
+        "role": pa.Column(str, pa.Check.isin(["Student", "Teacher"], error="is not a role label of this site")),
+        "grade": pa.Column(str, pa.Check.str_matches(r"^(-|\d+(\.\d+)?)$", error="is not a grade or '-'")),
+    },
+    strict=False,
+)
+
+
+def frame():
+    return pd.DataFrame(
+        {"role": ["Student", "Alumno", "Teacher"], "grade": ["12.5", "x", "-"], "_line": [2, 4, 5]},
+        index=[0, 1, 2],
+    )
+
+
+def test_clean_frame_writes_header_only_report(tmp_path):
+    df = frame().iloc[[0, 2]]
+    rep = tmp_path / "r.csv"
+    valid, quarantined = validate(df, SCHEMA, source_file="raw/p.csv", rule="stage_lms", report_path=rep)
+    assert len(valid) == 2 and len(quarantined) == 0
+    assert rep.read_text() == "file,line,column,value,check,message,rule\n"
+
+
+def test_stop_names_file_line_column_value_and_rule(tmp_path):
+    rep = tmp_path / "r.csv"
+    with pytest.raises(ValidationFailed) as exc:
+        validate(frame(), SCHEMA, source_file="raw/p.csv", rule="stage_lms", report_path=rep)
+    msg = str(exc.value)
+    assert "2 problems in raw/p.csv" in msg
+    assert "raw/p.csv:4, column 'role', value 'Alumno': is not a role label of this site [stage_lms]" in msg
+    assert "raw/p.csv:4, column 'grade', value 'x': is not a grade or '-' [stage_lms]" in msg
+    report = pd.read_csv(rep)
+    assert report[["line", "column", "value"]].values.tolist() == [[4, "grade", "x"], [4, "role", "Alumno"]]
+    assert (tmp_path / "r.failed.csv").exists()  # survives Snakemake's removal of outputs
+
+
+def test_quarantine_returns_good_rows_and_reasons(tmp_path):
+    rep = tmp_path / "r.csv"
+    valid, bad = validate(
+        frame(), SCHEMA, source_file="p.csv", rule="stage_lms", report_path=rep, on_invalid="quarantine"
+    )
+    assert valid["_line"].tolist() == [2, 5]
+    assert bad["_line"].tolist() == [4]
+    assert "Alumno" in bad["reason"].iloc[0] and "grade" in bad["reason"].iloc[0]
+    assert not (tmp_path / "r.failed.csv").exists()
+
+
+def test_missing_column_always_stops_even_in_quarantine(tmp_path):
+    with pytest.raises(ValidationFailed, match="required column is missing"):
+        validate(
+            frame().drop(columns="grade"),
+            SCHEMA,
+            source_file="p.csv",
+            rule="r",
+            report_path=tmp_path / "r.csv",
+            on_invalid="quarantine",
+        )
+
+
+def test_extra_errors_join_the_report(tmp_path):
+    df = frame().iloc[[0, 2]]
+    extra = [
+        {
+            "line": 5,
+            "column": "country",
+            "value": "Narnia",
+            "check": "known_country",
+            "message": "unknown country: add it to resources/country_aliases.csv",
+        }
+    ]
+    with pytest.raises(ValidationFailed, match="p.csv:5, column 'country', value 'Narnia'"):
+        validate(df, SCHEMA, source_file="p.csv", rule="clean_lms", report_path=tmp_path / "r.csv", extra_errors=extra)
+    valid, bad = validate(
+        df,
+        SCHEMA,
+        source_file="p.csv",
+        rule="clean_lms",
+        report_path=tmp_path / "r.csv",
+        extra_errors=extra,
+        on_invalid="quarantine",
+    )
+    assert valid["_line"].tolist() == [2] and bad["_line"].tolist() == [5]
+
+
+def test_message_truncates_after_20_with_pointer(tmp_path):
+    rows = [
+        {"file": "f.csv", "line": i, "column": "c", "value": str(i), "check": "k", "message": "bad"}
+        for i in range(2, 32)
+    ]
+    with pytest.raises(ValidationFailed) as exc:
+        report_errors(rows, rule="r", report_path=tmp_path / "r.csv")
+    msg = str(exc.value)
+    assert msg.count("\n  - ") == 20
+    assert f"... and 10 more, see {tmp_path / 'r.failed.csv'}" in msg
+    assert len(pd.read_csv(tmp_path / "r.csv")) == 30
+
+
+def test_report_errors_no_rows_is_clean(tmp_path):
+    rep = report_errors([], rule="r", report_path=tmp_path / "r.csv")
+    assert len(rep) == 0
+    assert (tmp_path / "r.csv").read_text().startswith("file,line,column")

@@ -1,0 +1,76 @@
+# Clean: per edition, harmonise labels / gender / country, drop staff and test accounts,
+# merge duplicate accounts by normalised e-mail, join completion / grades / certificates,
+# recompute certificate eligibility and pseudonymise (names, e-mails and user ids are
+# dropped here and never leave this stage). Then one job combines the editions of the
+# scope.
+
+
+rule clean_lms:
+    input:
+        **libs(
+            "io",
+            "validation",
+            "safe_text",
+            "countries",
+            "pseudonym",
+            "lms",
+            "schema_lms",
+        ),
+        staging=expand(
+            "results/staging/lms/{{edition}}/{source}.parquet", source=LMS_SOURCES
+        ),
+        staging_quarantine="results/validation/quarantine/lms/{edition}/staging.csv",
+        aliases="resources/country_aliases.csv",
+        salt=SALT_FILE,
+    output:
+        participants="results/clean/editions/{edition}/participants.parquet",
+        log_rows="results/clean/editions/{edition}/cleaning_log.csv",
+        report="results/validation/lms/{edition}/clean.csv",
+        layer_report="results/validation/lms/{edition}/clean_layer.csv",
+    log:
+        "logs/clean_lms/{edition}.log",
+    conda:
+        "../envs/workflow.yaml"
+    params:
+        edition=lambda wc: {"id": wc.edition, **edition_cfg(wc.edition)},
+        site=site_params,
+        files=lambda wc: {s: raw_path(wc.edition, s) for s in LMS_SOURCES},
+        sources=LMS_SOURCES,
+        gender_labels=config["gender_labels"],
+        accounts=config.get("accounts", {}),
+        certificates=config["certificates"],
+        on_invalid=config.get("on_invalid", "stop"),
+    script:
+        "../../scripts/clean_lms.py"
+
+
+rule combine_lms:
+    input:
+        **libs("io", "safe_text", "validation", "schema_lms"),
+        participants=expand(
+            "results/clean/editions/{edition}/participants.parquet", edition=EDITIONS
+        ),
+        log_rows=expand(
+            "results/clean/editions/{edition}/cleaning_log.csv", edition=EDITIONS
+        ),
+    output:
+        participants="results/clean/participants.parquet",
+        cleaning_log="results/clean/cleaning_log.csv",
+        layer_report="results/validation/lms/clean_layer.csv",
+    log:
+        "logs/combine_lms.log",
+    conda:
+        "../envs/workflow.yaml"
+    params:
+        editions=EDITIONS,
+    script:
+        "../../scripts/combine_lms.py"
+
+
+ALL_TARGETS.extend(
+    [
+        "results/clean/participants.parquet",
+        "results/clean/cleaning_log.csv",
+        *expand("results/validation/lms/{edition}/clean.csv", edition=EDITIONS),
+    ]
+)

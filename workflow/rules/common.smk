@@ -1,0 +1,118 @@
+# Helpers shared by all rule files (the editions of the scope, raw file paths, site
+# settings, the salt file, the helper modules rules declare as inputs) and the target
+# lists that `rule all` collects.
+#
+# Rule files add their final outputs to ALL_TARGETS (and their metric stage files to
+# METRIC_STAGE_FILES); the Snakefile's `rule all` builds ALL_TARGETS, and the rule
+# `metrics_table` reads METRIC_STAGE_FILES through an input function, so a new stage
+# only needs an `include:` line in the Snakefile.
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
+from lib.pseudonym import salt_path  # noqa: E402
+
+# --------------------------------------------------------------------------- scope
+SCOPE = str(config["scope"])
+if SCOPE not in config["scopes"]:
+    raise ValueError(
+        f"config: scope {SCOPE!r} is not one of the scopes defined under `scopes`: "
+        f"{', '.join(sorted(config['scopes']))}"
+    )
+SCOPE_CFG = config["scopes"][SCOPE]
+EDITIONS = list(SCOPE_CFG["editions"])
+FOLLOWUP_SURVEY = SCOPE_CFG.get("followup_survey")
+for _ed in EDITIONS:
+    if _ed not in config["editions"]:
+        raise ValueError(
+            f"config: scope {SCOPE!r} lists edition {_ed!r}, which is not defined under `editions`"
+        )
+    if config["editions"][_ed]["site"] not in config["sites"]:
+        raise ValueError(
+            f"config: edition {_ed!r} uses site {config['editions'][_ed]['site']!r}, "
+            "which is not defined under `sites`"
+        )
+if FOLLOWUP_SURVEY is not None and FOLLOWUP_SURVEY not in config.get(
+    "followup_surveys", {}
+):
+    raise ValueError(
+        f"config: scope {SCOPE!r} names follow-up survey {FOLLOWUP_SURVEY!r}, not under `followup_surveys`"
+    )
+
+LMS_SOURCES = ["participants", "completion", "grades", "certificates"]
+
+
+wildcard_constraints:
+    edition="|".join(sorted(config["editions"])) or "[^/]+",
+    source="|".join(LMS_SOURCES),
+
+
+# --------------------------------------------------------------------------- targets
+ALL_TARGETS = []  # final outputs of every stage (rule all)
+METRIC_STAGE_FILES = []  # results/metrics/<stage>.csv files metrics_table assembles
+
+
+# --------------------------------------------------------------------------- helpers
+def edition_cfg(edition):
+    """The config entry of an edition (year, language, site, start, files)."""
+    return config["editions"][edition]
+
+
+def site_cfg(edition):
+    """The LMS site settings (dialect, headers, labels) of an edition."""
+    return config["sites"][edition_cfg(edition)["site"]]
+
+
+def raw_path(edition, source):
+    """Path of a raw export of an edition: `editions.<id>.files.<source>` or the `paths` pattern."""
+    files = edition_cfg(edition).get("files") or {}
+    if source in files:
+        return files[source]
+    return config["paths"][source].format(edition=edition)
+
+
+def lms_raw_inputs(wildcards):
+    return {source: raw_path(wildcards.edition, source) for source in LMS_SOURCES}
+
+
+def site_params(wildcards):
+    """Everything stage_lms needs to read an edition's exports (tracked as a param)."""
+    site = site_cfg(wildcards.edition)
+    return {
+        "site": edition_cfg(wildcards.edition)["site"],
+        "delimiter": site["delimiter"],
+        "encoding": site["encoding"],
+        "date_format": site["date_format"],
+        "missing_grade": site.get("missing_grade", "-"),
+        "headers": site["headers"],
+        "labels": site["labels"],
+        "grade_max": config["certificates"].get("grade_max", {}),
+    }
+
+
+# The salt file: $IMPACT_STORY_SALT_FILE wins over privacy.salt_file. It is a rule input
+# (never a param), so a new salt reruns the chain and its content stays out of the records.
+SALT_FILE = salt_path(
+    config.get("privacy", {}).get("salt_file", "resources/demo-salt.txt")
+)
+
+
+# Helper modules, declared as named inputs of the rules that import them:
+#   lib_<name>    = scripts/lib/<name>.py     (always with lib_init)
+#   schema_<name> = schemas/<name>.py         (always with schemas_init)
+def libs(*names):
+    """Named inputs for helper modules, e.g. `**libs("io", "validation", "schema_lms")`."""
+    out = {"lib_init": "scripts/lib/__init__.py"}
+    for name in names:
+        if name.startswith("schema_"):
+            out[name] = f"schemas/{name[len('schema_'):]}.py"
+            out["schemas_init"] = "schemas/__init__.py"
+        else:
+            out[f"lib_{name.removeprefix('lib_')}"] = (
+                f"scripts/lib/{name.removeprefix('lib_')}.py"
+            )
+    for key, path in out.items():
+        if not Path(workflow.basedir, path).is_file():
+            raise ValueError(f"libs(): {key} -> {path} does not exist")
+    return out

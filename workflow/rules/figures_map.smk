@@ -1,0 +1,37 @@
+# Figure 1: world map of participants per country from the participation metrics and
+# the vendored Natural Earth geometry (resources/geo/README.md).
+
+
+rule figure_world_map:
+    input:
+        **libs("io", "safe_text", "validation", "countries", "worldmap"),
+        metrics="results/metrics/participation.csv",
+        geometry="resources/geo/countries-50m.json",
+    output:
+        png=report(
+            "results/figures/figure1_world_map.png",
+            caption="../report/captions/figure1.rst",
+            category="Participation",
+            labels={"figure": "Figure 1"},
+        ),
+        svg="results/figures/figure1_world_map.svg",
+        notes="results/figures/figure1_notes.csv",
+        caption="results/figures/figure1_caption.json",
+    log:
+        "logs/figure_world_map.log",
+    conda:
+        "../envs/workflow.yaml"
+    params:
+        geometry_sha256="04342cdc1e3016bcd7db1630de95684d67b79fe3c8c460321e87aef469502394",
+        title=f"Participants per country, {SCOPE_CFG.get('title', SCOPE)}",
+    script:
+        "../../scripts/figure_world_map.py"
+
+
+ALL_TARGETS.extend(
+    [
+        "results/figures/figure1_world_map.png",
+        "results/figures/figure1_world_map.svg",
+        "results/figures/figure1_notes.csv",
+    ]
+)

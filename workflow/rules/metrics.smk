@@ -1,0 +1,70 @@
+# Metrics: participation metrics from the clean LMS table, Box 1, and the rule
+# `metrics_table` that assembles results/metrics/metrics.csv from the stage files in
+# METRIC_STAGE_FILES (participation here; reaction and application are appended by the
+# survey rules) plus results/metrics/definitions.csv (the registry as a table).
+
+
+rule metrics_participation:
+    input:
+        **libs("io", "safe_text", "validation", "registry", "participation"),
+        participants="results/clean/participants.parquet",
+        registry="resources/metric_registry.yaml",
+    output:
+        metrics="results/metrics/participation.csv",
+        evidence="results/metrics/evidence/participation.parquet",
+    log:
+        "logs/metrics_participation.log",
+    conda:
+        "../envs/workflow.yaml"
+    params:
+        editions=EDITIONS,
+    script:
+        "../../scripts/metrics_participation.py"
+
+
+rule box1_table:
+    input:
+        **libs("io", "safe_text", "validation", "registry", "participation"),
+        metrics="results/metrics/participation.csv",
+    output:
+        table=report(
+            "results/tables/box1_certificates.csv",
+            caption="../report/captions/box1.rst",
+            category="Participation",
+            labels={"table": "Box 1"},
+        ),
+    log:
+        "logs/box1_table.log",
+    conda:
+        "../envs/workflow.yaml"
+    params:
+        editions=EDITIONS,
+    script:
+        "../../scripts/box1_table.py"
+
+
+rule metrics_table:
+    input:
+        **libs("io", "safe_text", "validation", "registry"),
+        # evaluated when the DAG is built, after every rule file has appended its stage
+        stages=lambda wildcards: METRIC_STAGE_FILES,
+        registry="resources/metric_registry.yaml",
+    output:
+        metrics="results/metrics/metrics.csv",
+        definitions="results/metrics/definitions.csv",
+    log:
+        "logs/metrics_table.log",
+    conda:
+        "../envs/workflow.yaml"
+    script:
+        "../../scripts/metrics_table.py"
+
+
+METRIC_STAGE_FILES.append("results/metrics/participation.csv")
+ALL_TARGETS.extend(
+    [
+        "results/metrics/metrics.csv",
+        "results/metrics/definitions.csv",
+        "results/tables/box1_certificates.csv",
+    ]
+)
