@@ -7,6 +7,8 @@
 #   make lint             # ruff, snakefmt --check, snakemake --lint
 #   make lock             # re-pin requirements.lock from requirements.in (needs uv)
 #   make report-bundle    # Snakemake's self-contained report (rule graph, code, runtimes)
+#   make audit            # verify raw/ checksums, rerun, compare every published claim
+#   make trace CLAIM=A01  # claim -> metric -> rule/script -> inputs (sha256) -> evidence -> report
 #   make clean            # remove results/, logs/ and Snakemake's state
 #
 # Variables: PYTHON (interpreter used to create .venv, default python3.11), CORES
@@ -26,7 +28,7 @@ SNAKEMAKE_ARGS ?=
 CONFIG_ARGS := $(if $(SCOPE),--config scope=$(SCOPE),)
 STAMP := $(VENV)/.installed-from-lock
 
-.PHONY: venv run test data lint lock clean report-bundle
+.PHONY: venv run test data lint lock clean report-bundle audit trace
 
 # The virtualenv is (re)installed whenever requirements.lock changes (stamp file).
 venv: $(STAMP)
@@ -55,6 +57,16 @@ lock:
 
 report-bundle: venv
 	$(BIN)/snakemake --cores $(CORES) --report results/workflow-report.zip $(CONFIG_ARGS)
+
+# The checksum gate runs alone first (forced), so nothing is built from changed inputs.
+audit: venv
+	$(BIN)/snakemake --cores $(CORES) --show-failed-logs $(CONFIG_ARGS) --forcerun audit_checksums results/audit/raw_checksums.csv
+	$(BIN)/snakemake --cores $(CORES) --show-failed-logs $(SNAKEMAKE_ARGS) $(CONFIG_ARGS) audit
+
+CLAIM ?=
+trace: venv
+	@test -n "$(CLAIM)" || { echo "usage: make trace CLAIM=<claim id, see published/claims.yaml>" >&2; exit 2; }
+	$(BIN)/python scripts/trace.py $(CLAIM)
 
 clean:
 	rm -rf results logs .snakemake

@@ -31,6 +31,7 @@ include: "workflow/rules/figures_survey.smk"
 include: "workflow/rules/metrics.smk"
 include: "workflow/rules/figures_map.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/audit.smk"
 
 
 rule all:
