@@ -1,0 +1,86 @@
+"""pandera schemas of the survey layers (end-of-course evaluation and follow-up survey).
+
+Staging (the validated raw layer) is built from the codebook: one column per question,
+typed by the question type, option codes limited to the codebook's list, numbers within
+the codebook's min / max, required questions not empty, response ids unique in the file.
+The clean layer has the canonical columns of docs/architecture.md; the follow-up clean
+table is strict, so an e-mail column can never reach results/clean/.
+"""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+
+from lib.codebook import Codebook, multi_column
+
+LANGUAGES = ["en", "es", "fr", "ar"]
+HEX64 = r"^[0-9a-f]{64}$"
+
+
+def _float_or_none(text: str) -> float | None:
+    return float(text) if str(text).strip() != "" else None
+
+
+def question_columns(codebook: Codebook, instrument: str) -> dict[str, pa.Column]:
+    """pandera columns for every question of `instrument`, derived from the codebook."""
+    cols: dict[str, pa.Column] = {}
+    for q in codebook.questions_for(instrument).itertuples(index=False):
+        required = q.required.strip().lower() == "yes"
+        if q.type == "id":
+            cols[q.question_code] = pa.Column("string", pa.Check.str_length(min_value=1), nullable=False, unique=True)
+        elif q.type == "datetime":
+            cols[q.question_code] = pa.Column("datetime64[us]", nullable=not required, coerce=True)
+        elif q.type == "single":
+            codes = codebook.option_codes(q.list_name)
+            cols[q.question_code] = pa.Column("string", pa.Check.isin(codes), nullable=not required)
+        elif q.type == "multi":
+            for code in codebook.option_codes(q.list_name):
+                cols[multi_column(q.question_code, code)] = pa.Column("boolean", nullable=True)
+        elif q.type == "number":
+            low, high = _float_or_none(q.min), _float_or_none(q.max)
+            checks = []
+            if low is not None:
+                checks.append(pa.Check.ge(low))
+            if high is not None:
+                checks.append(pa.Check.le(high))
+            cols[q.question_code] = pa.Column("float64", checks, nullable=not required)
+        else:  # text, email: free text, never interpreted
+            cols[q.question_code] = pa.Column("string", nullable=not required)
+    return cols
+
+
+def staging_schema(codebook: Codebook, instrument: str) -> pa.DataFrameSchema:
+    """Validated raw layer of one export (evaluation of one edition, or one follow-up form)."""
+    cols = question_columns(codebook, instrument)
+    cols["_line"] = pa.Column("int64", pa.Check.ge(2), unique=True)
+    return pa.DataFrameSchema(cols, strict=True, name=f"{instrument} export (staging)")
+
+
+def evaluation_clean_schema(codebook: Codebook) -> pa.DataFrameSchema:
+    """results/clean/editions/<edition>/evaluation.parquet."""
+    cols = {"edition": pa.Column("string", nullable=False)}
+    cols.update(question_columns(codebook, "evaluation"))
+    cols["response_id"] = pa.Column("string", pa.Check.str_length(min_value=1), nullable=False)
+    cols["language"] = pa.Column("string", pa.Check.isin(LANGUAGES), nullable=False)
+    return pa.DataFrameSchema(
+        cols, strict=True, unique=["edition", "response_id"], name="end-of-course evaluation (clean)"
+    )
+
+
+def followup_clean_schema(codebook: Codebook, editions: list[str]) -> pa.DataFrameSchema:
+    """results/clean/followup.parquet: codes, multi booleans, keyed link, no e-mail."""
+    cols = question_columns(codebook, "followup")
+    cols.pop("email", None)
+    cols["edition"] = pa.Column("string", pa.Check.isin(editions), nullable=True)
+    cols.update(
+        {
+            "edition_language": pa.Column("string", pa.Check.isin(LANGUAGES), nullable=True),
+            "country_iso3": pa.Column("string", pa.Check.str_matches(r"^[A-Z]{3}$"), nullable=True),
+            "country_name": pa.Column("string", nullable=True),
+            "email_given": pa.Column("bool", nullable=False),
+            "participant_key": pa.Column("string", pa.Check.str_matches(HEX64), nullable=True),
+            "form_language": pa.Column("string", pa.Check.isin(LANGUAGES), nullable=False),
+            "source_file": pa.Column("string", nullable=False),
+        }
+    )
+    return pa.DataFrameSchema(cols, strict=True, name="follow-up survey responses (clean)")

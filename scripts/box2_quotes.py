@@ -1,0 +1,30 @@
+"""Box 2: the examples of application chosen in config.yaml `quotes` (by response id),
+from consenting respondents only, shown as role and country with the original text and
+the analyst's translation. A chosen id that did not consent or does not exist stops the
+workflow with a clear message."""
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from snakemake.script import snakemake
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115
+sys.path.insert(0, str(Path(snakemake.input.lib_survey_metrics).resolve().parent.parent))
+
+import pandas as pd
+
+from lib import io as lib_io
+from lib.codebook import Codebook
+from lib.survey_metrics import QuoteError, box2_quotes
+
+codebook = Codebook.read(snakemake.input.questions, snakemake.input.options)
+followup = pd.read_parquet(snakemake.input.followup)
+try:
+    quotes = box2_quotes(followup, snakemake.params.quotes, codebook.roles())
+except QuoteError as err:
+    print(str(err), file=sys.stderr)
+    raise SystemExit(str(err)) from None
+lib_io.write_csv(quotes, snakemake.output.quotes)
+print(quotes.to_string(), file=sys.stderr)

@@ -1,0 +1,54 @@
+"""Clean the end-of-course evaluations of the editions in scope: one table per edition
+(results/clean/editions/<edition>/evaluation.parquet) with the edition, the course language
+and the answers as codes (comments kept as text, never interpreted), plus the row
+accounting of the evaluation chain."""
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from snakemake.script import snakemake
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115
+sys.path.insert(0, str(Path(snakemake.input.lib_codebook).resolve().parent.parent))
+sys.path.insert(0, str(Path(snakemake.input.schema_survey).resolve().parent.parent))
+
+import pandas as pd
+
+from lib import io as lib_io
+from lib import validation
+from lib.codebook import Codebook
+from schemas.survey import evaluation_clean_schema
+
+p = snakemake.params
+codebook = Codebook.read(snakemake.input.questions, snakemake.input.options)
+schema = evaluation_clean_schema(codebook)
+columns = list(schema.columns)
+log, frames = [], []
+for edition, staged, quarantine in zip(p.editions, snakemake.input.staged, snakemake.input.quarantine, strict=True):
+    frame = pd.read_parquet(staged)
+    n_bad = len(pd.read_csv(quarantine, dtype=str))
+    source = p.sources[edition]
+    log.append(
+        ["stage_evaluation", source, edition, len(frame) + n_bad, len(frame), "invalid values (quarantined)", n_bad]
+    )
+    log.append(["clean_evaluation", source, edition, len(frame), len(frame), "", 0])
+    frames.append(frame.assign(edition=edition, language=p.languages[edition]).drop(columns="_line"))
+
+clean = pd.concat(frames, ignore_index=True).astype({"edition": "string", "language": "string"})[columns]
+clean, _ = validation.validate(
+    clean,
+    schema,
+    source_file="results/clean/editions/*/evaluation.parquet",
+    rule=snakemake.rule,
+    report_path=snakemake.output.report,
+    on_invalid="stop",
+)
+for edition, out in zip(p.editions, snakemake.output.clean, strict=True):
+    part = clean[clean["edition"] == edition].sort_values("response_id", kind="stable").reset_index(drop=True)
+    lib_io.write_parquet(part, out)
+    print(f"{edition}: {len(part)} evaluation responses", file=sys.stderr)
+
+cols = ["step", "source", "edition", "rows_in", "rows_out", "reason", "rows_dropped"]
+lib_io.write_csv(pd.DataFrame(log, columns=cols), snakemake.output.cleaning_log)

@@ -1,0 +1,44 @@
+"""Application metrics (follow-up survey): respondents, profile, application rate overall
+and per group, importance, attribution, topics, challenges, recommendations, follow-up
+topics, linking and the respondent comparison; survey shares with a 95 % Wilson interval
+with finite-population correction over the participants of the surveyed editions."""
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from snakemake.script import snakemake
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115
+sys.path.insert(0, str(Path(snakemake.input.lib_survey_metrics).resolve().parent.parent))
+
+import pandas as pd
+
+from lib import io as lib_io
+from lib import survey_metrics as sm
+from lib.codebook import Codebook
+from lib.registry import MetricRows, load_registry
+
+p = snakemake.params
+registry = load_registry(snakemake.input.registry)
+codebook = Codebook.read(snakemake.input.questions, snakemake.input.options)
+followup = pd.read_parquet(snakemake.input.followup)
+participants = pd.read_parquet(snakemake.input.participants)
+participants = participants[participants["edition"].isin(p.editions)]
+population = len(participants)
+
+questions = codebook.questions_for("followup").set_index("question_code")["list_name"]
+options = {q: codebook.option_codes(questions[q]) for q in sm.APPLICATION_OPTION_QUESTIONS}
+options["edition"] = [e for e in options["edition"] if e in p.editions]
+metrics = sm.application_metrics(followup, options, p.edition_language, population)
+wilson = [m for m, e in registry.items() if e["stage"] == "application" and e.get("interval") == "wilson_fpc"]
+metrics = sm.with_wilson(metrics, wilson, population)
+
+rows = MetricRows(registry, stage="application")
+sm.collect(metrics, rows, registry, ids=["response_id"], key_type="response_id")
+comparison = sm.respondent_comparison(followup, participants)
+sm.collect(comparison, rows, registry, ids=["participant_key", "edition"], key_type="participant_key/edition")
+lib_io.write_csv(rows.frame(), snakemake.output.metrics)
+lib_io.write_parquet(rows.evidence_frame(), snakemake.output.evidence)
+print(f"population N = {population}; {len(followup)} responses", file=sys.stderr)

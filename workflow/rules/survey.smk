@@ -1,0 +1,204 @@
+# Survey chain: end-of-course evaluations (reaction) and the follow-up survey
+# (application), from the raw exports through the codebook to clean tables and metrics.
+# Figures and Box 2 are in figures_survey.smk.
+
+SURVEY_LIB = {
+    "lib_codebook": "scripts/lib/codebook.py",
+    "schema_survey": "schemas/survey.py",
+    "schemas_init": "schemas/__init__.py",
+}
+CODEBOOK = {
+    "questions": config["codebook"]["questions"],
+    "options": config["codebook"]["options"],
+}
+SURVEY_CFG = config["followup_surveys"][FOLLOWUP_SURVEY] if FOLLOWUP_SURVEY else None
+SURVEY_FORMS = sorted(SURVEY_CFG["forms"]) if SURVEY_CFG else []
+
+
+rule stage_evaluation:
+    input:
+        **CODEBOOK,
+        **SURVEY_LIB,
+        **libs("io", "validation", "safe_text"),
+        export=lambda w: raw_path(w.edition, "evaluation"),
+    output:
+        staged="results/staging/evaluation/{edition}.parquet",
+        report="results/validation/survey/evaluation-{edition}.csv",
+        quarantine="results/validation/quarantine/survey/evaluation-{edition}.csv",
+    log:
+        "logs/stage_evaluation/{edition}.log",
+    conda:
+        "../envs/workflow.yaml"
+    params:
+        p=lambda w: {
+            "source": raw_path(w.edition, "evaluation"),
+            "language": edition_cfg(w.edition)["language"],
+            "delimiter": site_cfg(w.edition)["delimiter"],
+            "encoding": site_cfg(w.edition)["encoding"],
+            "date_format": site_cfg(w.edition)["date_format"],
+        },
+        on_invalid=config.get("on_invalid", "stop"),
+    script:
+        "../../scripts/stage_evaluation.py"
+
+
+rule clean_evaluation:
+    input:
+        **CODEBOOK,
+        **SURVEY_LIB,
+        **libs("io", "validation", "safe_text"),
+        staged=expand("results/staging/evaluation/{edition}.parquet", edition=EDITIONS),
+        quarantine=expand(
+            "results/validation/quarantine/survey/evaluation-{edition}.csv",
+            edition=EDITIONS,
+        ),
+    output:
+        clean=expand(
+            "results/clean/editions/{edition}/evaluation.parquet", edition=EDITIONS
+        ),
+        report="results/validation/survey/evaluation-clean.csv",
+        cleaning_log="results/clean/cleaning_log_evaluation.csv",
+    log:
+        "logs/clean_evaluation.log",
+    conda:
+        "../envs/workflow.yaml"
+    params:
+        editions=EDITIONS,
+        sources={e: raw_path(e, "evaluation") for e in EDITIONS},
+        languages={e: edition_cfg(e)["language"] for e in EDITIONS},
+    script:
+        "../../scripts/clean_evaluation.py"
+
+
+rule metrics_reaction:
+    input:
+        **SURVEY_LIB,
+        **libs("io", "registry", "safe_text"),
+        evaluation=expand(
+            "results/clean/editions/{edition}/evaluation.parquet", edition=EDITIONS
+        ),
+        registry="resources/metric_registry.yaml",
+        lib_survey_metrics="scripts/lib/survey_metrics.py",
+        lib_stats="scripts/lib/stats.py",
+    output:
+        metrics="results/metrics/reaction.csv",
+        evidence="results/metrics/evidence/reaction.parquet",
+    log:
+        "logs/metrics_reaction.log",
+    conda:
+        "../envs/workflow.yaml"
+    params:
+        editions=EDITIONS,
+    script:
+        "../../scripts/metrics_reaction.py"
+
+
+rule stage_followup:
+    input:
+        **CODEBOOK,
+        **SURVEY_LIB,
+        **libs("io", "validation", "safe_text"),
+        export=lambda w: config["followup_surveys"][w.survey]["forms"][w.form]["path"],
+    output:
+        staged="results/staging/survey/followup-{survey}-{form}.parquet",
+        report="results/validation/survey/followup-{survey}-{form}.csv",
+        quarantine="results/validation/quarantine/survey/followup-{survey}-{form}.csv",
+    log:
+        "logs/stage_followup/{survey}-{form}.log",
+    conda:
+        "../envs/workflow.yaml"
+    params:
+        p=lambda w: {
+            "source": config["followup_surveys"][w.survey]["forms"][w.form]["path"],
+            "language": config["followup_surveys"][w.survey]["forms"][w.form][
+                "language"
+            ],
+            "delimiter": config["followup_surveys"][w.survey]["forms"][w.form].get(
+                "delimiter", ","
+            ),
+            "encoding": config["followup_surveys"][w.survey]["forms"][w.form].get(
+                "encoding", "utf-8"
+            ),
+            "date_format": config["followup_surveys"][w.survey]["date_format"],
+            "separator": config["followup_surveys"][w.survey].get(
+                "multiselect_separator", ";"
+            ),
+        },
+        on_invalid=config.get("on_invalid", "stop"),
+    script:
+        "../../scripts/stage_followup.py"
+
+
+METRIC_STAGE_FILES.append("results/metrics/reaction.csv")
+ALL_TARGETS.extend(
+    ["results/metrics/reaction.csv", "results/clean/cleaning_log_evaluation.csv"]
+)
+
+if SURVEY_CFG:
+    SURVEY_EDITIONS = list(SURVEY_CFG["editions"])
+
+    rule clean_followup:
+        input:
+            **CODEBOOK,
+            **SURVEY_LIB,
+            **libs("io", "validation", "safe_text", "pseudonym", "countries"),
+            staged=expand(
+                "results/staging/survey/followup-{survey}-{form}.parquet",
+                survey=FOLLOWUP_SURVEY,
+                form=SURVEY_FORMS,
+            ),
+            quarantine=expand(
+                "results/validation/quarantine/survey/followup-{survey}-{form}.csv",
+                survey=FOLLOWUP_SURVEY,
+                form=SURVEY_FORMS,
+            ),
+            participants="results/clean/participants.parquet",
+            salt=SALT_FILE,
+            aliases="resources/country_aliases.csv",
+        output:
+            clean="results/clean/followup.parquet",
+            report="results/validation/survey/followup-clean.csv",
+            cleaning_log="results/clean/cleaning_log_followup.csv",
+        log:
+            "logs/clean_followup.log",
+        conda:
+            "../envs/workflow.yaml"
+        params:
+            forms=SURVEY_FORMS,
+            sources={f: SURVEY_CFG["forms"][f]["path"] for f in SURVEY_FORMS},
+            languages={f: SURVEY_CFG["forms"][f]["language"] for f in SURVEY_FORMS},
+            editions=SURVEY_EDITIONS,
+            edition_language={e: edition_cfg(e)["language"] for e in SURVEY_EDITIONS},
+        script:
+            "../../scripts/clean_followup.py"
+
+    rule metrics_application:
+        input:
+            **CODEBOOK,
+            **SURVEY_LIB,
+            **libs("io", "registry", "safe_text"),
+            followup="results/clean/followup.parquet",
+            participants="results/clean/participants.parquet",
+            registry="resources/metric_registry.yaml",
+            lib_survey_metrics="scripts/lib/survey_metrics.py",
+            lib_stats="scripts/lib/stats.py",
+        output:
+            metrics="results/metrics/application.csv",
+            evidence="results/metrics/evidence/application.parquet",
+        log:
+            "logs/metrics_application.log",
+        conda:
+            "../envs/workflow.yaml"
+        params:
+            editions=SURVEY_EDITIONS,
+            edition_language={e: edition_cfg(e)["language"] for e in SURVEY_EDITIONS},
+        script:
+            "../../scripts/metrics_application.py"
+
+    METRIC_STAGE_FILES.append("results/metrics/application.csv")
+    ALL_TARGETS.extend(
+        [
+            "results/metrics/application.csv",
+            "results/clean/cleaning_log_followup.csv",
+        ]
+    )
