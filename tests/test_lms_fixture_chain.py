@@ -44,7 +44,7 @@ def test_hand_computed_metrics(fixture_run):
 
 
 def test_cleaning_log_and_reports(fixture_run):
-    log = pd.read_csv(fixture_run / "clean" / "cleaning_log.csv", keep_default_na=False)
+    log = pd.read_csv(fixture_run / "clean" / "cleaning_log_lms.csv", keep_default_na=False)
     en1 = log[(log["edition"] == "2020-EN1") & (log["source"] == "participants")].set_index("step")
     assert en1.loc["drop_staff", "rows_dropped"] == 1  # "Student, Teacher" is staff
     assert en1.loc["merge_duplicates", "rows_out"] == 5

@@ -2,8 +2,6 @@
 # checked claim by claim against the metrics, row-level evidence per metric, the run's
 # Workflow Run RO-Crate, and last a verdict that fails when any claim `differs`.
 # `make audit` runs audit_checksums alone first (forced), then the target `audit`.
-import subprocess
-
 import yaml
 
 AUDIT_LIB = {"lib_audit": "scripts/lib/audit.py"}
@@ -43,20 +41,6 @@ CONFIG_FILES = sorted(
     )
 )
 REPORT_FILES = ["results/report/impact_story.html", "results/report/impact_story.pdf"]
-
-
-def git_state():
-    """(commit, dirty) of the checkout, or (None, None) outside a git repository."""
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True
-        )
-        status = subprocess.run(
-            ["git", "status", "--porcelain"], capture_output=True, text=True, check=True
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return None, None
-    return commit.stdout.strip(), bool(status.stdout.strip())
 
 
 GIT_COMMIT, GIT_DIRTY = git_state()
@@ -145,8 +129,8 @@ rule provenance_crate:
     conda:
         "../envs/workflow.yaml"
     params:
-        results_dir="results",
-        provenance_dir="results/provenance",
+        results_dir=lambda w, output: Path(output.crate).parent.parent.as_posix(),
+        provenance_dir=lambda w, output: Path(output.crate).parent.as_posix(),
         packages=[
             "snakemake",
             "pandas",

@@ -55,7 +55,7 @@ rule combine_lms:
         ),
     output:
         participants="results/clean/participants.parquet",
-        cleaning_log="results/clean/cleaning_log.csv",
+        cleaning_log="results/clean/cleaning_log_lms.csv",
         layer_report="results/validation/lms/clean_layer.csv",
     log:
         "logs/combine_lms.log",
@@ -65,6 +65,25 @@ rule combine_lms:
         editions=EDITIONS,
     script:
         "../../scripts/combine_lms.py"
+
+
+CLEANING_LOG_FILES.append("results/clean/cleaning_log_lms.csv")
+
+
+# Every chain writes its own row accounting; this rule puts them in one table, in
+# chain order, and stops if any step does not add up (rows_in = rows_out + dropped).
+rule cleaning_log:
+    input:
+        **libs("io", "safe_text"),
+        parts=lambda wc: CLEANING_LOG_FILES,
+    output:
+        cleaning_log="results/clean/cleaning_log.csv",
+    log:
+        "logs/cleaning_log.log",
+    conda:
+        "../envs/workflow.yaml"
+    script:
+        "../../scripts/cleaning_log.py"
 
 
 ALL_TARGETS.extend(

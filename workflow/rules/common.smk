@@ -7,6 +7,7 @@
 # `metrics_table` reads METRIC_STAGE_FILES through an input function, so a new stage
 # only needs an `include:` line in the Snakefile.
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -51,6 +52,7 @@ wildcard_constraints:
 # --------------------------------------------------------------------------- targets
 ALL_TARGETS = []  # final outputs of every stage (rule all)
 METRIC_STAGE_FILES = []  # results/metrics/<stage>.csv files metrics_table assembles
+CLEANING_LOG_FILES = []  # per-chain row accounting that rule cleaning_log concatenates
 
 
 # --------------------------------------------------------------------------- helpers
@@ -116,3 +118,33 @@ def libs(*names):
         if not Path(workflow.basedir, path).is_file():
             raise ValueError(f"libs(): {key} -> {path} does not exist")
     return out
+
+
+def report_raw_inputs():
+    """Raw files the figures come from, hashed into the report's appendix."""
+    files = [raw_path(ed, src) for ed in EDITIONS for src in LMS_SOURCES]
+    files += [config["paths"]["evaluation"].format(edition=ed) for ed in EDITIONS]
+    if REPORT_HAS_FOLLOWUP:
+        forms = config["followup_surveys"][FOLLOWUP_SURVEY]["forms"]
+        files += [form["path"] for form in forms.values()]
+        files += [config["codebook"]["questions"], config["codebook"]["options"]]
+        files += REPORT_INTERVIEWS
+    return sorted(set(files)) + [
+        "config.yaml",
+        "resources/metric_registry.yaml",
+        "results/metrics/metrics.csv",
+    ]
+
+
+def git_state():
+    """(commit, dirty) of the checkout, or (None, None) outside a git repository."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+        )
+        status = subprocess.run(
+            ["git", "status", "--porcelain"], capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None, None
+    return commit.stdout.strip(), bool(status.stdout.strip())

@@ -35,22 +35,6 @@ REPORT_FIGURES = ["results/figures/figure1_world_map.png"] + (
 REPORT_INTERVIEWS = sorted(glob.glob("raw/interviews/*.yaml"))
 
 
-def report_raw_inputs():
-    """Raw files the figures come from, hashed into the report's appendix."""
-    files = [raw_path(ed, src) for ed in EDITIONS for src in LMS_SOURCES]
-    files += [config["paths"]["evaluation"].format(edition=ed) for ed in EDITIONS]
-    if REPORT_HAS_FOLLOWUP:
-        forms = config["followup_surveys"][FOLLOWUP_SURVEY]["forms"]
-        files += [form["path"] for form in forms.values()]
-        files += [config["codebook"]["questions"], config["codebook"]["options"]]
-        files += REPORT_INTERVIEWS
-    return sorted(set(files)) + [
-        "config.yaml",
-        "resources/metric_registry.yaml",
-        "results/metrics/metrics.csv",
-    ]
-
-
 rule report_variables:
     input:
         **libs("countries", "registry"),

@@ -130,6 +130,7 @@ rule stage_followup:
 
 
 METRIC_STAGE_FILES.append("results/metrics/reaction.csv")
+CLEANING_LOG_FILES.append("results/clean/cleaning_log_evaluation.csv")
 ALL_TARGETS.extend(
     ["results/metrics/reaction.csv", "results/clean/cleaning_log_evaluation.csv"]
 )
@@ -196,6 +197,7 @@ if SURVEY_CFG:
             "../../scripts/metrics_application.py"
 
     METRIC_STAGE_FILES.append("results/metrics/application.csv")
+    CLEANING_LOG_FILES.append("results/clean/cleaning_log_followup.csv")
     ALL_TARGETS.extend(
         [
             "results/metrics/application.csv",
