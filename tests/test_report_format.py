@@ -170,3 +170,12 @@ def test_pandoc_commands_use_all_filters_and_self_contained_html():
         "filters/conditional.lua", "filters/shortcodes.lua", "filters/callouts.lua", "filters/figures.lua"]
     typ = pandoc_command("pandoc", "typst", "out.typ")
     assert typ[typ.index("--template") + 1] == "templates/report.typst"
+
+
+def test_case_study_figures_keep_years_plain_and_counts_grouped():
+    note = {"name": "A", "headline": "H", "role": "R", "organisation": "O", "city": "C", "country": "ESP",
+            "consent_to_publish": True,
+            "figures": {"family_business_since": 1950, "session_planned_year": 2021, "plans_supported": 1500}}
+    text = case_studies([note], lambda iso: "Spain", {})
+    assert "Family business since: 1950" in text and "Session planned year: 2021" in text
+    assert "Plans supported: 1,500" in text

@@ -93,6 +93,13 @@ def _module_phrase(value: object, topic_labels: dict[str, str]) -> str:
     return escape_markdown(topic_labels.get(text, text.replace("_", " ")))
 
 
+def _figure(name: str, value: object) -> str:
+    """An interview figure as text: years (names ending in _year or _since) stay plain."""
+    if str(name).endswith(("_year", "_since")):
+        return str(int(value))
+    return fmt_count(value)
+
+
 def case_study(note: dict, country_name, topic_labels: dict[str, str]) -> str:
     """One interview note as a case study (only notes with consent_to_publish)."""
     name, country = escape_markdown(note["name"]), _country(note["country"], country_name)
@@ -113,7 +120,7 @@ def case_study(note: dict, country_name, topic_labels: dict[str, str]) -> str:
         lines.append("**What changed after the course**\n")
         lines.append(bullet_list([escape_markdown(p) for p in note["what_changed"]]))
     if note.get("figures"):
-        facts = [f"{escape_markdown(str(k).replace('_', ' ').capitalize())}: {fmt_count(v)}"
+        facts = [f"{escape_markdown(str(k).replace('_', ' ').capitalize())}: {_figure(k, v)}"
                  for k, v in sorted(note["figures"].items())]
         lines.append("**In figures:** " + "; ".join(facts) + ".\n")
     if note.get("module_most_useful") not in (None, ""):
