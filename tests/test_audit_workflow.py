@@ -27,12 +27,13 @@ RAW = {
     "evaluation/2020-EN1.csv": "response_id,usefulness\nR1,very\n",
     "survey/followup-2020-en.csv": "response_id\nEN-0001\n",
 }
-INTERVIEWS = {
-    "william-ramirez": {"facts": {"years_in_host_country": 3, "unhcr_support_months": 3, "projects_coordinated": 3,
-                                  "business_plans": 50, "business_plans_matured": 10}},
-    "chayan-chakraborty": {"facts": {"session_planned_year": 2021}},
-    "eleutherius-michaelides": {"facts": {"companies": 2, "family_business_since": 1950, "years_in_host_country": 3,
-                                          "most_impactful_module": 3}},
+INTERVIEWS = {  # the fields of raw/interviews/<slug>.yaml that the claims register reads
+    "william-ramirez": {"years_in_host_country": 3,
+                        "figures": {"unhcr_support_months": 3, "projects_coordinated": 3,
+                                    "business_plans_supported": 50, "business_plans_matured": 10}},
+    "chayan-chakraborty": {"figures": {"session_planned_year": 2021}},
+    "eleutherius-michaelides": {"years_in_host_country": 3, "module_most_useful": 3,
+                                "figures": {"companies_owned": 2, "family_business_since": 1950}},
 }
 
 
