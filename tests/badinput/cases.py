@@ -1,0 +1,531 @@
+"""The mutation table: one :class:`Case` per broken export (issue 7).
+
+Every case starts from the default data in ``raw/``, changes one file (or the config) by a
+small mutation, names the Snakemake target to build and says what must happen:
+
+``stop``        the target fails, the message (Snakemake output + rule logs) contains every
+                string of ``must_say`` (formatted with the mutation's facts: file, line,
+                column, value, ...), and none of ``absent`` (outputs built from the bad
+                file) exists afterwards;
+``pass``        the target is built (the input is acceptable as it is);
+``quarantine``  (with ``on_invalid: quarantine``) the target is built, the bad rows are in
+                ``quarantine`` (a file under results/validation/quarantine/) with their
+                line and reason, and ``must_say`` is found in that file.
+
+``base=True`` cases need the clean LMS tables (the follow-up survey is linked to them):
+they start from a copy of a full run instead of an empty workspace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import mutations as m
+
+EN1 = "raw/lms/2020-EN1"
+ES1 = "raw/lms/2020-ES1"
+FU_EN = "raw/survey/followup-2020-en.csv"
+FU_ES = "raw/survey/followup-2020-es.csv"
+FR_EVAL = "raw/evaluation/2021-FR1.csv"
+AR_EVAL = "raw/evaluation/2021-AR1.csv"
+A_LEARNER = {"Username": "tnovak"}  # a student of 2020-EN1 (not staff, not a test account)
+QUOTED = {"Response ID": "EN-0012"}  # a consenting respondent quoted in Box 2 (config `quotes`)
+UNQUOTED = {"Response ID": "EN-0003"}
+
+Q_EN = {
+    "applied": "Have you applied the knowledge and skills acquired in the course?",
+    "attribution": "What share (0-100 %) of the change in how you work do you attribute to the course?",
+    "example": "Please give an example of how you applied what you learned",
+    "edition": "Which edition of the course did you attend?",
+    "country": "Country where you live and work",
+}
+Q_ES_APPLIED = "¿Ha aplicado los conocimientos y las habilidades adquiridos en el curso?"
+Q_FR_USEFUL = "Dans quelle mesure le cours vous a-t-il été utile ?"
+Q_AR_USEFUL = "ما مدى فائدة الدورة بالنسبة لك؟"
+
+
+def stage_lms(edition: str) -> str:
+    return f"results/staging/lms/{edition}/participants.parquet"
+
+
+def clean_lms(edition: str) -> str:
+    return f"results/clean/editions/{edition}/participants.parquet"
+
+
+def stage_eval(edition: str) -> str:
+    return f"results/staging/evaluation/{edition}.parquet"
+
+
+def stage_fu(form: str) -> str:
+    return f"results/staging/survey/followup-2020-{form}.parquet"
+
+
+CLEAN_FU = "results/clean/followup.parquet"
+BOX2 = "results/tables/box2_quotes.csv"
+HTML = "results/report/impact_story.html"
+
+
+# what a stop leaves behind must not include anything built from the bad file
+def lms_built(edition: str) -> tuple[str, ...]:
+    return (stage_lms(edition), clean_lms(edition))
+
+
+WHERE = ("{file}:{line}", "column '{column}'", "value '{value}'")  # lib.validation.format_problem
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    what: str
+    file: str
+    mutate: Callable[[Path], dict]
+    target: str
+    expect: str  # stop | pass | quarantine
+    must_say: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
+    config: dict = field(default_factory=dict)
+    quarantine: str = ""
+    base: bool = False
+    decision: str = ""  # for pass cases: why passing is right
+
+
+def _other_edition_person(ws: Path) -> dict:
+    """Completion row for a real person of 2020-EN2 who has no account in 2020-EN1."""
+    hdr1, rows1, _, _ = m.read_records(ws / f"{EN1}/participants.csv", ",")
+    known = {r[hdr1.index("Email address")].strip().lower() for r in rows1}
+    hdr2, rows2, _, _ = m.read_records(ws / "raw/lms/2020-EN2/participants.csv", ",")
+    person = next(
+        r
+        for r in rows2
+        if r[hdr2.index("Email address")].strip().lower() not in known and r[hdr2.index("Roles")] == "Student"
+    )
+    email = person[hdr2.index("Email address")]
+    facts = m.append_row(
+        ws,
+        f"{EN1}/completion.csv",
+        {
+            "First name": person[hdr2.index("First name")],
+            "Last name": person[hdr2.index("Last name")],
+            "Email address": email,
+            "Course complete": "Not completed",
+            "Completion date": "",
+        },
+    )
+    return {**facts, "column": "email", "value": email}
+
+
+def _edition_not_in_config(ws: Path) -> dict:
+    """The codebook knows a 2021 edition; the 2020 survey (config) does not cover it."""
+    options = ws / "raw/survey/codebook-options.csv"
+    hdr, rows, _, bom = m.read_records(options, ",")
+    twin = list(rows[m.find_row(hdr, rows, {"list_name": "edition", "option_code": "2020-EN3"})])
+    twin[hdr.index("option_code")] = "2021-EN4"
+    twin[hdr.index("order")] = "5"
+    for lang, label in (("en", "English edition 4 (February 2021)"), ("es", "Edición en inglés 4 (febrero de 2021)")):
+        twin[hdr.index(f"label_{lang}")] = label
+    twin[hdr.index("label_fr")] = "Édition anglaise 4 (février 2021)"
+    twin[hdr.index("label_ar")] = "النسخة الإنجليزية 4 (فبراير 2021)"
+    rows.insert(m.find_row(hdr, rows, {"list_name": "edition", "option_code": "2020-EN3"}) + 1, twin)
+    m.write_records(options, hdr, rows, ",", bom)
+    facts = m.set_cell(ws, FU_EN, Q_EN["edition"], "English edition 4 (February 2021)", where=UNQUOTED)
+    return {**facts, "code": "2021-EN4"}
+
+
+CASES: list[Case] = [
+    # ---------------------------------------------------------------- file level (always stop)
+    Case(
+        "missing_required_column",
+        "participants export without the 'Email address' column",
+        f"{EN1}/participants.csv",
+        lambda ws: m.drop_column(ws, f"{EN1}/participants.csv", "Email address", column="email"),
+        stage_lms("2020-EN1"),
+        "stop",
+        (*WHERE[:2], "value 'Email address'", "is missing", "[stage_lms]"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "renamed_header",
+        "completion export with 'Course complete' renamed 'Course completed' (not in config)",
+        f"{EN1}/completion.csv",
+        lambda ws: m.rename_header(
+            ws, f"{EN1}/completion.csv", "Course complete", "Course completed", column="course_complete"
+        ),
+        stage_lms("2020-EN1"),
+        "stop",
+        (*WHERE, "is missing", "'Course completed'", "[stage_lms]"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "localised_header",
+        "English-site participants export with the Spanish header 'Género' instead of 'Gender'",
+        f"{EN1}/participants.csv",
+        lambda ws: m.rename_header(ws, f"{EN1}/participants.csv", "Gender", "Género", column="gender"),
+        stage_lms("2020-EN1"),
+        "stop",
+        (*WHERE, "is missing", "'Género'", "[stage_lms]"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "wrong_delimiter",
+        "Spanish-site grades export written with ',' instead of ';'",
+        f"{ES1}/grades.csv",
+        lambda ws: m.reencode_with_delimiter(ws, f"{ES1}/grades.csv", ","),
+        stage_lms("2020-ES1"),
+        "stop",
+        ("{file}:1", "column 'email'", "value 'Dirección de correo'", "delimiter is probably not ';'", "[stage_lms]"),
+        lms_built("2020-ES1"),
+    ),
+    Case(
+        "latin1_encoding",
+        "Spanish-site participants export saved as Latin-1",
+        f"{ES1}/participants.csv",
+        lambda ws: m.transcode(ws, f"{ES1}/participants.csv", "latin-1"),
+        stage_lms("2020-ES1"),
+        "stop",
+        ("{file}:{line}", "cannot be decoded as utf-8", "{value}", "Latin-1", "[stage_lms]"),
+        lms_built("2020-ES1"),
+    ),
+    Case(
+        "bom_lms",
+        "English-site participants export with a UTF-8 byte-order mark (site encoding utf-8-sig)",
+        f"{EN1}/participants.csv",
+        lambda ws: m.add_bom(ws, f"{EN1}/participants.csv"),
+        stage_lms("2020-EN1"),
+        "pass",
+        decision="utf-8-sig reads a file with or without BOM: accepted, same data",
+    ),
+    Case(
+        "bom_survey",
+        "follow-up form (encoding utf-8) with a UTF-8 byte-order mark",
+        FU_EN,
+        lambda ws: m.add_bom(ws, FU_EN),
+        stage_fu("en"),
+        "pass",
+        decision="a BOM is an encoding signature, not data: Excel and survey tools write it; the form "
+        "must read the same with or without it (strict utf-8 would make it part of the first header)",
+    ),
+    Case(
+        "empty_file",
+        "completion export of 0 bytes",
+        f"{EN1}/completion.csv",
+        lambda ws: m.empty_file(ws, f"{EN1}/completion.csv"),
+        stage_lms("2020-EN1"),
+        "stop",
+        ("{file}:1", "empty", "[stage_lms]"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "header_only",
+        "participants export with the header line and no records",
+        f"{EN1}/participants.csv",
+        lambda ws: m.keep_header_only(ws, f"{EN1}/participants.csv"),
+        clean_lms("2020-EN1"),
+        "stop",
+        ("{file}", "no records", "[stage_lms]"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "truncated_last_line",
+        "participants export cut short in its last record (5 of 13 fields, no final line break)",
+        f"{EN1}/participants.csv",
+        lambda ws: m.truncate_last_line(ws, f"{EN1}/participants.csv", 5),
+        stage_lms("2020-EN1"),
+        "stop",
+        ("{file}:{line}", "record has 5 fields but the header has 13", "[stage_lms]"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "unbalanced_quotes",
+        "participants export with a quote opened in one cell and never closed",
+        f"{EN1}/participants.csv",
+        lambda ws: {
+            **m.unbalanced_quote(ws, f"{EN1}/participants.csv", "Occupation", where=A_LEARNER),
+            "column": "occupation",
+        },
+        stage_lms("2020-EN1"),
+        "stop",
+        ("{file}:{line}", "column '{column}'", "{value}", "quote is probably not closed", "[stage_lms]"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "missing_file",
+        "edition 2020-EN2 in config, its certificates export missing",
+        "raw/lms/2020-EN2/certificates.csv",
+        lambda ws: m.delete_file(ws, "raw/lms/2020-EN2/certificates.csv"),
+        stage_lms("2020-EN2"),
+        "stop",
+        ("Missing input files for rule stage_lms", "{file}"),
+        lms_built("2020-EN2"),
+    ),
+    # ---------------------------------------------------------------- row level, LMS
+    Case(
+        "duplicate_user_id",
+        "two participant records with the same user id and different e-mail and country",
+        f"{EN1}/participants.csv",
+        lambda ws: m.duplicate_row(
+            ws,
+            f"{EN1}/participants.csv",
+            {"Email address": "someone.else@example.net", "Country": "Chile", "Username": "selse"},
+            where=A_LEARNER,
+            key="User ID",
+            column="user_id",
+        ),
+        stage_lms("2020-EN1"),
+        "stop",
+        (*WHERE, "{file}:{line2}", "more than one line", "[stage_lms]"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "grade_above_max",
+        "module grade 25 where the maximum is 20",
+        f"{EN1}/grades.csv",
+        lambda ws: m.set_cell(ws, f"{EN1}/grades.csv", "Module 1: Quiz (Real)", "25.00", column="module_1"),
+        stage_lms("2020-EN1"),
+        "stop",
+        (*WHERE, "between 0 and 20", "[stage_lms]"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "date_wrong_format",
+        "enrolment date written day-first on a month-first site",
+        f"{EN1}/participants.csv",
+        lambda ws: m.set_cell(
+            ws, f"{EN1}/participants.csv", "Time enrolled", "25/03/20, 16:34", where=A_LEARNER, column="time_enrolled"
+        ),
+        stage_lms("2020-EN1"),
+        "stop",
+        (*WHERE, "not a date in the site's format", "[stage_lms]"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "unknown_country",
+        "participant country 'Atlantis'",
+        f"{EN1}/participants.csv",
+        lambda ws: m.set_cell(ws, f"{EN1}/participants.csv", "Country", "Atlantis", where=A_LEARNER, column="country"),
+        clean_lms("2020-EN1"),
+        "stop",
+        (*WHERE, "unknown country", "[clean_lms]"),
+        (clean_lms("2020-EN1"),),
+    ),
+    Case(
+        "unknown_gender",
+        "participant gender 'Alien'",
+        f"{EN1}/participants.csv",
+        lambda ws: m.set_cell(ws, f"{EN1}/participants.csv", "Gender", "Alien", where=A_LEARNER, column="gender"),
+        clean_lms("2020-EN1"),
+        "stop",
+        (*WHERE, "unknown gender", "[clean_lms]"),
+        (clean_lms("2020-EN1"),),
+    ),
+    Case(
+        "completion_not_participant",
+        "completion record for a person with no account in the edition (a learner of 2020-EN2)",
+        f"{EN1}/completion.csv",
+        _other_edition_person,
+        clean_lms("2020-EN1"),
+        "stop",
+        ("{file}:{line}", "column 'email'", "not an account of this edition", "[clean_lms]"),
+        (clean_lms("2020-EN1"),),
+    ),
+    # ---------------------------------------------------------------- row level, surveys
+    Case(
+        "unknown_label_en",
+        "follow-up (English form): 'Yep' for the applied question",
+        FU_EN,
+        lambda ws: m.set_cell(ws, FU_EN, Q_EN["applied"], "Yep", where=UNQUOTED),
+        stage_fu("en"),
+        "stop",
+        (*WHERE, "not an option of list 'applied'", "English", "[stage_followup]"),
+        (stage_fu("en"),),
+    ),
+    Case(
+        "unknown_label_es",
+        "follow-up (Spanish form): 'Si, claro' for the applied question",
+        FU_ES,
+        lambda ws: m.set_cell(ws, FU_ES, Q_ES_APPLIED, "Si, claro", where={"ID de respuesta": "ES-0002"}),
+        stage_fu("es"),
+        "stop",
+        (*WHERE, "not an option of list 'applied'", "Spanish", "[stage_followup]"),
+        (stage_fu("es"),),
+    ),
+    Case(
+        "unknown_label_fr",
+        "end-of-course evaluation (French site): 'Assez utile' for usefulness",
+        FR_EVAL,
+        lambda ws: m.set_cell(ws, FR_EVAL, Q_FR_USEFUL, "Assez utile"),
+        stage_eval("2021-FR1"),
+        "stop",
+        (*WHERE, "not an option of list 'usefulness'", "French", "[stage_evaluation]"),
+        (stage_eval("2021-FR1"),),
+    ),
+    Case(
+        "unknown_label_ar",
+        "end-of-course evaluation (Arabic site): an answer not in the codebook for usefulness",
+        AR_EVAL,
+        lambda ws: m.set_cell(ws, AR_EVAL, Q_AR_USEFUL, "مفيدة نوعا ما"),
+        stage_eval("2021-AR1"),
+        "stop",
+        (*WHERE, "not an option of list 'usefulness'", "Arabic", "[stage_evaluation]"),
+        (stage_eval("2021-AR1"),),
+    ),
+    Case(
+        "attribution_150",
+        "follow-up attribution 150 (range 0-100)",
+        FU_EN,
+        lambda ws: m.set_cell(ws, FU_EN, Q_EN["attribution"], "150", where=UNQUOTED),
+        stage_fu("en"),
+        "stop",
+        ("{file}:{line}", "column 'attribution'", "value '150", "at most 100", "[stage_followup]"),
+        (stage_fu("en"),),
+    ),
+    Case(
+        "attribution_minus5",
+        "follow-up attribution -5 (range 0-100)",
+        FU_EN,
+        lambda ws: m.set_cell(ws, FU_EN, Q_EN["attribution"], "-5", where=UNQUOTED),
+        stage_fu("en"),
+        "stop",
+        ("{file}:{line}", "column 'attribution'", "value '-5", "at least 0", "[stage_followup]"),
+        (stage_fu("en"),),
+    ),
+    Case(
+        "survey_edition_unknown_label",
+        "follow-up edition answer 'English edition 5 (2022)' (no such option)",
+        FU_EN,
+        lambda ws: m.set_cell(ws, FU_EN, Q_EN["edition"], "English edition 5 (2022)", where=UNQUOTED),
+        stage_fu("en"),
+        "stop",
+        (*WHERE, "not an option of list 'edition'", "[stage_followup]"),
+        (stage_fu("en"),),
+    ),
+    Case(
+        "survey_edition_not_in_config",
+        "follow-up response for edition 2021-EN4: in the codebook, not an edition of the 2020 survey in config",
+        FU_EN,
+        _edition_not_in_config,
+        CLEAN_FU,
+        "stop",
+        ("{file}:{line}", "column 'edition'", "2021-EN4", "[clean_followup]"),
+        (CLEAN_FU,),
+        base=True,
+    ),
+    Case(
+        "survey_unknown_country",
+        "follow-up country typed as 'Atlantis'",
+        FU_EN,
+        lambda ws: m.set_cell(ws, FU_EN, Q_EN["country"], "Atlantis", where=UNQUOTED, column="country"),
+        CLEAN_FU,
+        "stop",
+        (*WHERE, "not an ISO 3166", "[clean_followup]"),
+        (CLEAN_FU,),
+        base=True,
+    ),
+    Case(
+        "invalid_bytes_free_text",
+        "follow-up example with the bytes ff fe (not UTF-8) in the text",
+        FU_EN,
+        lambda ws: m.inject_bytes(ws, FU_EN, Q_EN["example"], b"Caf\xff\xfe", where=UNQUOTED),
+        stage_fu("en"),
+        "stop",
+        ("{file}:{line}", "ff fe", "cannot be decoded as utf-8", "[stage_followup]", "column '{column}'"),
+        (stage_fu("en"),),
+    ),
+    # ---------------------------------------------------------------- hostile free text (must pass)
+    Case(
+        "formula_free_text",
+        "quoted follow-up example starting with =HYPERLINK(...)",
+        FU_EN,
+        lambda ws: m.set_cell(
+            ws, FU_EN, Q_EN["example"], '=HYPERLINK("http://evil.example/x","Click for details")', where=QUOTED
+        ),
+        BOX2,
+        "pass",
+        base=True,
+        decision="free text is kept as typed; the CSV output neutralises it with a leading quote",
+    ),
+    Case(
+        "script_free_text",
+        "quoted follow-up example with <script> in it",
+        FU_EN,
+        lambda ws: m.set_cell(
+            ws, FU_EN, Q_EN["example"], "I learned a lot <script>alert('pwned')</script> & shared it", where=QUOTED
+        ),
+        HTML,
+        "pass",
+        base=True,
+        decision="free text is kept as typed and shown as text (escaped) in the HTML report",
+    ),
+    Case(
+        "long_free_text",
+        "a 100 KB follow-up example",
+        FU_EN,
+        lambda ws: m.set_cell(ws, FU_EN, Q_EN["example"], ("I applied the course. " * 4700)[:102400], where=UNQUOTED),
+        CLEAN_FU,
+        "pass",
+        base=True,
+        decision="accepted and kept whole: free text is never interpreted, a long answer is not an error "
+        "(the report only shows chosen quotes)",
+    ),
+    # ---------------------------------------------------------------- quarantine (on_invalid: quarantine)
+    Case(
+        "quarantine_grade_above_max",
+        "module grade 25 (max 20), on_invalid: quarantine",
+        f"{EN1}/grades.csv",
+        lambda ws: m.set_cell(ws, f"{EN1}/grades.csv", "Module 1: Quiz (Real)", "25.00", column="module_1"),
+        clean_lms("2020-EN1"),
+        "quarantine",
+        ("grades", "{line}", "between 0 and 20"),
+        config={"on_invalid": "quarantine"},
+        quarantine="results/validation/quarantine/lms/2020-EN1/staging.csv",
+    ),
+    Case(
+        "quarantine_unknown_country",
+        "participant country 'Atlantis', on_invalid: quarantine",
+        f"{EN1}/participants.csv",
+        lambda ws: m.set_cell(ws, f"{EN1}/participants.csv", "Country", "Atlantis", where=A_LEARNER, column="country"),
+        clean_lms("2020-EN1"),
+        "quarantine",
+        ("{line}", "unknown country", "Atlantis"),
+        config={"on_invalid": "quarantine"},
+        quarantine="results/validation/quarantine/lms/2020-EN1/clean.csv",
+    ),
+    Case(
+        "quarantine_attribution_150",
+        "follow-up attribution 150, on_invalid: quarantine",
+        FU_EN,
+        lambda ws: m.set_cell(ws, FU_EN, Q_EN["attribution"], "150", where=UNQUOTED),
+        CLEAN_FU,
+        "quarantine",
+        ("{line}", "at most 100"),
+        config={"on_invalid": "quarantine"},
+        quarantine="results/validation/quarantine/survey/followup-2020-en.csv",
+        base=True,
+    ),
+    Case(
+        "quarantine_unknown_label_fr",
+        "French evaluation answer not in the codebook, on_invalid: quarantine",
+        FR_EVAL,
+        lambda ws: m.set_cell(ws, FR_EVAL, Q_FR_USEFUL, "Assez utile"),
+        stage_eval("2021-FR1"),
+        "quarantine",
+        ("{line}", "Assez utile", "French"),
+        config={"on_invalid": "quarantine"},
+        quarantine="results/validation/quarantine/survey/evaluation-2021-FR1.csv",
+    ),
+    Case(
+        "quarantine_missing_column_still_stops",
+        "missing required column with on_invalid: quarantine (file-level: always stops)",
+        f"{EN1}/participants.csv",
+        lambda ws: m.drop_column(ws, f"{EN1}/participants.csv", "Email address", column="email"),
+        stage_lms("2020-EN1"),
+        "stop",
+        (*WHERE[:2], "value 'Email address'", "is missing", "[stage_lms]"),
+        lms_built("2020-EN1"),
+        config={"on_invalid": "quarantine"},
+    ),
+]
+
+BY_ID = {c.id: c for c in CASES}
+assert len(BY_ID) == len(CASES), "case ids must be unique"
