@@ -7,13 +7,14 @@
 #   make lint             # ruff, snakefmt --check, snakemake --lint
 #   make lock             # re-pin requirements.lock from requirements.in (needs uv)
 #   make report-bundle    # Snakemake's self-contained report (rule graph, code, runtimes)
+#   make test-slurm       # whole workflow through SLURM vs a local run, byte for byte
 #   make audit            # verify raw/ checksums, rerun, compare every published claim
 #   make trace CLAIM=A01  # claim -> metric -> rule/script -> inputs (sha256) -> evidence -> report
-#   make clean            # remove results/, logs/ and Snakemake's state
+#   make clean            # remove results/, private/staging/, logs/ and Snakemake's state
 #
 # Variables: PYTHON (interpreter used to create .venv, default python3.11), CORES
 # (default 2), SCOPE (a key of `scopes` in config.yaml), SNAKEMAKE_ARGS (extra options,
-# e.g. SNAKEMAKE_ARGS="--profile profiles/slurm").
+# e.g. SNAKEMAKE_ARGS="--workflow-profile profiles/slurm").
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -28,7 +29,7 @@ SNAKEMAKE_ARGS ?=
 CONFIG_ARGS := $(if $(SCOPE),--config scope=$(SCOPE),)
 STAMP := $(VENV)/.installed-from-lock
 
-.PHONY: venv run test data lint lock clean report-bundle audit trace
+.PHONY: venv run test data lint lock clean report-bundle audit trace test-slurm
 
 # The virtualenv is (re)installed whenever requirements.lock changes (stamp file).
 venv: $(STAMP)
@@ -68,5 +69,9 @@ trace: venv
 	@test -n "$(CLAIM)" || { echo "usage: make trace CLAIM=<claim id, see published/claims.yaml>" >&2; exit 2; }
 	$(BIN)/python scripts/trace.py $(CLAIM)
 
+# Needs a running cluster: scripts/ci/slurm-up.sh (and scripts/ci/slurm-down.sh after).
+test-slurm: venv
+	scripts/ci/test_slurm.sh $(SNAKEMAKE_ARGS) $(CONFIG_ARGS)
+
 clean:
-	rm -rf results logs .snakemake
+	rm -rf results private/staging logs .snakemake
