@@ -8,6 +8,7 @@
 #   make lock             # re-pin requirements.lock from requirements.in (needs uv)
 #   make report-bundle    # Snakemake's self-contained report (rule graph, code, runtimes)
 #   make test-slurm       # whole workflow through SLURM vs a local run, byte for byte
+#   make bench            # benchmark: default data + portfolios -> results/bench/bench.json (docs/benchmarks.md)
 #   make audit            # verify raw/ checksums, rerun, compare every published claim
 #   make trace CLAIM=A01  # claim -> metric -> rule/script -> inputs (sha256) -> evidence -> report
 #   make clean            # remove results/, private/staging/, logs/ and Snakemake's state
@@ -29,7 +30,7 @@ SNAKEMAKE_ARGS ?=
 CONFIG_ARGS := $(if $(SCOPE),--config scope=$(SCOPE),)
 STAMP := $(VENV)/.installed-from-lock
 
-.PHONY: venv run test data lint lock clean report-bundle audit trace test-slurm
+.PHONY: venv run test data lint lock clean report-bundle audit trace test-slurm bench
 
 # The virtualenv is (re)installed whenever requirements.lock changes (stamp file).
 venv: $(STAMP)
@@ -72,6 +73,11 @@ trace: venv
 # Needs a running cluster: scripts/ci/slurm-up.sh (and scripts/ci/slurm-down.sh after).
 test-slurm: venv
 	scripts/ci/test_slurm.sh $(SNAKEMAKE_ARGS) $(CONFIG_ARGS)
+
+# Not a test: prints measured figures. Full portfolio: make bench BENCH_ARGS="--sizes 200x1000000x100000"
+BENCH_ARGS ?=
+bench: venv
+	$(BIN)/python scripts/bench/bench.py --cores $(CORES) $(BENCH_ARGS)
 
 clean:
 	rm -rf results private/staging logs .snakemake

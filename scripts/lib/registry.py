@@ -148,7 +148,10 @@ class MetricRows:
             raise KeyError(f"metric {metric_id!r} is not defined in the metric registry")
         if role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}, not {role!r}")
-        keys = sorted({str(k) for k in keys if k is not None and not (not isinstance(k, str) and pd.isna(k))})
+        if isinstance(keys, pd.Series):  # vectorised: same set as the generic path below
+            keys = sorted(set(keys.dropna().astype(str).tolist()))
+        else:
+            keys = sorted({str(k) for k in keys if k is not None and not (not isinstance(k, str) and pd.isna(k))})
         self._evidence.append(
             pd.DataFrame(
                 {

@@ -326,6 +326,9 @@ def collect(metrics: Metrics, collector, registry: Mapping[str, dict], ids: Sequ
     = every key behind the row, numerator = the keys counted in it (for means, the keys
     whose answers are summed)."""
     ev = metrics.evidence.assign(_key=evidence_key(metrics.evidence, ids)) if len(metrics.evidence) else None
+    # row positions per (metric, level), found once: a boolean filter per row is quadratic
+    groups = ev.groupby(["metric_id", "level"], sort=False).indices if ev is not None else {}
+    none = np.array([], dtype=np.int64)
     for r in metrics.rows.itertuples(index=False):
         entry = registry[r.metric_id]
         level = None if r.level == "" else r.level
@@ -340,7 +343,7 @@ def collect(metrics: Metrics, collector, registry: Mapping[str, dict], ids: Sequ
             collector.share(r.metric_id, int(r.numerator), int(r.denominator), level=level, ci=ci, rank=rank)
         if ev is None:
             continue
-        sel = ev[(ev["metric_id"] == r.metric_id) & (ev["level"] == r.level)]
+        sel = ev.iloc[groups.get((r.metric_id, r.level), none)]
         numerator = sel if is_mean or entry["unit"] == "count" else sel[sel["in_numerator"].fillna(False)]
         collector.evidence(r.metric_id, level, "numerator", numerator["_key"], key_type)
         if entry["unit"] != "count" and r.metric_id != "survey_response_rate":

@@ -10,7 +10,13 @@ RAW_SUMS = f"{RAW_DIR}/SHA256SUMS"
 RAW_FILES = sorted(p.as_posix() for p in Path(RAW_DIR).rglob("*") if p.is_file())
 REGISTRY_FILE = "resources/metric_registry.yaml"
 with open(REGISTRY_FILE, encoding="utf-8") as _fh:
-    METRIC_IDS = [m["id"] for m in yaml.safe_load(_fh)["metrics"]]
+    # libyaml's C loader when available: parsed on every invocation, no-op reruns included
+    METRIC_IDS = [
+        m["id"]
+        for m in yaml.load(_fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))[
+            "metrics"
+        ]
+    ]
 METRIC_STAGES = ["participation", "reaction"] + (
     ["application"] if FOLLOWUP_SURVEY is not None else []
 )

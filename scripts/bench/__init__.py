@@ -1,0 +1,1 @@
+"""Benchmark of the workflow (make bench): bench.py, measurement helpers, targets table."""
