@@ -24,7 +24,6 @@ followup = pd.read_parquet(snakemake.input.followup)
 try:
     quotes = box2_quotes(followup, snakemake.params.quotes, codebook.roles())
 except QuoteError as err:
-    print(str(err), file=sys.stderr)
-    raise SystemExit(str(err)) from None
+    raise SystemExit(str(err)) from None  # printed once, to the log (stderr)
 lib_io.write_csv(quotes, snakemake.output.quotes)
 print(quotes.to_string(), file=sys.stderr)

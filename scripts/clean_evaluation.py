@@ -37,14 +37,17 @@ for edition, staged, quarantine in zip(p.editions, snakemake.input.staged, snake
     frames.append(frame.assign(edition=edition, language=p.languages[edition]).drop(columns="_line"))
 
 clean = pd.concat(frames, ignore_index=True).astype({"edition": "string", "language": "string"})[columns]
-clean, _ = validation.validate(
-    clean,
-    schema,
-    source_file="results/clean/editions/*/evaluation.parquet",
-    rule=snakemake.rule,
-    report_path=snakemake.output.report,
-    on_invalid="stop",
-)
+try:  # the clean layer: a failure here is a workflow bug
+    clean, _ = validation.validate(
+        clean,
+        schema,
+        source_file="results/clean/editions/*/evaluation.parquet",
+        rule=snakemake.rule,
+        report_path=snakemake.output.report,
+        on_invalid="stop",
+    )
+except validation.ValidationFailed as err:
+    raise SystemExit(str(err)) from None  # one message in the log, no traceback
 for edition, out in zip(p.editions, snakemake.output.clean, strict=True):
     part = clean[clean["edition"] == edition].sort_values("response_id", kind="stable").reset_index(drop=True)
     lib_io.write_parquet(part, out)

@@ -3,7 +3,9 @@
 Country typed by hand -> ISO alpha-3 (exact lookup + alias table; unknown = validation
 error); e-mail normalised and keyed with the participants' salt, linked to the clean
 participants of the surveyed editions on (participant_key, edition); e-mails dropped.
-Unlinked responses stay (participant_key null)."""
+Unlinked responses stay (participant_key null). A response for an edition the survey does
+not cover (config followup_surveys.<survey>.editions) is a validation error; a stop is one
+message, without a Python traceback."""
 
 import sys
 from pathlib import Path
@@ -20,7 +22,7 @@ import pandas as pd
 
 from lib import io as lib_io
 from lib import pseudonym, validation
-from lib.codebook import Codebook, row_problems
+from lib.codebook import Codebook, followup_problems
 from lib.countries import CountryResolver
 from schemas.survey import followup_clean_schema
 
@@ -33,23 +35,11 @@ for form, staged in zip(p.forms, snakemake.input.staged, strict=True):
 df = pd.concat(forms, ignore_index=True)
 
 countries = CountryResolver(snakemake.input.aliases).resolve(df["country"])
-problems = row_problems(
-    df,
-    df["response_id"].duplicated(keep=False),
-    "response_id",
-    "unique_response_id",
-    lambda r: f"response id {r!r} is used by more than one response (in the forms together)",
-) + row_problems(
-    df,
-    countries["unknown"],
-    "country",
-    "known_country",
-    lambda v: (
-        f"country {v!r} is not an ISO 3166 name or code in English, Spanish, French or Arabic, nor in "
-        "resources/country_aliases.csv: add an alias row (alias, iso3, note) if it is a real country"
-    ),
-)
-validation.report_errors(problems, rule=snakemake.rule, report_path=snakemake.output.report, on_invalid="stop")
+problems = followup_problems(df, countries["unknown"], survey=p.survey, editions=list(p.editions))
+try:
+    validation.report_errors(problems, rule=snakemake.rule, report_path=snakemake.output.report, on_invalid="stop")
+except validation.ValidationFailed as err:
+    raise SystemExit(str(err)) from None  # printed once, to the log (stderr)
 
 salt = pseudonym.read_salt(snakemake.input.salt)
 email = pseudonym.normalise_email(df["email"]).replace("", pd.NA)
@@ -68,7 +58,12 @@ clean = df.assign(
 ).drop(columns=["email", "_line"])
 schema = followup_clean_schema(codebook, list(p.editions))
 clean = clean[list(schema.columns)].sort_values("response_id", kind="stable").reset_index(drop=True)
-schema.validate(clean, lazy=True)
+try:  # the clean layer: a failure here is a workflow bug
+    validation.validate(
+        clean, schema, source_file=snakemake.output.clean, rule=snakemake.rule, report_path=snakemake.output.report
+    )
+except validation.ValidationFailed as err:
+    raise SystemExit(str(err)) from None
 lib_io.write_parquet(clean, snakemake.output.clean)
 
 log = []
@@ -79,7 +74,5 @@ for form, quarantine in zip(p.forms, snakemake.input.quarantine, strict=True):
     log.append(["clean_followup", p.sources[form], "", n_ok, n_ok, "", 0])
 cols = ["step", "source", "edition", "rows_in", "rows_out", "reason", "rows_dropped"]
 lib_io.write_csv(pd.DataFrame(log, columns=cols), snakemake.output.cleaning_log)
-print(
-    f"{len(clean)} responses, {int(clean.email_given.sum())} with e-mail, {int(clean.participant_key.notna().sum())} linked",
-    file=sys.stderr,
-)
+n_linked = int(clean.participant_key.notna().sum())
+print(f"{len(clean)} responses, {int(clean.email_given.sum())} with e-mail, {n_linked} linked", file=sys.stderr)

@@ -2,7 +2,8 @@
 
 Reads only snakemake.input / params / output / log (see workflow/rules/report.smk).
 Every number the report prints is formatted here from results/metrics/metrics.csv, the
-Box 2 quotes table and the interview notes; the .qmd holds no figure of its own.
+Box 2 quotes table, the interview notes and the quarantine files (rows set aside with
+on_invalid: quarantine); the .qmd holds no figure of its own.
 """
 
 import sys
@@ -16,7 +17,7 @@ import yaml
 
 from lib.countries import english_name
 from lib.registry import load_registry
-from lib.report_blocks import write_generated
+from lib.report_blocks import quarantined_rows, write_generated
 from lib.report_vars import Labels, load_metrics
 
 
@@ -47,6 +48,8 @@ variables = write_generated(
     provenance=list(inp.provenance),
     has_followup=bool(snakemake.params.has_followup),
     country_name=english_name,
+    quarantined=quarantined_rows(inp.quarantine),
 )
 print(f"report variables: {len(variables['m'])} metrics, followup={snakemake.params.has_followup}, "
-      f"{len(notes)} interview notes, {0 if quotes is None else len(quotes)} quotes", file=sys.stderr)
+      f"{len(notes)} interview notes, {0 if quotes is None else len(quotes)} quotes, "
+      f"{variables['quarantine']['count']} rows quarantined", file=sys.stderr)

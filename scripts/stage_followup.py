@@ -42,8 +42,7 @@ try:
 except ValidationFailed as err:
     err.report["rule"] = err.report["rule"].fillna(snakemake.rule).replace("", snakemake.rule)
     write_report(err.report, failed_report_path(snakemake.output.report))
-    print(str(err), file=sys.stderr)
-    raise SystemExit(str(err)) from None
+    raise SystemExit(str(err)) from None  # printed once, to the log (stderr)
 
 lib_io.write_parquet(valid.sort_values("_line").reset_index(drop=True), snakemake.output.staged)
 email_header = next(

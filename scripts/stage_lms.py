@@ -4,7 +4,6 @@ Every file is read and validated before the job stops, so one run names every pr
 of the edition. Reports: results/validation/lms/<edition>/<source>.csv.
 """
 
-import json
 import sys
 from pathlib import Path
 
@@ -15,7 +14,7 @@ sys.path.insert(0, str(Path(snakemake.input.schema_lms).resolve().parent.parent)
 import pandas as pd
 
 from lib import io as lib_io
-from lib.validation import ValidationFailed, validate, write_report
+from lib.validation import QUARANTINE_COLUMNS, ValidationFailed, quarantine_table, validate, write_report
 from schemas.lms import raw_schema, to_typed
 
 site = snakemake.params.site
@@ -34,6 +33,7 @@ for source, out_path, report_path in zip(
             encoding=site["encoding"],
             header_map=site["headers"][source],
             source=path,
+            require_records=source in snakemake.params.require_records,
         )
         if df.attrs["unmapped_headers"]:
             print(f"{path}: columns not in the contract, ignored: {df.attrs['unmapped_headers']}", file=sys.stderr)
@@ -54,23 +54,18 @@ for source, out_path, report_path in zip(
     typed = to_typed(valid, source, site).sort_values("_line").reset_index(drop=True)
     lib_io.write_parquet(typed, out_path)
     print(f"{path}: {len(df)} rows read, {len(typed)} valid, {len(bad)} quarantined", file=sys.stderr)
-    for row in bad.to_dict("records"):
-        reason = row.pop("reason")
-        line = row.pop("_line")
-        quarantined.append(
-            {"source": source, "line": line, "reason": reason, "record": json.dumps(row, ensure_ascii=False)}
-        )
+    quarantined.append(quarantine_table(bad, source, file=path))  # names and e-mails withheld
 
-quarantine = pd.DataFrame(quarantined, columns=["source", "line", "reason", "record"])
-lib_io.write_csv(quarantine.sort_values(["source", "line"]), snakemake.output.quarantine)
+quarantine = pd.concat(quarantined, ignore_index=True) if quarantined else pd.DataFrame(columns=QUARANTINE_COLUMNS)
+quarantine = quarantine.sort_values(["source", "line"], kind="stable")
+lib_io.write_csv(quarantine, snakemake.output.quarantine)
 
 if failures:
     report = pd.concat([f.report for f in failures], ignore_index=True)
     err = ValidationFailed(
         report,
         report_path=f"results/validation/lms/{edition}/<source>.failed.csv",
-        title=f"Edition {edition}: the LMS exports break the data contract ({len(report)} problems); "
-        "nothing downstream is built from them.",
+        title=f"Edition {edition}: the LMS exports break the data contract "
+        f"({len(report)} problem{'s' if len(report) != 1 else ''}); nothing downstream is built from them.",
     )
-    print(str(err), file=sys.stderr)
-    raise SystemExit(str(err))
+    raise SystemExit(str(err))  # printed once, to the log (stderr), without a traceback

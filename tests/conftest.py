@@ -8,7 +8,7 @@ every e2e test file can reuse it):
 
 ``workflow_run`` (alias ``e2e_run``)
     Path of a temporary copy of the repository (everything but .git, .venv, results,
-    logs and caches) after ``snakemake --cores 2`` ran the whole workflow there on the
+    private, logs and caches) after ``snakemake --cores 2`` ran the whole workflow there on the
     default data in ``raw/`` (scope from config.yaml, i.e. 2020). Tests read
     ``<path>/results/...``; the checkout's own results/ are never touched. Skips when
     ``raw/lms`` does not exist yet (run ``make data``); fails with the tail of
@@ -33,7 +33,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 IGNORE = shutil.ignore_patterns(
-    ".git", ".venv", "results", "logs", ".snakemake", "__pycache__", ".pytest_cache", ".ruff_cache"
+    ".git", ".venv", "results", "private", "logs", ".snakemake", "__pycache__", ".pytest_cache", ".ruff_cache"
 )
 
 

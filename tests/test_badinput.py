@@ -24,39 +24,13 @@ from badinput.cases import CASES, Case
 
 ROOT = Path(__file__).resolve().parents[1]
 
-GAPS = {
-    "bom_survey": "lib/io.py:_decode decodes the follow-up forms (encoding utf-8) strictly, so a BOM becomes "
-    "part of the first header ('\\ufeffResponse ID' is not a question); fix: strip a leading U+FEFF when the "
-    "encoding is utf-8 (decode as utf-8-sig)",
-    "header_only": "a participants export with a header and no records passes stage_lms; clean_lms then reports "
-    "every completion/grade/certificate e-mail as unknown (1268 problems) instead of the cause; fix: "
-    "scripts/stage_lms.py (or lib/io.read_export with a min_records argument) stops with 'the file has a "
-    "header line but no records' for participants, completion and grades",
-    "unbalanced_quotes": "lib/io.py:read_export reports a csv.Error with file and line only; fix: on csv.Error "
-    "re-scan the record's text to name the column where the unclosed quote opens and its first characters",
-    "invalid_bytes_free_text": "lib/io.py:_decode names file, line and byte but not the column; fix: decode with "
-    "errors='surrogateescape', parse, and name the column/record holding the bad byte",
-    "survey_edition_not_in_config": "scripts/clean_followup.py validates the edition with the pandera schema "
-    "(schema.validate without a report), so the analyst gets a SchemaErrors traceback without file, line or "
-    "rule; fix: a row_problems check 'edition not covered by followup_surveys.<survey>.editions' before "
-    "schema validation",
-    "quarantine_unknown_country": "scripts/clean_lms.py drops the row (cleaning log) and lists it in "
-    "results/validation/lms/<edition>/clean.csv but writes nothing to results/validation/quarantine/; fix: "
-    "write results/validation/quarantine/lms/<edition>/clean.csv (source, line, reason, record without "
-    "names or e-mail)",
-}
-TRACEBACK_GAPS = {
-    "unknown_country",
-    "unknown_gender",
-    "completion_not_participant",
-    "header_only",
-    "survey_unknown_country",
-    "survey_edition_not_in_config",
-}
+# Known gaps (case id -> reason): the case is marked xfail(strict=True) until the workflow is
+# fixed. All the gaps the issue-7 report listed are fixed; keep the mechanism for new cases.
+GAPS: dict[str, str] = {}
+TRACEBACK_GAPS: set[str] = set()
 TRACEBACK_REASON = (
-    "scripts/clean_lms.py and scripts/clean_followup.py let ValidationFailed (or pandera's SchemaErrors) "
-    "propagate, so a Python traceback precedes the message; fix: catch it and raise SystemExit(str(err)) "
-    "as scripts/stage_lms.py does"
+    "the script lets ValidationFailed propagate, so a Python traceback precedes the message; fix: catch it "
+    "and raise SystemExit(str(err)) as scripts/stage_lms.py does"
 )
 
 
@@ -158,20 +132,16 @@ def test_quarantine_case_goes_on_with_the_row_set_aside(case, run):
     assert not missing, f"{case.id}: the quarantine file lacks {missing}:\n{text[:2000]}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the report does not read results/validation/quarantine/ (workflow/rules/report.smk, "
-    "scripts/report_variables.py): with on_invalid: quarantine the published story does not say that rows "
-    "were set aside; fix: report_variables reads the quarantine files and the cleaning logs and the report "
-    "states 'N rows set aside (see results/validation/quarantine/)' in its data appendix",
-)
-def test_quarantine_is_said_in_the_report(run):
+def test_quarantine_is_said_in_the_report(run, workflow_run):
     from badinput.builder import snakemake
+
+    clean_page = (workflow_run / "results/report/impact_story.html").read_text(encoding="utf-8").casefold()
+    assert "set aside" not in clean_page and "results/validation/quarantine/" not in clean_page  # nothing set aside
 
     case = next(c for c in CASES if c.id == "quarantine_attribution_150")
     o = run(case)
     assert o.returncode == 0
     done = snakemake(o.workspace, "results/report/impact_story.html", "--config", "on_invalid=quarantine")
     assert done.returncode == 0, done.stderr[-3000:]
-    page = o.path("results/report/impact_story.html").read_text(encoding="utf-8").casefold()
-    assert "quarantine" in page or "set aside" in page
+    page = o.path("results/report/impact_story.html").read_text(encoding="utf-8")
+    assert "One row was set aside" in page and "results/validation/quarantine/" in page

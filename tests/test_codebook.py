@@ -222,3 +222,23 @@ def test_option_codes_roles_and_bad_codebooks(cb):
         Codebook.from_frames(QUESTIONS, OPTIONS[OPTIONS.list_name != "challenge"])
     with pytest.raises(CodebookError, match="language"):
         cb.option_map("applied", "de")
+
+
+def test_followup_problems_name_an_edition_the_survey_does_not_cover():
+    from lib.codebook import followup_problems
+
+    df = pd.DataFrame(
+        {
+            "response_id": ["EN-1", "EN-2", "ES-1"],
+            "edition": ["2020-EN1", "2021-EN4", pd.NA],
+            "country": ["Mexico", "Atlantis", "Perú"],
+            "source_file": ["raw/en.csv", "raw/en.csv", "raw/es.csv"],
+            "_line": [2, 3, 2],
+        }
+    )
+    problems = followup_problems(df, pd.Series([False, True, False]), survey="2020", editions=["2020-EN1", "2020-ES1"])
+    assert [(p["file"], p["line"], p["column"], p["value"], p["check"]) for p in problems] == [
+        ("raw/en.csv", 3, "country", "Atlantis", "known_country"),
+        ("raw/en.csv", 3, "edition", "2021-EN4", "edition_in_survey"),
+    ]
+    assert "followup_surveys.2020.editions lists 2020-EN1, 2020-ES1" in problems[1]["message"]

@@ -108,3 +108,49 @@ def test_write_parquet_and_csv_are_byte_identical(tmp_path):
     back = pd.read_parquet(tmp_path / "x0.parquet")
     assert list(back.columns) == ["k", "v", "t"]
     assert back["k"].tolist() == ["b", "a"]
+
+
+def test_utf8_bom_is_dropped_when_the_encoding_is_plain_utf8(tmp_path):
+    p = write(tmp_path, "f.csv", b"\xef\xbb\xbfResponse ID,Comments\nEN-1,ok\n")
+    df = lib_io.read_export(p, delimiter=",", encoding="utf-8", header_map=None, source="f.csv")
+    assert list(df.columns) == ["Response ID", "Comments", "_line"] and df["Response ID"].tolist() == ["EN-1"]
+
+
+def test_undecodable_bytes_name_the_column_and_the_whole_run_of_bad_bytes(tmp_path):
+    raw = b"ID de usuario;Direcci\xc3\xb3n de correo;Pa\xc3\xads\n1;a@b.org;Per\xfa\n2;c@d.org;Caf\xff\xfe!\n"
+    p = write(tmp_path, "p.csv", raw)
+    with pytest.raises(ValidationFailed) as exc:
+        lib_io.read_export(p, delimiter=";", encoding="utf-8", header_map=HEADERS, source="p.csv")
+    rep = exc.value.report.iloc[0]
+    assert (rep["line"], rep["column"]) == (2, "country")  # canonical name of the header 'País'
+    assert "bytes fa at byte offset" in rep["message"]
+    p = write(tmp_path, "q.csv", b"a,b\n1,Caf\xff\xfe!\n")
+    with pytest.raises(ValidationFailed) as exc:
+        lib_io.read_export(p, delimiter=",", encoding="utf-8", header_map=None, source="q.csv")
+    rep = exc.value.report.iloc[0]
+    assert rep["column"] == "b" and "bytes ff fe at byte offset 9 " in rep["message"]
+
+
+def test_unclosed_quote_names_the_column_and_its_first_characters(tmp_path):
+    text = 'ID de usuario;Dirección de correo;País\n1;a@b.org;Perú\n2;c@d.org;"Chile\n3;e@f.org;"Costa; Rica"\n'
+    p = write(tmp_path, "p.csv", text)
+    with pytest.raises(ValidationFailed) as exc:
+        lib_io.read_export(p, delimiter=";", encoding="utf-8", header_map=HEADERS, source="p.csv")
+    rep = exc.value.report.iloc[0]
+    assert (rep["line"], rep["column"], rep["value"]) == (3, "country", "Chile")
+    assert "quote is probably not closed" in rep["message"]
+
+
+def test_unclosed_quote_after_a_multiline_cell(tmp_path):
+    p = write(tmp_path, "p.csv", 'a,b,c\n1,"x\ny",2\n3,4,"open\n')
+    with pytest.raises(ValidationFailed) as exc:
+        lib_io.read_export(p, delimiter=",", encoding="utf-8", header_map=None, source="p.csv")
+    rep = exc.value.report.iloc[0]
+    assert (rep["line"], rep["column"], rep["value"]) == (4, "c", "open")
+
+
+def test_header_only_stops_when_records_are_required(tmp_path):
+    p = write(tmp_path, "p.csv", "ID de usuario;Dirección de correo;País\n\n")
+    with pytest.raises(ValidationFailed, match="header line but no records") as exc:
+        lib_io.read_export(p, delimiter=";", encoding="utf-8", header_map=HEADERS, source="p.csv", require_records=True)
+    assert exc.value.report.iloc[0]["line"] == 1 and exc.value.report.iloc[0]["file"] == "p.csv"

@@ -1,10 +1,20 @@
 """lib.validation: pandera failures become readable report rows with file lines."""
 
+import json
+
 import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from lib.validation import ValidationFailed, report_errors, validate
+from lib.validation import (
+    ValidationFailed,
+    failed_report_path,
+    is_personal,
+    quarantine_table,
+    report_errors,
+    validate,
+    withheld,
+)
 
 SCHEMA = pa.DataFrameSchema(
     {
@@ -108,3 +118,64 @@ def test_report_errors_no_rows_is_clean(tmp_path):
     rep = report_errors([], rule="r", report_path=tmp_path / "r.csv")
     assert len(rep) == 0
     assert (tmp_path / "r.csv").read_text().startswith("file,line,column")
+
+
+# -- personal data never leaves the cleaning stage ------------------------------------
+
+PERSONAL_ROWS = [
+    {"file": "raw/c.csv", "line": 7, "column": "email", "value": "Ana.Diaz@Mail.org", "check": "email_in_participants",
+     "message": "e-mail 'Ana.Diaz@Mail.org' is not an account of this edition"},
+    {"file": "raw/p.csv", "line": 3, "column": "", "value": "1,adiaz,Ana,Diaz", "check": "field_count",
+     "message": "record has 4 fields but the header has 13"},
+    {"file": "raw/p.csv", "line": 4, "column": "last_name", "value": "Diaz", "check": "x", "message": "bad"},
+    {"file": "raw/s.csv", "line": 5, "column": "Correo (opcional)", "value": "b@c.org", "check": "y", "message": "m"},
+    {"file": "raw/p.csv", "line": 6, "column": "country", "value": "Atlantis", "check": "known_country",
+     "message": "unknown country"},
+]
+
+
+def test_personal_values_are_withheld_in_report_file_and_message(tmp_path):
+    rep = tmp_path / "clean.csv"
+    with pytest.raises(ValidationFailed) as exc:
+        report_errors(PERSONAL_ROWS, rule="clean_lms", report_path=rep)
+    message = str(exc.value)
+    for text in (message, rep.read_text(), failed_report_path(rep).read_text()):
+        for personal in ("Ana.Diaz@Mail.org", "adiaz", "Diaz", "b@c.org"):
+            assert personal not in text, (personal, text)
+    assert "raw/c.csv:7, column 'email', value '(withheld: personal data, see line 7 of raw/c.csv)'" in message
+    assert "e-mail '(withheld: personal data, see line 7 of raw/c.csv)' is not an account" in message
+    assert "value '(withheld: personal data, see line 5 of raw/s.csv)'" in message  # an e-mail in any column
+    assert "raw/p.csv:6, column 'country', value 'Atlantis': unknown country" in message  # the rest is shown
+    values = exc.value.report.set_index("line")["value"]
+    assert values[3] == "(withheld: personal data, see line 3 of raw/p.csv)" and values[4].startswith("(withheld")
+
+
+def test_withheld_without_a_line_names_the_file():
+    assert withheld("raw/p.csv") == "(withheld: personal data, see raw/p.csv)"
+    assert withheld("raw/p.csv", 12) == "(withheld: personal data, see line 12 of raw/p.csv)"
+    assert is_personal("username", "x") and is_personal("note", "write to a@b.org") and not is_personal("note", "ok")
+
+
+def test_quarantine_table_withholds_personal_columns_and_sorts_by_line():
+    bad = pd.DataFrame(
+        {
+            "first_name": ["Ana", "Bo"],
+            "email": ["a@b.org", ""],
+            "Correo": ["c@d.org", None],
+            "grade": ["25", "x"],
+            "_line": [9, 4],
+            "reason": ["too high", "not a grade"],
+        }
+    )
+    table = quarantine_table(bad, "grades", file="raw/g.csv", personal=("Correo",))
+    assert table["line"].tolist() == [4, 9] and table["reason"].tolist() == ["not a grade", "too high"]
+    first, second = (json.loads(r) for r in table["record"])
+    assert first == {"first_name": "(withheld: personal data, see line 4 of raw/g.csv)", "email": "", "Correo": None,
+                     "grade": "x"}
+    assert second["email"] == second["Correo"] == "(withheld: personal data, see line 9 of raw/g.csv)"
+    assert "Ana" not in table.to_csv() and second["grade"] == "25"
+
+
+def test_one_problem_is_singular(tmp_path):
+    with pytest.raises(ValidationFailed, match=r"^Validation failed: 1 problem in raw/p\.csv\."):
+        report_errors(PERSONAL_ROWS[-1:], rule="clean_lms")

@@ -1,5 +1,6 @@
 """Cleaning of the LMS exports on small hand-made frames (lib/lms.py)."""
 
+import json
 import math
 
 import pandas as pd
@@ -8,6 +9,7 @@ import pytest
 from lib import lms
 from lib.countries import CountryResolver
 from lib.pseudonym import keyed_hash
+from lib.validation import report_errors
 
 SALT = b"unit-test-salt-0123456789"
 GENDER = {
@@ -250,8 +252,9 @@ def test_unknown_country_and_email_are_errors_naming_file_line_value():
     _, _, errors = clean(staged, site)
     assert {(e["file"], e["line"], e["column"], e["value"]) for e in errors} == {
         ("raw/participants.csv", 2, "country", "Narnia"),
-        ("raw/grades.csv", 9, "email", "x@y.org"),
+        ("raw/grades.csv", 9, "email", "(withheld: personal data, see line 9 of raw/grades.csv)"),
     }
+    assert not any("x@y.org" in str(v) for e in errors for v in e.values())  # the e-mail is in no field
     assert any("country_aliases.csv" in e["message"] for e in errors)
 
 
@@ -262,3 +265,26 @@ def test_quarantine_drops_the_rows_in_error_and_logs_them():
     assert len(errors) == 1 and len(people) == 1
     harm = [r for r in log if r["step"] == "harmonise"]
     assert harm[0]["reason"] == "quarantined: unknown country" and harm[0]["rows_dropped"] == 1
+
+
+def test_quarantined_rows_keep_line_reason_and_record_without_personal_data():
+    staged, site = es_edition()
+    staged["participants"].loc[0, "country"] = "Narnia"
+    staged["grades"] = pd.concat([staged["grades"], staged["grades"].iloc[[0]].assign(email="x@y.org", _line=9)])
+    _, _, errors = clean(staged, site, on_invalid="quarantine")
+    report = report_errors(errors, rule="clean_lms", on_invalid="quarantine")
+    table = lms.quarantined_rows(staged, report, {s: f"raw/{s}.csv" for s in staged})
+    assert table[["source", "line"]].values.tolist() == [["grades", 9], ["participants", 2]]
+    grades, person = (json.loads(r) for r in table["record"])
+    assert person["country"] == "Narnia" and person["user_id"] == "10" and person["occupation"] == "A"
+    assert person["email"] == person["username"] == "(withheld: personal data, see line 2 of raw/participants.csv)"
+    assert grades["email"] == "(withheld: personal data, see line 9 of raw/grades.csv)" and grades["module_1"] == 18.0
+    assert "unknown country" in table["reason"][1] and "raw/participants.csv:2" in table["reason"][1]
+    text = table.to_csv()
+    assert "luis" not in text and "x@y.org" not in text
+
+
+def test_no_problem_no_quarantined_row():
+    staged, site = es_edition()
+    table = lms.quarantined_rows(staged, report_errors([], rule="clean_lms"), {s: f"raw/{s}.csv" for s in staged})
+    assert table.empty and list(table.columns) == ["source", "line", "reason", "record"]

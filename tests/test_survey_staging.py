@@ -92,7 +92,7 @@ def test_quarantine_keeps_the_good_rows_and_masks_emails(cb, tmp_path):
     assert valid["response_id"].tolist() == ["ES-1"]
     assert bad["_line"].tolist() == [3]
     table = quarantine_table(bad.assign(**{"ID de respuesta": "x@y.org"}), "f.csv", mask_columns=("ID de respuesta",))
-    assert json.loads(table.iloc[0]["record"])["ID de respuesta"] == "(removed)"
+    assert json.loads(table.iloc[0]["record"])["ID de respuesta"] == "(withheld: personal data, see line 3 of f.csv)"
     assert "must be at most" in table.iloc[0]["reason"]
 
 

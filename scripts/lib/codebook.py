@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 LANGUAGES = ("en", "es", "fr", "ar")
@@ -259,24 +260,31 @@ class Codebook:
                 f"{separator!r}: {clash}; cells cannot be split unambiguously"
             )
         codes = self.option_codes(list_name)
-        out = pd.DataFrame(
-            {multi_column(question_code, c): pd.array([pd.NA] * len(values), dtype="boolean") for c in codes},
-            index=values.index,
-        )
+        position = {c: j for j, c in enumerate(codes)}
+        skipped = is_blank(values).to_numpy(dtype=bool)
+        chosen = np.zeros((len(values), len(codes)), dtype=bool)
         issues = []
-        for idx, line, cell in zip(values.index, lines, values, strict=True):
-            if is_blank(pd.Series([cell])).iloc[0]:
+        known: dict[str, str | None] = {}  # piece -> code (normalise_label is the slow part)
+        for i, (line, cell) in enumerate(zip(lines, values, strict=True)):
+            if skipped[i]:
                 continue
-            pieces = [p for p in str(cell).split(separator) if p.strip()]
-            chosen = set()
-            for piece in pieces:
-                code = lookup.get(normalise_label(piece))
+            for piece in str(cell).split(separator):
+                if not piece.strip():
+                    continue
+                if piece not in known:
+                    known[piece] = lookup.get(normalise_label(piece))
+                code = known[piece]
                 if code is None:
                     issues.append(_unknown_label(line, column, piece.strip(), list_name, language))
                 else:
-                    chosen.add(code)
-            for c in codes:
-                out.at[idx, multi_column(question_code, c)] = c in chosen
+                    chosen[i, position[code]] = True
+        out = pd.DataFrame(
+            {
+                multi_column(question_code, c): pd.arrays.BooleanArray(chosen[:, j].copy(), skipped.copy())
+                for j, c in enumerate(codes)
+            },
+            index=values.index,
+        )
         return out, _issues(issues)
 
 
@@ -422,20 +430,12 @@ def stage_export(
 
 def quarantine_table(quarantined: pd.DataFrame, source: str, mask_columns: tuple[str, ...] = ()) -> pd.DataFrame:
     """Quarantined rows in the shape the LMS chain uses: source, line, reason, record
-    (the raw row as JSON). Columns in `mask_columns` (e-mails) are replaced by
-    "(removed)" when not blank, so personal data never reaches results/validation/."""
-    import json
+    (the raw row as JSON), built by lib.validation.quarantine_table: values of
+    `mask_columns` (the form's e-mail header) and of any personal column are withheld,
+    so personal data never reaches results/validation/."""
+    from lib import validation  # local: keeps this module importable without pandera
 
-    rows = []
-    for rec in quarantined.to_dict("records"):
-        line, reason = rec.pop("_line"), rec.pop("reason")
-        for col in mask_columns:
-            if col in rec and str(rec[col] or "").strip():
-                rec[col] = "(removed)"
-        rows.append(
-            {"source": source, "line": int(line), "reason": reason, "record": json.dumps(rec, ensure_ascii=False)}
-        )
-    return pd.DataFrame(rows, columns=["source", "line", "reason", "record"]).sort_values("line", kind="stable")
+    return validation.quarantine_table(quarantined, source, file=source, personal=mask_columns)
 
 
 def row_problems(frame: pd.DataFrame, mask: pd.Series, column: str, check: str, message) -> list[dict]:
@@ -446,3 +446,36 @@ def row_problems(frame: pd.DataFrame, mask: pd.Series, column: str, check: str, 
         dict(file=f, line=int(ln), column=column, value=v, check=check, message=message(v))
         for f, ln, v in rows.itertuples(index=False)
     ]
+
+
+def followup_problems(df: pd.DataFrame, unknown_country: pd.Series, *, survey: str, editions: list[str]) -> list[dict]:
+    """Problems of the follow-up forms taken together (clean_followup): a response id used
+    twice, a country not recognised (`unknown_country`), an edition the survey does not
+    cover (config followup_surveys.<survey>.editions). `df` carries source_file and _line."""
+    checks = [
+        (
+            df["response_id"].duplicated(keep=False),
+            "response_id",
+            "unique_response_id",
+            lambda r: f"response id {r!r} is used by more than one response (in the forms together)",
+        ),
+        (
+            unknown_country,
+            "country",
+            "known_country",
+            lambda v: (
+                f"country {v!r} is not an ISO 3166 name or code in English, Spanish, French or Arabic, nor in "
+                "resources/country_aliases.csv: add an alias row (alias, iso3, note) if it is a real country"
+            ),
+        ),
+        (
+            df["edition"].notna() & ~df["edition"].isin(editions),
+            "edition",
+            "edition_in_survey",
+            lambda v: (
+                f"edition {v!r} is not an edition of follow-up survey {survey!r}: config.yaml "
+                f"followup_surveys.{survey}.editions lists {', '.join(editions)}"
+            ),
+        ),
+    ]
+    return [row for mask, *spec in checks for row in row_problems(df, mask, *spec)]

@@ -12,8 +12,10 @@ caller can log them. Missing columns are an error.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io as _stdio
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +26,7 @@ from lib.safe_text import neutralise_csv
 from lib.validation import ValidationFailed
 
 LINE_COLUMN = "_line"
+_SURROGATE = re.compile("[\udc80-\udcff]")
 PARQUET_COMPRESSION = "zstd"
 PARQUET_COMPRESSION_LEVEL = 3
 
@@ -46,22 +49,87 @@ def _fail(source: str, message: str, *, line=None, column: str = "", value=None,
     )
 
 
-def _decode(raw: bytes, encoding: str, source: str) -> str:
+def _decode(raw: bytes, encoding: str, source: str, delimiter: str = ",", columns: dict[str, str] | None = None) -> str:
     try:
-        return raw.decode(encoding)
+        text = raw.decode(encoding)
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        bad = raw[err.start : err.end].hex(" ")
+        tail = raw[err.start : err.start + 16].decode(encoding, errors="surrogateescape")
+        run = max(err.end - err.start, len(tail) - len(tail.lstrip("".join(map(chr, range(0xDC80, 0xDD00))))))
+        bad = raw[err.start : err.start + run].hex(" ")  # the whole run of bytes that cannot be read
+        column = _column_of_bad_bytes(raw, encoding, delimiter, columns)
         raise _fail(
             source,
             f"bytes {bad} at byte offset {err.start} cannot be decoded as {encoding}: "
             f"the file was probably saved in another encoding (e.g. Windows-1252 / Latin-1); "
             f"re-export it as UTF-8 or set the site's encoding in config.yaml",
             line=line,
+            column=column,
             check="encoding",
         ) from None
     except LookupError:
         raise _fail(source, f"unknown encoding {encoding!r} in config.yaml", check="encoding") from None
+    # a UTF-8 byte-order mark is an encoding signature, not data (Excel and survey tools write it)
+    return text.removeprefix("\ufeff") if codecs.lookup(encoding).name == "utf-8" else text
+
+
+def _column_name(header: list[str], index: int, columns: dict[str, str] | None) -> str:
+    """The column at ``index`` of ``header``: canonical name if mapped, else the header."""
+    if index >= len(header):
+        return ""
+    written = header[index].strip()
+    return (columns or {}).get(written, written)
+
+
+def _column_of_bad_bytes(raw: bytes, encoding: str, delimiter: str, columns: dict[str, str] | None) -> str:
+    """Column of the first undecodable byte (surrogate-escaped, then parsed); '' if unknown."""
+    try:
+        text = raw.decode(encoding, errors="surrogateescape")
+    except (LookupError, UnicodeError):
+        return ""
+    header: list[str] | None = None
+    for row in csv.reader(_stdio.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=delimiter):
+        hit = next((i for i, cell in enumerate(row) if _SURROGATE.search(cell)), None)
+        if header is None:
+            if hit is not None:
+                return ""  # in the header line itself
+            header = row
+            continue
+        if hit is not None:
+            return _column_name(header, hit, columns)
+    return ""
+
+
+def _unclosed_quote(text: str, delimiter: str) -> tuple[int, str] | None:
+    """(field index, first characters) of the quoted field that breaks the CSV syntax in
+    ``text`` (which starts at the record's first character): a quote never closed, or
+    closed and followed by something other than the delimiter or a line end."""
+    field, at_start, in_quote, opened = 0, True, False, None
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if in_quote:
+            if c == '"':
+                if text[i + 1 : i + 2] == '"':
+                    i += 2
+                    continue
+                nxt = text[i + 1 : i + 2]
+                if nxt not in ("", delimiter, "\r", "\n"):
+                    return opened
+                in_quote = False
+            i += 1
+            continue
+        if c == '"' and at_start:
+            in_quote, at_start = True, False
+            opened = (field, text[i + 1 : i + 41].splitlines()[0] if text[i + 1 : i + 41].strip() else "")
+        elif c == delimiter:
+            field, at_start = field + 1, True
+        elif c in "\r\n":
+            return None  # the record ended without a quote problem
+        else:
+            at_start = False
+        i += 1
+    return opened if in_quote else None
 
 
 def read_export(
@@ -71,6 +139,7 @@ def read_export(
     encoding: str,
     header_map: dict[str, str] | None,
     source: str,
+    require_records: bool = False,
 ) -> pd.DataFrame:
     """Read one CSV export; every value a ``str``; ``_line`` = 1-based start line.
 
@@ -78,14 +147,17 @@ def read_export(
     the canonical columns in ``header_map`` order (header names compared after trimming
     surrounding spaces). With ``header_map=None`` the file's own headers are kept.
     ``source`` is the name used in messages (usually the path as given in config).
-    Fully empty lines are skipped.
+    Fully empty lines are skipped. With ``require_records`` a file with a header line but
+    no records is an error (an export of participants, completion or grades cannot be
+    empty). A leading UTF-8 byte-order mark is dropped.
     """
+    columns = {h.strip(): canon for canon, h in header_map.items()} if header_map else None
     path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as err:
         raise _fail(source, f"cannot read the file: {err.strerror}", check="readable_file") from None
-    text = _decode(raw, encoding, source)
+    text = _decode(raw, encoding, source, delimiter, columns)
     if not text.strip():
         raise _fail(source, "the file is empty (no header line)", line=1, check="not_empty")
 
@@ -121,15 +193,30 @@ def read_export(
             records.append(row)
             starts.append(start)
     except csv.Error as err:
+        rest = "".join(_stdio.StringIO(text, newline="").readlines()[prev:])  # the csv module's lines
+        found = _unclosed_quote(rest, delimiter) if header is not None else None
+        column, value = ("", None) if found is None else (_column_name(header, found[0], columns), found[1])
         raise _fail(
             source,
-            f"malformed CSV ({err}): a quote is probably not closed; the record starts at this line",
+            f"malformed CSV ({err}): a quote is probably not closed"
+            + (" (it opens in this column; the value shows the cell's first characters)" if column else "")
+            + "; the record starts at this line",
             line=prev + 1,
+            column=column,
+            value=value,
             check="csv_syntax",
         ) from None
     if bad_width:
         raise ValidationFailed(pd.DataFrame(bad_width))
     assert header is not None
+    if require_records and not records:
+        raise _fail(
+            source,
+            "the file has a header line but no records: this export cannot be empty "
+            "(re-export it from the LMS, or check that it is the right course)",
+            line=1,
+            check="has_records",
+        )
 
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:

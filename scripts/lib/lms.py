@@ -14,6 +14,7 @@ import re
 import pandas as pd
 
 from lib.pseudonym import normalise_email
+from lib.validation import QUARANTINE_COLUMNS, format_problem, quarantine_table, withheld
 
 CERT_RANK = {"completion": 2, "participation": 1, "none": 0}
 MODULES = [f"module_{i}" for i in range(1, 6)]
@@ -87,20 +88,40 @@ def merge_accounts(accounts: pd.DataFrame, attributes: list[str]) -> pd.DataFram
 
 
 def unknown_email_errors(frame: pd.DataFrame, known: set[str], *, file: str, source: str) -> list[dict]:
-    """Report rows whose e-mail matches no account of the edition."""
+    """Report rows whose e-mail matches no account of the edition (the e-mail itself is
+    withheld: the file and line lead the analyst to it)."""
     bad = frame.loc[~frame["email_norm"].isin(known)]
     return [
         {
             "file": file,
             "line": int(r["_line"]),
             "column": "email",
-            "value": r["email"],
+            "value": withheld(file, int(r["_line"])),
             "check": "email_in_participants",
             "message": f"the {source} export names an e-mail that is not an account of this edition "
             "(participants export)",
         }
         for r in bad.to_dict("records")
     ]
+
+
+def quarantined_rows(staged: dict[str, pd.DataFrame], report: pd.DataFrame, files: dict[str, str]) -> pd.DataFrame:
+    """The staged rows named by cleaning problems (on_invalid: quarantine) as ``source,
+    line, reason, record`` (lib.validation.quarantine_table: names and e-mails withheld).
+    ``report`` holds the problems (file, line, ...); ``files`` maps source -> raw path."""
+    parts = [pd.DataFrame(columns=QUARANTINE_COLUMNS)]
+    texts = report.assign(_text=[format_problem(r) for r in report.to_dict("records")])
+    for source, path in sorted(files.items()):
+        mine = texts[(texts["file"] == path) & texts["line"].notna()]
+        if mine.empty:
+            continue
+        reasons = mine.groupby(mine["line"].astype("int64"), sort=True)["_text"].agg("; ".join)
+        frame = staged[source]
+        bad = frame.loc[frame["_line"].isin(reasons.index)]
+        bad = bad.assign(reason=bad["_line"].map(reasons))
+        parts.append(quarantine_table(bad, source, file=path))
+    out = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
+    return out.sort_values(["source", "line"], kind="stable").reset_index(drop=True)
 
 
 def completion_per_person(completion: pd.DataFrame, complete_codes: pd.Series) -> pd.DataFrame:
@@ -310,6 +331,7 @@ __all__ = [
     "learner_mask",
     "log_rows",
     "map_labels",
+    "quarantined_rows",
     "merge_accounts",
     "normalise_email",
     "find_test_accounts",

@@ -47,7 +47,7 @@ Q_AR_USEFUL = "ما مدى فائدة الدورة بالنسبة لك؟"
 
 
 def stage_lms(edition: str) -> str:
-    return f"results/staging/lms/{edition}/participants.parquet"
+    return f"private/staging/lms/{edition}/participants.parquet"
 
 
 def clean_lms(edition: str) -> str:
@@ -55,11 +55,11 @@ def clean_lms(edition: str) -> str:
 
 
 def stage_eval(edition: str) -> str:
-    return f"results/staging/evaluation/{edition}.parquet"
+    return f"private/staging/evaluation/{edition}.parquet"
 
 
 def stage_fu(form: str) -> str:
-    return f"results/staging/survey/followup-2020-{form}.parquet"
+    return f"private/staging/survey/followup-2020-{form}.parquet"
 
 
 CLEAN_FU = "results/clean/followup.parquet"
