@@ -77,3 +77,43 @@ def test_metric_key():
     assert metric_key("participants_total") == "participants_total"
     assert metric_key("gender_share", "female") == "gender_share:female"
     assert metric_key("x", float("nan")) == "x"
+
+
+def test_evidence_frame_orders_calls_by_registry_level_role_and_key(registry):
+    """Calls in any order; keys given as a list, a pandas Series (NA dropped, duplicates
+    removed) and an Arrow array; rows come out by metric (registry order), level, role, key."""
+    import pandas as pd
+    import pyarrow as pa
+
+    rows = MetricRows(registry)
+    rows.evidence("gender_share", "male", "numerator", pd.Series(["k2", None, "k1", "k2"]), "edition:participant_key")
+    rows.evidence("gender_share", "female", "denominator", pa.array(["é", "z", "a"]), "edition:participant_key")
+    rows.evidence("participants_total", None, "numerator", ["2020-EN1:b", "2020-EN1:a"], "edition:participant_key")
+    rows.evidence("gender_share", "female", "numerator", [], "edition:participant_key")
+    ev = rows.evidence_frame()
+    assert ev.columns.tolist() == ["metric_id", "level", "role", "key_type", "key"]
+    assert [tuple(r) for r in ev[["metric_id", "level", "role", "key"]].itertuples(index=False)] == [
+        ("participants_total", "", "numerator", "2020-EN1:a"),
+        ("participants_total", "", "numerator", "2020-EN1:b"),
+        ("gender_share", "female", "denominator", "a"),
+        ("gender_share", "female", "denominator", "z"),
+        ("gender_share", "female", "denominator", "é"),  # code point order, as Python's sorted
+        ("gender_share", "male", "numerator", "k1"),
+        ("gender_share", "male", "numerator", "k2"),
+    ]
+    assert all(str(ev[c].dtype) == "string" for c in ev.columns)
+    assert ev.index.tolist() == list(range(7))
+
+
+def test_evidence_of_one_metric_level_role_in_several_calls_is_merged_by_key(registry):
+    """Keys of repeated calls interleave by key; equal keys keep the order of the calls
+    (with their own key_type), as a stable sort of the concatenated rows would."""
+    rows = MetricRows(registry)
+    rows.evidence("application_rate", None, "denominator", ["c", "a"], "response_id")
+    rows.evidence("application_rate", None, "denominator", ["b", "a", "d"], "participant_key/edition")
+    ev = rows.evidence_frame()
+    assert list(zip(ev["key"], ev["key_type"], strict=True)) == [
+        ("a", "response_id"), ("a", "participant_key/edition"), ("b", "participant_key/edition"),
+        ("c", "response_id"), ("d", "participant_key/edition")]
+    empty = MetricRows(registry).evidence_frame()
+    assert len(empty) == 0 and all(str(empty[c].dtype) == "string" for c in empty.columns)

@@ -5,7 +5,15 @@ import hashlib
 import pandas as pd
 import pytest
 
-from lib.report_blocks import appendix_inputs, box1_table, case_studies, figure1_note
+from lib.report_blocks import (
+    appendix_inputs,
+    appendix_metrics,
+    box1_table,
+    case_studies,
+    figure1_note,
+    quarantine_variables,
+    quarantined_rows,
+)
 from lib.report_format import (
     MissingValue,
     fmt_count,
@@ -18,7 +26,7 @@ from lib.report_format import (
 )
 from lib.report_markdown import pipe_table
 from lib.report_render import RenderError, choose_renderer, pandoc_command
-from lib.report_vars import Labels, level_key, metric_variables, ranked, share_phrase
+from lib.report_vars import Labels, level_key, metric_variables, participation_text, ranked, share_phrase
 
 
 def frame(rows):
@@ -179,3 +187,37 @@ def test_case_study_figures_keep_years_plain_and_counts_grouped():
     text = case_studies([note], lambda iso: "Spain", {})
     assert "Family business since: 1950" in text and "Session planned year: 2021" in text
     assert "Plans supported: 1,500" in text
+
+
+def test_an_edition_without_evaluation_responses_is_skipped_with_a_note():
+    m = frame([
+        ("intention_to_use_by_edition", "2020-EN1", float("nan"), 0, 0, "share", None, None, None),
+        ("intention_to_use_by_edition", "2020-EN2", 0.96, 192, 200, "share", None, None, None),
+        ("intention_to_use_by_edition", "2020-ES1", 0.97, 194, 200, "share", None, None, None),
+        ("intention_to_use_mean", "", 0.965, 1.93, 2, "share", None, None, None),
+        ("participants_by_country", "ECU", 5, 5, None, "count", None, None, 1),
+    ])
+    v = metric_variables(m)
+    assert set(v["intention_to_use_by_edition"]) == {"2020-EN2", "2020-ES1"} and v["intention_to_use_mean"]["value"] == "97"
+    text = participation_text(m, lambda code: {"ECU": "Ecuador"}[code])
+    assert text["intention_range"] == "from 96 to 97 per cent"
+    assert text["intention_note"] == "Edition 2020\\-EN1 had no evaluation responses and is left out of this mean."
+    with pytest.raises(MissingValue):  # a missing value with something to count over still stops
+        metric_variables(frame([("gender_share", "female", float("nan"), 3, 10, "share", None, None, None)]))
+    registry = {"intention_to_use_by_edition": {"label": "Intention", "definition": "d", "interval": "none",
+                                                "rounding": "whole per cent", "breakdown": "edition", "unit": "share"}}
+    assert "2020\\-EN1 no value (nothing to count: no responses)" in appendix_metrics(registry, m, str)
+
+
+def test_every_edition_with_responses_has_the_default_note():
+    m = frame([("intention_to_use_by_edition", "2020-EN2", 0.96, 192, 200, "share", None, None, None),
+               ("participants_by_country", "ECU", 5, 5, None, "count", None, None, 1)])
+    assert participation_text(m, lambda c: "Ecuador")["intention_note"] == "Every edition had evaluation responses."
+
+
+def test_quarantine_count_and_phrase(tmp_path):
+    (tmp_path / "a.csv").write_text("source,line,reason,record\ngrades,4,too high,{}\nparticipants,9,x,{}\n")
+    (tmp_path / "b.csv").write_text("source,line,reason,record\n")
+    assert quarantined_rows([tmp_path / "a.csv", tmp_path / "b.csv"]) == 2
+    assert quarantine_variables(2) == {"count": "2", "rows": "2 rows were"}
+    assert quarantine_variables(1)["rows"] == "One row was" and quarantine_variables(1234)["rows"] == "1,234 rows were"

@@ -46,7 +46,9 @@ def targets(result: dict) -> list[dict]:
 def table(result: dict) -> str:
     m = result["machine"]
     lines = [f"machine: {m['cpus']} CPUs ({m['cpu_model']}), {m['mem_gb']} GB, Python {m['python']}, "
-             f"load {m['load_before']} -> {m.get('load_after')}", ""]  # fmt: skip
+             f"load {m['load_before']} -> {m.get('load_after')}",
+             f"snakemake start: importing the SLURM executor plugin takes {m.get('slurm_plugin_import_s')} s "
+             "(part of every run below)", ""]  # fmt: skip
     d = result.get("default")
     if d:
         lines += ["default data           wall s   jobs",

@@ -93,6 +93,10 @@ SelectTypeParameters=CR_Core_Memory
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
 ReturnToService=2
+# scontrol (which snakemake-executor-plugin-slurm calls when it is imported, i.e. at every
+# snakemake start) waits MessageTimeout per try when no controller runs: keep it short
+# so runs on this machine after slurm-down.sh do not stall ~9 s each.
+MessageTimeout=2
 MpiDefault=none
 SchedulerType=sched/backfill
 NodeName=$HOST CPUs=$(nproc) RealMemory=$mem State=UNKNOWN

@@ -18,8 +18,10 @@ CERTS = ["completion", "participation", "none"]
 KEY_TYPE = "edition:participant_key"
 
 
-def _keys(df: pd.DataFrame) -> list[str]:
-    return (df["edition"].astype(str) + ":" + df["participant_key"].astype(str)).tolist()
+def _keys(df: pd.DataFrame) -> pd.Series:
+    """``<edition>:<participant_key>`` per row, as a text column (vectorised, no Python str
+    per row: the evidence collector keeps it in Arrow)."""
+    return df["edition"].astype(str) + ":" + df["participant_key"].astype(str)
 
 
 def _count(rows: MetricRows, metric_id: str, df: pd.DataFrame, level=None, rank=None) -> None:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from lib.report_format import fmt_count, fmt_interval, fmt_value, is_missing, join_words, number_words
 from lib.report_markdown import blockquote, bullet_list, clean_text, escape_markdown, pipe_table
-from lib.report_vars import LANGUAGE_NAMES, fmt_number, ranked
+from lib.report_vars import LANGUAGE_NAMES, fmt_number, ranked, unanswered_ids
 
 INTERVALS = {
     "none": "none",
@@ -144,6 +144,8 @@ def case_studies(notes: list[dict], country_name, topic_labels: dict[str, str]) 
 
 
 def _value_phrase(row, unit: str) -> str:
+    if is_missing(row.value) and not is_missing(row.denominator) and float(row.denominator) == 0:
+        return "no value (nothing to count: no responses)"
     suffix = " per cent" if unit in ("share", "mean_percent") else ""
     text = f"{fmt_value(row.value, unit)}{suffix}"
     if unit in ("share", "mean_percent") and not is_missing(row.denominator):
@@ -162,8 +164,10 @@ def _level_label(metric: dict, level: str, country_name) -> str:
 
 def appendix_metrics(registry: dict[str, dict], metrics: pd.DataFrame, country_name) -> str:
     """One definition-list entry per registry metric: definition, numerator, denominator,
-    interval, rounding and the computed value(s) (all levels, best first)."""
+    interval, rounding and the computed value(s) (all levels, best first), or that nobody
+    answered the survey item."""
     out = []
+    unanswered = unanswered_ids(metrics)
     for metric_id, metric in registry.items():
         lines = [f"**{escape_markdown(metric['label'])}** (`{metric_id}`)\n\n"]
         body = [escape_markdown(metric["definition"])]
@@ -175,6 +179,8 @@ def appendix_metrics(registry: dict[str, dict], metrics: pd.DataFrame, country_n
         rows = metrics[metrics["metric_id"] == metric_id]
         if rows.empty:
             body.append("*Value:* not computed for this scope (its source does not exist here).")
+        elif metric_id in unanswered:
+            body.append("*Value:* none: no respondent answered this survey item.")
         elif metric.get("breakdown"):
             values = [f"{_level_label(metric, r.level, country_name)} {_value_phrase(r, metric['unit'])}"
                       for r in ranked(metrics, metric_id).itertuples()]
@@ -219,6 +225,18 @@ def figure1_note(notes: pd.DataFrame, country_name) -> str:
             + join_words(items) + ".\n")
 
 
+def quarantined_rows(paths: list[str]) -> int:
+    """Rows set aside (config on_invalid: quarantine) in the quarantine files of the run:
+    one row per quarantined record in each (source, line, reason, record)."""
+    return sum(len(pd.read_csv(p, dtype=str, keep_default_na=False)) for p in sorted(set(map(str, paths))))
+
+
+def quarantine_variables(n: int) -> dict:
+    """`quarantine.*` variables: the count as the sentence starts ("One row was", "3 rows were")."""
+    rows = "One row was" if n == 1 else f"{fmt_count(n)} rows were"
+    return {"count": fmt_count(n), "rows": rows}
+
+
 def write_text(path: str | Path, text: str) -> None:
     """Write UTF-8 text with LF line ends (byte-identical on every platform)."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -228,10 +246,11 @@ def write_text(path: str | Path, text: str) -> None:
 
 def write_generated(out: dict, *, metrics: pd.DataFrame, registry: dict, config: dict, labels,
                     prose: dict, notes: list[dict], quotes: pd.DataFrame, figure1_notes: pd.DataFrame | None,
-                    provenance: list[str], has_followup: bool, country_name) -> dict:
-    """Write `_variables.yml`, the scope flag and every generated block to the paths in `out`
+                    provenance: list[str], has_followup: bool, country_name, quarantined: int = 0) -> dict:
+    """Write `_variables.yml`, the scope flags and every generated block to the paths in `out`
     (keys: variables, scope, box1, box2, case_studies, figure1_note, appendix_metrics,
-    appendix_inputs). Returns the variables."""
+    appendix_inputs). `quarantined` = rows set aside (on_invalid: quarantine): the report
+    says so when it is not zero (flag `has-quarantine`). Returns the variables."""
     import yaml
 
     from lib.report_vars import build_variables
@@ -239,8 +258,15 @@ def write_generated(out: dict, *, metrics: pd.DataFrame, registry: dict, config:
     editions = config["scopes"][str(config["scope"])]["editions"]
     consenting = [n for n in notes if n.get("consent_to_publish") is True]
     variables = build_variables(metrics, config, labels, country_name, has_followup, len(consenting))
+    variables["quarantine"] = quarantine_variables(int(quarantined))
     write_text(out["variables"], yaml.safe_dump(variables, sort_keys=True, allow_unicode=True, width=10_000))
-    write_text(out["scope"], yaml.safe_dump({"has-followup": bool(has_followup)}, sort_keys=True))
+    intention = metrics[metrics["metric_id"] == "intention_to_use_by_edition"]
+    flags = {
+        "has-followup": bool(has_followup),
+        "has-quarantine": int(quarantined) > 0,
+        "has-evaluation-gap": bool(intention["value"].isna().any()),  # an edition without evaluation responses
+    }
+    write_text(out["scope"], yaml.safe_dump(flags, sort_keys=True))
     write_text(out["box1"], box1_table(metrics, editions, {e: config["editions"][e]["language"] for e in editions}))
     write_text(out["box2"], box2_quotes(quotes, country_name) if has_followup
                else "No follow-up survey exists for this scope.\n")

@@ -65,10 +65,30 @@ def metric_entry(row: pd.Series) -> dict[str, str]:
     }
 
 
+def unanswered_ids(metrics: pd.DataFrame) -> set[str]:
+    """Metrics of a survey item that nobody answered: every row has no value over a
+    denominator of zero (an analyst's form may not have the item). Any other missing
+    value is not in this set, so it still stops the report."""
+    values = pd.to_numeric(metrics["value"], errors="coerce")
+    zero_base = pd.to_numeric(metrics["denominator"], errors="coerce").eq(0) & values.isna()
+    per_metric = zero_base.groupby(metrics["metric_id"]).all()
+    return set(per_metric.index[per_metric])
+
+
+def has_answers(metrics: pd.DataFrame, metric_id: str) -> bool:
+    """False when the metric is not in metrics.csv or nobody answered its survey item."""
+    return bool((metrics["metric_id"] == metric_id).any()) and metric_id not in unanswered_ids(metrics)
+
+
 def metric_variables(metrics: pd.DataFrame) -> dict:
-    """``{metric_id: entry}`` or ``{metric_id: {level_key: entry}}`` for every row."""
+    """``{metric_id: entry}`` or ``{metric_id: {level_key: entry}}`` for every row.
+    Metrics of an item nobody answered (`unanswered_ids`) get no entry: the prose says so
+    in a sentence, and a ``{{< var >}}`` that still names one stops the render."""
     out: dict = {}
+    metrics = metrics[~metrics["metric_id"].isin(unanswered_ids(metrics))]
     for _, row in metrics.sort_values(["metric_id", "level"]).iterrows():
+        if row["level"] and is_missing(row["value"]) and row["denominator"] == 0:
+            continue  # a share of nothing (e.g. an edition without evaluation responses): no value to show
         if row["level"]:
             out.setdefault(row["metric_id"], {})[level_key(row["level"])] = metric_entry(row)
         else:
@@ -150,12 +170,83 @@ def participation_text(metrics: pd.DataFrame, country_name) -> dict:
     """Phrases of the participation section: the top countries, the range of intention to use."""
     top = ranked(metrics, "participants_by_country").head(3)
     text = {"countries_top": join_words([escape_markdown(country_name(c)) for c in top["level"]])}
-    intention = metrics[metrics["metric_id"] == "intention_to_use_by_edition"]
+    every = metrics[metrics["metric_id"] == "intention_to_use_by_edition"]
+    intention = every[every["value"].notna()]
+    silent = sorted(every.loc[every["value"].isna(), "level"])
+    text["intention_note"] = (
+        f"{'Editions' if len(silent) > 1 else 'Edition'} {join_words([escape_markdown(e) for e in silent])} "
+        f"had no evaluation responses and {'are' if len(silent) > 1 else 'is'} left out of this mean."
+        if silent
+        else "Every edition had evaluation responses."
+    )
     if not intention.empty:
         shares = sorted((fmt_value(v, "share") for v in intention["value"]), key=int)
         text["intention_range"] = (f"{shares[0]} per cent" if shares[0] == shares[-1]
                                    else f"from {shares[0]} to {shares[-1]} per cent")
     return text
+
+
+# How a sentence names the question behind a share metric when nobody answered it.
+ITEM_QUESTIONS = {
+    "relationship_share": "how they relate to the course's subject",
+    "career_stage_share": "their career stage",
+    "sector_share": "their sector of work",
+    "challenge_share": "the challenges they met when applying what they learnt",
+    "recommendation_share": "recommendations for future editions",
+    "followup_topic_share": "topics for follow-up courses",
+}
+
+
+def no_answers(metric_id: str) -> str:
+    """The sentence the report prints instead of the figures of an item nobody answered."""
+    return f"No respondent answered the survey question on {ITEM_QUESTIONS[metric_id]}."
+
+
+def item_sentences(metrics: pd.DataFrame, labels: Labels) -> dict:
+    """One sentence per survey item of the application sections: its figures, or that the
+    item had no answers (never an empty list or a missing per cent)."""
+    def phrase(metric_id, dimension, n=None):
+        return share_phrase(metrics, metric_id, labels, dimension, n=n)
+
+    builders = {
+        "relationship_share": lambda: ("Asked how they relate to the course's subject, respondents described "
+                                       f"themselves as {phrase('relationship_share', 'relationship')}."),
+        "career_stage_share": lambda: f"By career stage, they were {phrase('career_stage_share', 'career_stage')}.",
+        "sector_share": lambda: sector_sentence(metrics, labels),
+        "challenge_share": lambda: challenge_sentence(metrics, labels),
+        "recommendation_share": lambda: ("Their suggestions for future editions were "
+                                         f"{phrase('recommendation_share', 'recommendation')}."),
+        "followup_topic_share": lambda: ("For follow-up courses, respondents asked for "
+                                         f"{phrase('followup_topic_share', 'followup_topic')}."),
+    }
+    text = {f"{metric_id.removesuffix('_share')}_sentence": build() if has_answers(metrics, metric_id)
+            else no_answers(metric_id) for metric_id, build in builders.items()}
+    text["recommendation_top_sentence"] = (
+        f"The recommendation made most often was {phrase('recommendation_share', 'recommendation', 1)}."
+        if has_answers(metrics, "recommendation_share") else no_answers("recommendation_share"))
+    return text
+
+
+def sector_sentence(metrics: pd.DataFrame, labels: Labels) -> str:
+    """The three largest sectors and the smallest named one (the catch-all "other" aside)."""
+    text = f"The sectors most represented were {share_phrase(metrics, 'sector_share', labels, 'sector', n=3)}"
+    sectors = ranked(metrics, "sector_share")
+    named = sectors[(sectors["level"] != "other") & pd.to_numeric(sectors["value"], errors="coerce").notna()]
+    if len(named) < 2:
+        return text + "."
+    smallest = named.iloc[-1]
+    return (f"{text}, while {labels.get('sector', smallest['level'])} was the smallest group at "
+            f"{fmt_value(smallest['value'], 'share')} per cent.")
+
+
+def challenge_sentence(metrics: pd.DataFrame, labels: Labels) -> str:
+    """The three challenges named most often, and how many had no opportunity to apply."""
+    text = f"The ones cited most often were {share_phrase(metrics, 'challenge_share', labels, 'challenge', n=3)}"
+    row = metrics[(metrics["metric_id"] == "challenge_share") & (metrics["level"] == "no_opportunity")]
+    if row.empty or is_missing(row["value"].iloc[0]):
+        return text + "."
+    return (f"{text}; having had no opportunity to apply the course was named by "
+            f"{fmt_value(row['value'].iloc[0], 'share')} per cent.")
 
 
 def application_text(metrics: pd.DataFrame, labels: Labels) -> dict:
@@ -165,19 +256,9 @@ def application_text(metrics: pd.DataFrame, labels: Labels) -> dict:
             [f"{fmt_value(r.value, r.unit)} per cent had taken an edition taught in "
              f"{labels.get('edition_language', r.level)}"
              for r in ranked(metrics, "respondents_by_edition_language").itertuples()]),
-        "relationship_ranked": share_phrase(metrics, "relationship_share", labels, "relationship"),
-        "career_ranked": share_phrase(metrics, "career_stage_share", labels, "career_stage"),
-        "sector_top": share_phrase(metrics, "sector_share", labels, "sector", n=3),
         "topics_ranked": share_phrase(metrics, "topic_applied_share", labels, "topic", other_last=False),
-        "challenges_top": share_phrase(metrics, "challenge_share", labels, "challenge", n=3),
-        "recommendations_ranked": share_phrase(metrics, "recommendation_share", labels, "recommendation"),
-        "recommendation_top": share_phrase(metrics, "recommendation_share", labels, "recommendation", n=1),
-        "followup_topics_ranked": share_phrase(metrics, "followup_topic_share", labels, "followup_topic"),
+        **item_sentences(metrics, labels),
     }
-    sectors = ranked(metrics, "sector_share")
-    smallest = sectors[sectors["level"] != "other"].iloc[-1]
-    text["sector_smallest"] = labels.get("sector", smallest["level"])
-    text["sector_smallest_share"] = fmt_value(smallest["value"], "share")
     topics = ranked(metrics, "topic_applied_share")
     text["topic_last"] = labels.get("topic", topics.iloc[-1]["level"])
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from lib.codebook import is_blank, multi_column
 from lib.stats import wilson_fpc
@@ -325,7 +326,13 @@ def collect(metrics: Metrics, collector, registry: Mapping[str, dict], ids: Sequ
     their interval (when the registry asks for wilson_fpc) and rank. Evidence: denominator
     = every key behind the row, numerator = the keys counted in it (for means, the keys
     whose answers are summed)."""
-    ev = metrics.evidence.assign(_key=evidence_key(metrics.evidence, ids)) if len(metrics.evidence) else None
+    ev = metrics.evidence if len(metrics.evidence) else None
+    if ev is not None:
+        # keys as one Arrow text array and the numerator flags as numpy: each row's evidence
+        # is then a `take` of positions, with no per-row frame copies
+        keys = pa.array(evidence_key(ev, ids).array)
+        keys = keys.combine_chunks() if isinstance(keys, pa.ChunkedArray) else keys
+        in_numerator = ev["in_numerator"].fillna(False).to_numpy(dtype=bool)
     # row positions per (metric, level), found once: a boolean filter per row is quadratic
     groups = ev.groupby(["metric_id", "level"], sort=False).indices if ev is not None else {}
     none = np.array([], dtype=np.int64)
@@ -343,11 +350,11 @@ def collect(metrics: Metrics, collector, registry: Mapping[str, dict], ids: Sequ
             collector.share(r.metric_id, int(r.numerator), int(r.denominator), level=level, ci=ci, rank=rank)
         if ev is None:
             continue
-        sel = ev.iloc[groups.get((r.metric_id, r.level), none)]
-        numerator = sel if is_mean or entry["unit"] == "count" else sel[sel["in_numerator"].fillna(False)]
-        collector.evidence(r.metric_id, level, "numerator", numerator["_key"], key_type)
+        rows_at = groups.get((r.metric_id, r.level), none)
+        counted = rows_at if is_mean or entry["unit"] == "count" else rows_at[in_numerator[rows_at]]
+        collector.evidence(r.metric_id, level, "numerator", keys.take(pa.array(counted, pa.int64())), key_type)
         if entry["unit"] != "count" and r.metric_id != "survey_response_rate":
-            collector.evidence(r.metric_id, level, "denominator", sel["_key"], key_type)
+            collector.evidence(r.metric_id, level, "denominator", keys.take(pa.array(rows_at, pa.int64())), key_type)
 
 
 # ---------------------------------------------------------------- Box 2

@@ -17,7 +17,7 @@ rule clean_lms:
             "schema_lms",
         ),
         staging=expand(
-            "results/staging/lms/{{edition}}/{source}.parquet", source=LMS_SOURCES
+            "private/staging/lms/{{edition}}/{source}.parquet", source=LMS_SOURCES
         ),
         staging_quarantine="results/validation/quarantine/lms/{edition}/staging.csv",
         aliases="resources/country_aliases.csv",
@@ -26,11 +26,16 @@ rule clean_lms:
         participants="results/clean/editions/{edition}/participants.parquet",
         log_rows="results/clean/editions/{edition}/cleaning_log.csv",
         report="results/validation/lms/{edition}/clean.csv",
+        quarantine="results/validation/quarantine/lms/{edition}/clean.csv",
         layer_report="results/validation/lms/{edition}/clean_layer.csv",
     log:
         "logs/clean_lms/{edition}.log",
     conda:
         "../envs/workflow.yaml"
+    resources:
+        # one edition: ~190 MB peak at 5,000 participants, seconds (docs/cluster.md)
+        mem_mb=500,
+        runtime=2,
     params:
         edition=lambda wc: {"id": wc.edition, **edition_cfg(wc.edition)},
         site=site_params,
@@ -61,6 +66,9 @@ rule combine_lms:
         "logs/combine_lms.log",
     conda:
         "../envs/workflow.yaml"
+    resources:
+        # all editions' participant tables: grows with their size
+        mem_mb=lambda wc, input: int(min(500 + 50 * input.size_mb, 16000)),
     params:
         editions=EDITIONS,
     script:

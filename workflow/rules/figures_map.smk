@@ -21,6 +21,9 @@ rule figure_world_map:
         "logs/figure_world_map.log",
     conda:
         "../envs/workflow.yaml"
+    resources:
+        # the Natural Earth geometry: ~260 MB peak at any data size
+        mem_mb=800,
     params:
         geometry_sha256="04342cdc1e3016bcd7db1630de95684d67b79fe3c8c460321e87aef469502394",
         title=f"Participants per country, {SCOPE_CFG.get('title', SCOPE)}",

@@ -6,7 +6,7 @@ if SURVEY_CFG:
     rule figure_respondent_profile:
         input:
             **CODEBOOK,
-            **libs(),
+            **libs("profile_panels"),
             lib_report_format="scripts/lib/report_format.py",
             metrics="results/metrics/application.csv",
             lib_codebook="scripts/lib/codebook.py",

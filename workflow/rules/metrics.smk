@@ -16,6 +16,14 @@ rule metrics_participation:
         "logs/metrics_participation.log",
     conda:
         "../envs/workflow.yaml"
+    resources:
+        # memory grows with the participant table (evidence rows): ~800 MB peak at
+        # 100,000 participants (~5 MB of input, docs/benchmarks.md); about 70 % headroom,
+        # doubled on a retry after an out-of-memory kill (--retries 1), capped at 64 GB
+        mem_mb=lambda wc, input, attempt: int(
+            min((400 + 200 * input.size_mb) * attempt, 64000)
+        ),
+        runtime=lambda wc, input, attempt: max(10, int(5 * input.size_mb)) * attempt,
     params:
         editions=EDITIONS,
     script:

@@ -33,6 +33,24 @@ REPORT_FIGURES = ["results/figures/figure1_world_map.png"] + (
     else []
 )
 REPORT_INTERVIEWS = sorted(glob.glob("raw/interviews/*.yaml"))
+# rows set aside with on_invalid: quarantine (header-only files when none): the report
+# says how many, and where they are listed
+REPORT_QUARANTINE = (
+    expand(
+        "results/validation/quarantine/lms/{edition}/{step}.csv",
+        edition=EDITIONS,
+        step=["staging", "clean"],
+    )
+    + expand(
+        "results/validation/quarantine/survey/evaluation-{edition}.csv",
+        edition=EDITIONS,
+    )
+    + expand(
+        "results/validation/quarantine/survey/followup-{survey}-{form}.csv",
+        survey=FOLLOWUP_SURVEY if REPORT_HAS_FOLLOWUP else [],
+        form=SURVEY_FORMS,
+    )
+)
 
 
 rule report_variables:
@@ -51,6 +69,7 @@ rule report_variables:
         quotes=["results/tables/box2_quotes.csv"] if REPORT_HAS_FOLLOWUP else [],
         figure1_notes=["results/figures/figure1_notes.csv"],
         interviews=REPORT_INTERVIEWS,
+        quarantine=REPORT_QUARANTINE,
         provenance=report_raw_inputs(),
     output:
         **REPORT_GENERATED,
@@ -103,6 +122,10 @@ rule report:
         "logs/report.log",
     conda:
         "../envs/workflow.yaml"
+    resources:
+        # Pandoc and Typst compile the HTML and the PDF in this job
+        mem_mb=1500,
+        runtime=15,
     params:
         renderer=config.get("report", {}).get("renderer", "auto"),
         build_dir="results/report/build",

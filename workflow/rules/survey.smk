@@ -22,13 +22,17 @@ rule stage_evaluation:
         **libs("io", "validation", "safe_text"),
         export=lambda w: raw_path(w.edition, "evaluation"),
     output:
-        staged="results/staging/evaluation/{edition}.parquet",
+        staged="private/staging/evaluation/{edition}.parquet",
         report="results/validation/survey/evaluation-{edition}.csv",
         quarantine="results/validation/quarantine/survey/evaluation-{edition}.csv",
     log:
         "logs/stage_evaluation/{edition}.log",
     conda:
         "../envs/workflow.yaml"
+    resources:
+        # one edition's evaluation export: ~160 MB peak, seconds (docs/cluster.md)
+        mem_mb=500,
+        runtime=2,
     params:
         p=lambda w: {
             "source": raw_path(w.edition, "evaluation"),
@@ -47,7 +51,7 @@ rule clean_evaluation:
         **CODEBOOK,
         **SURVEY_LIB,
         **libs("io", "validation", "safe_text"),
-        staged=expand("results/staging/evaluation/{edition}.parquet", edition=EDITIONS),
+        staged=expand("private/staging/evaluation/{edition}.parquet", edition=EDITIONS),
         quarantine=expand(
             "results/validation/quarantine/survey/evaluation-{edition}.csv",
             edition=EDITIONS,
@@ -100,13 +104,17 @@ rule stage_followup:
         **libs("io", "validation", "safe_text"),
         export=lambda w: config["followup_surveys"][w.survey]["forms"][w.form]["path"],
     output:
-        staged="results/staging/survey/followup-{survey}-{form}.parquet",
+        staged="private/staging/survey/followup-{survey}-{form}.parquet",
         report="results/validation/survey/followup-{survey}-{form}.csv",
         quarantine="results/validation/quarantine/survey/followup-{survey}-{form}.csv",
     log:
         "logs/stage_followup/{survey}-{form}.log",
     conda:
         "../envs/workflow.yaml"
+    resources:
+        # one form's export: memory and time grow with the number of responses
+        mem_mb=lambda wc, input: int(min(500 + 100 * input.size_mb, 16000)),
+        runtime=lambda wc, input: max(5, int(4 * input.size_mb)),
     params:
         p=lambda w: {
             "source": config["followup_surveys"][w.survey]["forms"][w.form]["path"],
@@ -144,7 +152,7 @@ if SURVEY_CFG:
             **SURVEY_LIB,
             **libs("io", "validation", "safe_text", "pseudonym", "countries"),
             staged=expand(
-                "results/staging/survey/followup-{survey}-{form}.parquet",
+                "private/staging/survey/followup-{survey}-{form}.parquet",
                 survey=FOLLOWUP_SURVEY,
                 form=SURVEY_FORMS,
             ),
@@ -164,10 +172,14 @@ if SURVEY_CFG:
             "logs/clean_followup.log",
         conda:
             "../envs/workflow.yaml"
+        resources:
+            # the responses and the participant table they are matched to
+            mem_mb=lambda wc, input: int(min(500 + 50 * input.size_mb, 16000)),
         params:
             forms=SURVEY_FORMS,
             sources={f: SURVEY_CFG["forms"][f]["path"] for f in SURVEY_FORMS},
             languages={f: SURVEY_CFG["forms"][f]["language"] for f in SURVEY_FORMS},
+            survey=FOLLOWUP_SURVEY,
             editions=SURVEY_EDITIONS,
             edition_language={e: edition_cfg(e)["language"] for e in SURVEY_EDITIONS},
         script:
@@ -190,6 +202,15 @@ if SURVEY_CFG:
             "logs/metrics_application.log",
         conda:
             "../envs/workflow.yaml"
+        resources:
+            # memory grows with participants and responses (evidence rows): ~830 MB
+            # peak at 100,000 participants (~5 MB of input, docs/benchmarks.md); about
+            # 70 % headroom, doubled on a retry after an out-of-memory kill
+            # (--retries 1), capped at 64 GB
+            mem_mb=lambda wc, input, attempt: int(
+                min((400 + 200 * input.size_mb) * attempt, 64000)
+            ),
+            runtime=lambda wc, input, attempt: max(10, int(8 * input.size_mb)) * attempt,
         params:
             editions=SURVEY_EDITIONS,
             edition_language={e: edition_cfg(e)["language"] for e in SURVEY_EDITIONS},
