@@ -94,7 +94,11 @@ def test_second_concurrent_run_is_refused_with_the_lock_message(tmp_path):
     first = start(work)
     try:
         wait_for(lambda: any((work / ".snakemake/locks").glob("*")), first)
-        second = run_snakemake(work)
+        # Snakemake builds the DAG before it takes the lock, so a plain second run may stop
+        # earlier on the first run's in-progress outputs (IncompleteFilesException). With
+        # --rerun-incomplete it gets past that check and must be refused by the lock,
+        # without touching the first run's files.
+        second = run_snakemake(work, "--rerun-incomplete")
         still_running = first.poll() is None
     finally:
         kill(first)
