@@ -2,10 +2,8 @@
 
 import html as htmllib
 import re
-import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from test_report_fixture import GENERATED, PROJECT, build_inputs, metrics_frame, render
 
@@ -25,19 +23,23 @@ def rendered(tmp_path_factory):
     return render(tmp_path_factory.mktemp("report"))
 
 
+# Every figure the published story prints, as our text words it (fixture and real data).
+PUBLISHED_PHRASES = [
+    "1,681 participants enrolled, from 124 countries", "Ecuador, Mexico and India",
+    "915 participants were women (57 per cent)", "617 men (38 per cent)", "82 people who gave another gender (5 per cent)",
+    "1,614 participants whose gender is recorded", "67 participants left the field blank",
+    "went to 28 per cent", "to 29 per cent", "97 per cent on average",
+    "35 per cent had taken an edition taught in Spanish", "(44 per cent)", "(32 per cent)",
+    "migrant and refugee entrepreneurs, or migrants and refugees interested in entrepreneurship (7 per cent)",
+    "young professionals (40 per cent)", "students (7 per cent)", "the corporate sector was the smallest group at 2 per cent",
+    "80 per cent of respondents said they had applied", "81 per cent rated it important",
+    "attributed to it 68 per cent on average",
+]
+
+
 def test_html_shows_every_published_figure(rendered):
     text = visible_text(rendered[0])
-    expected = [
-        "1,681 participants enrolled, from 124 countries", "Ecuador, Mexico and India",
-        "915 participants were women (57 per cent)", "617 men (38 per cent)", "82 people who gave another gender (5 per cent)",
-        "1,614 participants whose gender is recorded", "67 participants left the field blank",
-        "went to 28 per cent", "to 29 per cent", "97 per cent on average",
-        "35 per cent had taken an edition taught in Spanish", "(44 per cent)", "(32 per cent)",
-        "migrant and refugee entrepreneurs, or migrants and refugees interested in entrepreneurship (7 per cent)",
-        "young professionals (40 per cent)", "students (7 per cent)", "the corporate sector was the smallest group at 2 per cent",
-        "80 per cent of respondents said they had applied", "81 per cent rated it important",
-        "attributed to it 68 per cent on average",
-    ]
+    expected = PUBLISHED_PHRASES
     missing = [e for e in expected if e not in text]
     assert missing == []
 
@@ -123,12 +125,16 @@ def test_missing_metric_row_is_reported_by_name(tmp_path):
         build_inputs(tmp_path, metrics=metrics)
 
 
-@pytest.mark.skipif(not (ROOT / "results" / "metrics" / "metrics.csv").exists(),
-                    reason="needs the workflow's results/metrics/metrics.csv")
-def test_real_metrics_render(tmp_path):
-    real = pd.read_csv(ROOT / "results" / "metrics" / "metrics.csv", dtype={"level": str}, keep_default_na=False,
-                       na_values={c: [""] for c in ("value", "numerator", "denominator", "ci_low", "ci_high", "rank")})
-    page, pdf, build = render(tmp_path, metrics=real)
-    assert "1,681 participants enrolled, from 124 countries" in visible_text(page)
-    assert pdf.startswith(b"%PDF-")
-    shutil.rmtree(build)
+@pytest.mark.e2e
+def test_real_report_from_the_default_data(workflow_run):
+    """The report the workflow renders from the default raw data (not a fixture) prints every
+    published figure and embeds Figure 1, Figure 2 and the topics chart with alt text."""
+    page = (workflow_run / "results" / "report" / "impact_story.html").read_text(encoding="utf-8")
+    text = visible_text(page)
+    assert [e for e in PUBLISHED_PHRASES if e not in text] == []
+    images = re.findall(r"<img[^>]*>", page)
+    embedded = [i for i in images if 'src="data:image/png;base64,' in i]
+    assert len(embedded) >= 4 and all('alt="' in i for i in embedded)
+    for alt in ("World map", "sector", "topic"):
+        assert any(alt.lower() in i.lower() for i in embedded), alt
+    assert (workflow_run / "results" / "report" / "impact_story.pdf").read_bytes().startswith(b"%PDF-")
