@@ -12,17 +12,14 @@ if TYPE_CHECKING:
 sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115
 sys.path.insert(0, str(Path(snakemake.input.lib_codebook).resolve().parent.parent))
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
 
 from lib.codebook import Codebook
+from lib.figures import save_png_svg, set_theme
 from lib.profile_panels import axis_limit, draw_panel
 
-sns.set_theme(style="whitegrid", rc={"svg.hashsalt": "impact-story", "font.family": "DejaVu Sans"})
+set_theme()
 metrics = pd.read_csv(snakemake.input.metrics, dtype={"level": str})
 codebook = Codebook.read(snakemake.input.questions, snakemake.input.options)
 
@@ -34,5 +31,4 @@ for ax, (metric_id, list_name, title) in zip(axes, panels, strict=True):
     print(f"{metric_id}: {bars} bars" if bars else f"{metric_id}: no answers", file=sys.stderr)
 fig.suptitle("Figure 2. Profile of the follow-up survey respondents", x=0.01, ha="left", fontsize=13)
 fig.tight_layout()
-fig.savefig(snakemake.output.png, dpi=150, metadata={"Software": None})
-fig.savefig(snakemake.output.svg, metadata={"Date": None, "Creator": None})
+save_png_svg(fig, snakemake.output.png, snakemake.output.svg)

@@ -13,17 +13,15 @@ if TYPE_CHECKING:
 sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115
 sys.path.insert(0, str(Path(snakemake.input.lib_codebook).resolve().parent.parent))
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
 from lib.codebook import Codebook
+from lib.figures import save_png_svg, set_theme
 from lib.report_format import fmt_percent
 
-sns.set_theme(style="whitegrid", rc={"svg.hashsalt": "impact-story", "font.family": "DejaVu Sans"})
+set_theme()
 metrics = pd.read_csv(snakemake.input.metrics, dtype={"level": str})
 codebook = Codebook.read(snakemake.input.questions, snakemake.input.options)
 
@@ -59,5 +57,4 @@ ax.set_title(
     fontsize=11,
 )
 fig.tight_layout()
-fig.savefig(snakemake.output.png, dpi=150, metadata={"Software": None})
-fig.savefig(snakemake.output.svg, metadata={"Date": None, "Creator": None})
+save_png_svg(fig, snakemake.output.png, snakemake.output.svg)

@@ -6,7 +6,7 @@ if SURVEY_CFG:
     rule figure_respondent_profile:
         input:
             **CODEBOOK,
-            **libs("profile_panels"),
+            **libs("profile_panels", "figures"),
             lib_report_format="scripts/lib/report_format.py",
             metrics="results/metrics/application.csv",
             lib_codebook="scripts/lib/codebook.py",
@@ -28,7 +28,7 @@ if SURVEY_CFG:
     rule figure_topics_applied:
         input:
             **CODEBOOK,
-            **libs(),
+            **libs("figures"),
             lib_report_format="scripts/lib/report_format.py",
             metrics="results/metrics/application.csv",
             lib_codebook="scripts/lib/codebook.py",
@@ -50,7 +50,7 @@ if SURVEY_CFG:
     rule figure_application_by_group:
         input:
             **CODEBOOK,
-            **libs(),
+            **libs("figures"),
             lib_report_format="scripts/lib/report_format.py",
             metrics="results/metrics/application.csv",
             lib_codebook="scripts/lib/codebook.py",
