@@ -82,7 +82,7 @@ CLEANING_LOG_FILES.append("results/clean/cleaning_log_lms.csv")
 # chain order, and stops if any step does not add up (rows_in = rows_out + dropped).
 rule cleaning_log:
     input:
-        **libs("io", "safe_text"),
+        **libs("io", "safe_text", "validation"),
         parts=lambda wc: CLEANING_LOG_FILES,
     output:
         cleaning_log="results/clean/cleaning_log.csv",

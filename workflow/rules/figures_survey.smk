@@ -6,7 +6,7 @@ if SURVEY_CFG:
     rule figure_respondent_profile:
         input:
             **CODEBOOK,
-            **libs("profile_panels", "figures"),
+            **libs("profile_panels", "figures", "io", "safe_text", "validation"),
             lib_report_format="scripts/lib/report_format.py",
             metrics="results/metrics/application.csv",
             lib_codebook="scripts/lib/codebook.py",
@@ -28,7 +28,7 @@ if SURVEY_CFG:
     rule figure_topics_applied:
         input:
             **CODEBOOK,
-            **libs("figures"),
+            **libs("figures", "io", "safe_text", "validation"),
             lib_report_format="scripts/lib/report_format.py",
             metrics="results/metrics/application.csv",
             lib_codebook="scripts/lib/codebook.py",
@@ -50,7 +50,7 @@ if SURVEY_CFG:
     rule figure_application_by_group:
         input:
             **CODEBOOK,
-            **libs("figures"),
+            **libs("figures", "io", "safe_text", "validation"),
             lib_report_format="scripts/lib/report_format.py",
             metrics="results/metrics/application.csv",
             lib_codebook="scripts/lib/codebook.py",
@@ -72,7 +72,7 @@ if SURVEY_CFG:
     rule box2_quotes:
         input:
             **CODEBOOK,
-            **libs("io", "safe_text"),
+            **libs("io", "safe_text", "validation"),
             followup="results/clean/followup.parquet",
             lib_codebook="scripts/lib/codebook.py",
             lib_survey_metrics="scripts/lib/survey_metrics.py",

@@ -77,7 +77,7 @@ rule clean_evaluation:
 rule metrics_reaction:
     input:
         **SURVEY_LIB,
-        **libs("io", "registry", "safe_text"),
+        **libs("io", "registry", "safe_text", "validation"),
         evaluation=expand(
             "results/clean/editions/{edition}/evaluation.parquet", edition=EDITIONS
         ),
@@ -189,7 +189,7 @@ if SURVEY_CFG:
         input:
             **CODEBOOK,
             **SURVEY_LIB,
-            **libs("io", "registry", "safe_text"),
+            **libs("io", "registry", "safe_text", "validation"),
             followup="results/clean/followup.parquet",
             participants="results/clean/participants.parquet",
             registry="resources/metric_registry.yaml",
