@@ -160,8 +160,10 @@ LMS_TARGETS = [
 
 @pytest.mark.skipif(not (ROOT / "raw" / "lms").is_dir(), reason="raw/lms missing (make data)")
 def test_scope_2021_through_config_only(tmp_path):
+    """The whole workflow (rule all: metrics, figures, report) over the seven 2021 editions,
+    French and Arabic sites included, by a config override only."""
     workdir = copy_repo(tmp_path / "repo")
-    done = run_snakemake(workdir, *LMS_TARGETS, "--config", "scope=2021")
+    done = run_snakemake(workdir, "--config", "scope=2021")
     assert done.returncode == 0, done.stderr[-4000:]
     computed = read_metrics(workdir / "results" / "metrics" / "participation.csv")
     expected = truth("2021")
@@ -170,3 +172,8 @@ def test_scope_2021_through_config_only(tmp_path):
     editions = {r.level for r in computed.values() if r.metric_id == "participants_by_edition"}
     assert editions == {"2021-EN4", "2021-EN5", "2021-ES2", "2021-ES3", "2021-FR1", "2021-AR1", "2021-AR2"}
     assert {"fr", "ar"} <= {r.level for r in computed.values() if r.metric_id == "participants_by_language"}
+    page = (workdir / "results" / "report" / "impact_story.html").read_text(encoding="utf-8")
+    assert "No follow-up survey was carried out for" in page  # survey sections left out, with the reason
+    assert page.count("<img") == 1  # Figure 1 only: no survey figures
+    assert (workdir / "results" / "report" / "impact_story.pdf").is_file()
+    assert not (workdir / "results" / "metrics" / "application.csv").exists()
