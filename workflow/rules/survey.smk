@@ -40,10 +40,12 @@ rule stage_evaluation:
             "delimiter": site_cfg(w.edition)["delimiter"],
             "encoding": site_cfg(w.edition)["encoding"],
             "date_format": site_cfg(w.edition)["date_format"],
+            "separator": ";",
         },
+        instrument="evaluation",
         on_invalid=config.get("on_invalid", "stop"),
     script:
-        "../../scripts/stage_evaluation.py"
+        "../../scripts/stage_survey.py"
 
 
 rule clean_evaluation:
@@ -132,9 +134,10 @@ rule stage_followup:
                 "multiselect_separator", ";"
             ),
         },
+        instrument="followup",
         on_invalid=config.get("on_invalid", "stop"),
     script:
-        "../../scripts/stage_followup.py"
+        "../../scripts/stage_survey.py"
 
 
 METRIC_STAGE_FILES.append("results/metrics/reaction.csv")

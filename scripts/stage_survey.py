@@ -1,8 +1,10 @@
-"""Stage one form of the follow-up survey (one language): headers and answer labels to
-question and option codes through the codebook, multi-select cells split into
-`<question>__<option>` booleans, numbers and dates typed, validated against the codebook.
+"""Stage one survey export: an end-of-course evaluation (one edition, written by its LMS
+site) or one form of the follow-up survey (one language). Headers and answer labels become
+question and option codes through the codebook, multi-select cells are split into
+`<question>__<option>` booleans, numbers and dates are typed, and the rows are validated
+against the codebook (`params.instrument` says which questionnaire).
 
-E-mails stay in the staging layer only; quarantined rows are written without them."""
+E-mails stay in the staging layer only: quarantined rows are written without them."""
 
 import sys
 from pathlib import Path
@@ -20,7 +22,7 @@ from lib.codebook import Codebook, normalise_label, quarantine_table, stage_expo
 from lib.validation import ValidationFailed, failed_report_path, write_report
 from schemas.survey import staging_schema
 
-p = snakemake.params.p
+p, instrument = snakemake.params.p, snakemake.params.instrument
 codebook = Codebook.read(snakemake.input.questions, snakemake.input.options)
 try:
     raw = lib_io.read_export(
@@ -29,9 +31,9 @@ try:
     valid, quarantined = stage_export(
         raw,
         codebook,
-        "followup",
+        instrument,
         p["language"],
-        schema=staging_schema(codebook, "followup"),
+        schema=staging_schema(codebook, instrument),
         date_format=p["date_format"],
         separator=p["separator"],
         source=p["source"],
@@ -45,10 +47,10 @@ except ValidationFailed as err:
     raise SystemExit(str(err)) from None  # printed once, to the log (stderr)
 
 lib_io.write_parquet(valid.sort_values("_line").reset_index(drop=True), snakemake.output.staged)
-email_header = next(
-    c
-    for c in raw.columns
-    if normalise_label(c) == normalise_label(codebook.question("followup", "email")[f"label_{p['language']}"])
-)
-lib_io.write_csv(quarantine_table(quarantined, p["source"], mask_columns=(email_header,)), snakemake.output.quarantine)
+questions = codebook.questions_for(instrument)
+email_labels = {
+    normalise_label(q[f"label_{p['language']}"]) for _, q in questions[questions["type"] == "email"].iterrows()
+}
+email_headers = tuple(c for c in raw.columns if normalise_label(c) in email_labels)
+lib_io.write_csv(quarantine_table(quarantined, p["source"], mask_columns=email_headers), snakemake.output.quarantine)
 print(f"{p['source']}: {len(raw)} responses read, {len(valid)} valid, {len(quarantined)} quarantined", file=sys.stderr)
