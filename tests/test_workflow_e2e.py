@@ -5,11 +5,11 @@ adds up, clean validation reports and Figure 1; the 2021 scope runs through a co
 override only."""
 
 import json
-import math
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from bench.measure import compare_truth
 from conftest import ROOT, copy_repo, run_snakemake
 
 from lib.registry import load_registry, metric_key
@@ -33,19 +33,10 @@ def read_metrics(path: Path) -> dict:
     return {metric_key(r.metric_id, r.level): r for r in df.itertuples(index=False)}
 
 
-def assert_matches(computed: dict, expected: dict) -> None:
-    problems = []
-    for key, want in sorted(expected.items()):
-        if key not in computed:
-            problems.append(f"{key}: not computed")
-            continue
-        for field in ("value", "numerator", "denominator"):
-            if want.get(field) is None:
-                continue
-            got = getattr(computed[key], field)
-            if not math.isclose(got, want[field], rel_tol=1e-12, abs_tol=1e-12):
-                problems.append(f"{key}.{field}: {got} != {want[field]}")
-    assert not problems, "\n".join(problems)
+def assert_matches(metrics_csv: Path, expected: dict) -> None:
+    """Every expected key equals the workflow's row (the bench's ground-truth check)."""
+    got = compare_truth(metrics_csv, expected, rel_tol=1e-12)
+    assert got["ok"], "\n".join(got["problems"])
 
 
 TRUTH_2020 = truth("2020")
@@ -66,8 +57,8 @@ def test_ground_truth_has_participation_metrics():
     assert {k.split(":")[0] for k in TRUTH_2020} == PARTICIPATION
 
 
-def test_every_participation_metric_equals_ground_truth(metrics):
-    assert_matches(metrics, TRUTH_2020)
+def test_every_participation_metric_equals_ground_truth(results):
+    assert_matches(results / "metrics" / "metrics.csv", TRUTH_2020)
 
 
 def test_published_headline_figures(metrics):
@@ -168,7 +159,7 @@ def test_scope_2021_through_config_only(tmp_path):
     computed = read_metrics(workdir / "results" / "metrics" / "participation.csv")
     expected = truth("2021")
     assert len(expected) > 50
-    assert_matches(computed, expected)
+    assert_matches(workdir / "results" / "metrics" / "participation.csv", expected)
     editions = {r.level for r in computed.values() if r.metric_id == "participants_by_edition"}
     assert editions == {"2021-EN4", "2021-EN5", "2021-ES2", "2021-ES3", "2021-FR1", "2021-AR1", "2021-AR2"}
     assert {"fr", "ar"} <= {r.level for r in computed.values() if r.metric_id == "participants_by_language"}

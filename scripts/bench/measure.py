@@ -184,15 +184,11 @@ def parse_floor(files: list[tuple[Path, str]], repeats: int = 3) -> dict:
             "bytes": sum(p.stat().st_size for p, _ in files)}  # fmt: skip
 
 
-def metric_key(metric_id: str, level) -> str:
-    if level is None or (isinstance(level, float) and math.isnan(level)) or level == "":
-        return metric_id
-    return f"{metric_id}:{level}"
-
-
 def compare_truth(metrics_csv: Path, truth: dict, rel_tol: float = 1e-9) -> dict:
     """Every ground-truth key against metrics.csv: value, numerator, denominator."""
     import pandas as pd
+
+    from lib.registry import metric_key  # scripts/ is on sys.path (bench.py, tests)
 
     numeric = {c: [""] for c in ("value", "numerator", "denominator")}
     df = pd.read_csv(metrics_csv, dtype={"metric_id": str, "level": str}, keep_default_na=False, na_values=numeric)

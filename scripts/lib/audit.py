@@ -28,6 +28,8 @@ from typing import Any
 
 import pandas as pd
 
+from lib.registry import metric_key
+
 # ----------------------------------------------------------------------------- checksums
 
 SHA_LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *](.+)$")
@@ -109,12 +111,6 @@ CLAIM_COLUMNS = [
     "claim_id", "section", "metric_id", "published_value", "recomputed_value",
     "recomputed_exact", "status", "note",
 ]
-
-
-def metric_key(metric_id: str, level: Any) -> str:
-    if level is None or (isinstance(level, float) and pd.isna(level)) or str(level) == "":
-        return str(metric_id)
-    return f"{metric_id}:{level}"
 
 
 def index_metrics(metrics: pd.DataFrame) -> dict[str, dict[str, Any]]:

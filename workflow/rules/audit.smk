@@ -4,7 +4,10 @@
 # `make audit` runs audit_checksums alone first (forced), then the target `audit`.
 import yaml
 
-AUDIT_LIB = {"lib_audit": "scripts/lib/audit.py"}
+AUDIT_LIB = {
+    "lib_audit": "scripts/lib/audit.py",
+    "lib_registry": "scripts/lib/registry.py",
+}
 RAW_DIR = "raw"
 RAW_SUMS = f"{RAW_DIR}/SHA256SUMS"
 RAW_FILES = sorted(p.as_posix() for p in Path(RAW_DIR).rglob("*") if p.is_file())
