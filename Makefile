@@ -2,12 +2,14 @@
 #
 #   make run              # create .venv if needed, run the whole workflow (scope 2020)
 #   make run SCOPE=2021   # same chain over the 2021 editions
+#   make run-slurm        # the same through SLURM (profiles/slurm; environment .venv-slurm)
 #   make test             # unit + end-to-end tests
 #   make data             # regenerate the synthetic default data under raw/
 #   make lint             # ruff, snakefmt --check, snakemake --lint
 #   make lock             # re-pin requirements.lock from requirements.in (needs uv)
 #   make report-bundle    # Snakemake's self-contained report (rule graph, code, runtimes)
 #   make test-slurm       # whole workflow through SLURM vs a local run, byte for byte
+#                         # (its own environment .venv-slurm: make venv-slurm)
 #   make bench            # benchmark: default data + portfolios -> results/bench/bench.json (docs/benchmarks.md)
 #   make audit            # verify raw/ checksums, rerun, compare every published claim
 #   make trace CLAIM=A01  # claim -> metric -> rule/script -> inputs (sha256) -> evidence -> report
@@ -15,7 +17,7 @@
 #
 # Variables: PYTHON (interpreter used to create .venv, default python3.11), CORES
 # (default 2), SCOPE (a key of `scopes` in config.yaml), SNAKEMAKE_ARGS (extra options,
-# e.g. SNAKEMAKE_ARGS="--workflow-profile profiles/slurm").
+# e.g. SNAKEMAKE_ARGS="--dry-run").
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -29,19 +31,35 @@ SCOPE ?=
 SNAKEMAKE_ARGS ?=
 CONFIG_ARGS := $(if $(SCOPE),--config scope=$(SCOPE),)
 STAMP := $(VENV)/.installed-from-lock
+# SLURM runs use their own environment: the workflow's lock + the SLURM executor plugin
+# (requirements-slurm.in says why it is not in .venv).
+VENV_SLURM ?= .venv-slurm
+STAMP_SLURM := $(VENV_SLURM)/.installed-from-lock
 
-.PHONY: venv run test data lint lock clean report-bundle audit trace test-slurm bench
+.PHONY: venv venv-slurm run run-slurm test data lint lock clean report-bundle audit trace test-slurm bench
 
-# The virtualenv is (re)installed whenever requirements.lock changes (stamp file).
+# The virtualenv is rebuilt from scratch whenever its lock changes (stamp file), so it
+# holds exactly the locked packages (pip install alone never removes a package).
 venv: $(STAMP)
 
 $(STAMP): requirements.lock
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@touch $@
+
+venv-slurm: $(STAMP_SLURM)
+
+$(STAMP_SLURM): requirements-slurm.lock
+	$(PYTHON) -m venv --clear $(VENV_SLURM)
+	$(VENV_SLURM)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-slurm.lock
 	@touch $@
 
 run: venv
 	$(BIN)/snakemake --cores $(CORES) --show-failed-logs $(SNAKEMAKE_ARGS) $(CONFIG_ARGS)
+
+# The whole workflow through SLURM (profiles/slurm), from the SLURM environment.
+run-slurm: venv-slurm
+	$(VENV_SLURM)/bin/snakemake --workflow-profile profiles/slurm --show-failed-logs $(SNAKEMAKE_ARGS) $(CONFIG_ARGS)
 
 test: venv
 	$(BIN)/pytest -q
@@ -56,6 +74,7 @@ lint: venv
 
 lock:
 	uv pip compile requirements.in --python-version 3.11 --generate-hashes -o requirements.lock
+	uv pip compile requirements-slurm.in -c requirements.lock --python-version 3.11 --generate-hashes -o requirements-slurm.lock
 
 report-bundle: venv
 	$(BIN)/snakemake --cores $(CORES) --report results/workflow-report.zip $(CONFIG_ARGS)
@@ -71,8 +90,8 @@ trace: venv
 	$(BIN)/python scripts/trace.py $(CLAIM)
 
 # Needs a running cluster: scripts/ci/slurm-up.sh (and scripts/ci/slurm-down.sh after).
-test-slurm: venv
-	scripts/ci/test_slurm.sh $(SNAKEMAKE_ARGS) $(CONFIG_ARGS)
+test-slurm: venv-slurm
+	VENV_BIN=$(VENV_SLURM)/bin scripts/ci/test_slurm.sh $(SNAKEMAKE_ARGS) $(CONFIG_ARGS)
 
 # Not a test: prints measured figures. Full portfolio: make bench BENCH_ARGS="--sizes 200x1000000x100000"
 BENCH_ARGS ?=

@@ -33,7 +33,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 IGNORE = shutil.ignore_patterns(
-    ".git", ".venv", "results", "private", "logs", ".snakemake", "__pycache__", ".pytest_cache", ".ruff_cache"
+    ".git", ".venv", ".venv-slurm", "results", "private", "logs", ".snakemake", "__pycache__", ".pytest_cache", ".ruff_cache"
 )
 
 

@@ -19,7 +19,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
-SKIP = {".git", ".venv", ".snakemake", "results", "private", "logs", ".pytest_cache", ".ruff_cache", "__pycache__"}
+SKIP = {".git", ".venv", ".venv-slurm", ".snakemake", "results", "private", "logs", ".pytest_cache", ".ruff_cache", "__pycache__"}
 
 pytestmark = pytest.mark.e2e
 

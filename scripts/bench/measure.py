@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-SKIP_DIRS = {".git", ".venv", "results", "private", "logs", ".snakemake", "__pycache__", ".pytest_cache", ".ruff_cache"}
+SKIP_DIRS = {".git", ".venv", ".venv-slurm", "results", "private", "logs", ".snakemake", "__pycache__", ".pytest_cache", ".ruff_cache"}
 
 # rule name -> stage of the layered workflow (docs/architecture.md)
 STAGE_PREFIXES = [

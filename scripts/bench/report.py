@@ -43,12 +43,17 @@ def targets(result: dict) -> list[dict]:
     return rows
 
 
+def _plugin_line(seconds) -> str:
+    if seconds == "absent":
+        return "snakemake start: no SLURM executor plugin in this environment (it lives in .venv-slurm)"
+    return f"snakemake start: importing the SLURM executor plugin takes {seconds} s (part of every run below)"
+
+
 def table(result: dict) -> str:
     m = result["machine"]
     lines = [f"machine: {m['cpus']} CPUs ({m['cpu_model']}), {m['mem_gb']} GB, Python {m['python']}, "
              f"load {m['load_before']} -> {m.get('load_after')}",
-             f"snakemake start: importing the SLURM executor plugin takes {m.get('slurm_plugin_import_s')} s "
-             "(part of every run below)", ""]  # fmt: skip
+             _plugin_line(m.get("slurm_plugin_import_s")), ""]  # fmt: skip
     d = result.get("default")
     if d:
         lines += ["default data           wall s   jobs",

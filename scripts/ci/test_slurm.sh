@@ -21,7 +21,7 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-BIN=${VENV_BIN:-$REPO/.venv/bin}
+BIN=${VENV_BIN:-$REPO/.venv-slurm/bin}
 JOBS=${SLURM_TEST_JOBS:-2}
 CORES=${SLURM_TEST_CORES:-2}
 TIMEOUT=${SLURM_TEST_TIMEOUT:-1800}
@@ -30,7 +30,7 @@ EXCLUDE=${SLURM_TEST_EXCLUDE:-^results/provenance/}
 say() { printf 'test-slurm: %s\n' "$*" >&2; }
 die() { say "FAILED: $*"; exit 1; }
 
-[[ -x $BIN/snakemake ]] || die "$BIN/snakemake not found (make venv)"
+[[ -x $BIN/snakemake ]] || die "$BIN/snakemake not found (make venv-slurm)"
 [[ -n $(sinfo -h -o %P 2>/dev/null) ]] ||
     die "no SLURM cluster answers (sinfo): bring it up with scripts/ci/slurm-up.sh"
 
@@ -52,7 +52,7 @@ export PATH="$BIN:$PATH"
 
 # --- a copy of the working tree, without state or outputs ------------------------------
 mkdir -p "$RUN"
-tar -C "$REPO" --exclude=./.git --exclude=./.venv --exclude=./results --exclude=./logs \
+tar -C "$REPO" --exclude=./.git --exclude=./.venv --exclude=./.venv-slurm --exclude=./results --exclude=./logs \
     --exclude=./.snakemake --exclude=./.pytest_cache --exclude=./.ruff_cache \
     --exclude=__pycache__ -cf - . | tar -C "$RUN" -xf -
 
