@@ -1,7 +1,7 @@
-"""Clean the end-of-course evaluations of the editions in scope: one table per edition
-(results/clean/editions/<edition>/evaluation.parquet) with the edition, the course language
-and the answers as codes (comments kept as text, never interpreted), plus the row
-accounting of the evaluation chain."""
+"""Clean the end-of-course evaluations of the editions in scope: one table per batch of
+editions (results/clean/editions/<batch>/evaluation.parquet; with the default data a batch
+is one edition) with the edition, the course language and the answers as codes (comments
+kept as text, never interpreted), plus the row accounting of the evaluation chain."""
 
 import sys
 from pathlib import Path
@@ -26,15 +26,18 @@ codebook = Codebook.read(snakemake.input.questions, snakemake.input.options)
 schema = evaluation_clean_schema(codebook)
 columns = list(schema.columns)
 log, frames = [], []
-for edition, staged, quarantine in zip(p.editions, snakemake.input.staged, snakemake.input.quarantine, strict=True):
-    frame = pd.read_parquet(staged)
-    n_bad = len(pd.read_csv(quarantine, dtype=str))
-    source = p.sources[edition]
-    log.append(
-        ["stage_evaluation", source, edition, len(frame) + n_bad, len(frame), "invalid values (quarantined)", n_bad]
-    )
-    log.append(["clean_evaluation", source, edition, len(frame), len(frame), "", 0])
-    frames.append(frame.assign(edition=edition, language=p.languages[edition]).drop(columns="_line"))
+for editions, staged, quarantine in zip(p.batches.values(), snakemake.input.staged, snakemake.input.quarantine, strict=True):
+    frame_all = pd.read_parquet(staged)
+    bad_all = pd.read_csv(quarantine, dtype=str)
+    for edition in editions:
+        frame = frame_all[frame_all["_edition"] == edition].drop(columns="_edition")
+        source = p.sources[edition]
+        n_bad = int((bad_all["source"] == source).sum())
+        log.append(
+            ["stage_evaluation", source, edition, len(frame) + n_bad, len(frame), "invalid values (quarantined)", n_bad]
+        )
+        log.append(["clean_evaluation", source, edition, len(frame), len(frame), "", 0])
+        frames.append(frame.assign(edition=edition, language=p.languages[edition]).drop(columns="_line"))
 
 clean = pd.concat(frames, ignore_index=True).astype({"edition": "string", "language": "string"})[columns]
 try:  # the clean layer: a failure here is a workflow bug
@@ -48,10 +51,13 @@ try:  # the clean layer: a failure here is a workflow bug
     )
 except validation.ValidationFailed as err:
     raise SystemExit(str(err)) from None  # one message in the log, no traceback
-for edition, out in zip(p.editions, snakemake.output.clean, strict=True):
-    part = clean[clean["edition"] == edition].sort_values("response_id", kind="stable").reset_index(drop=True)
+for (batch, editions), out in zip(p.batches.items(), snakemake.output.clean, strict=True):
+    parts = [clean[clean["edition"] == e].sort_values("response_id", kind="stable") for e in editions]
+    part = pd.concat(parts, ignore_index=True)
     lib_io.write_parquet(part, out)
-    print(f"{edition}: {len(part)} evaluation responses", file=sys.stderr)
+    print(f"{batch}: {len(part)} evaluation responses", file=sys.stderr)
 
 cols = ["step", "source", "edition", "rows_in", "rows_out", "reason", "rows_dropped"]
+order = {e: i for i, e in enumerate(p.editions)}  # scope order, whatever the batches
+log = sorted(log, key=lambda row: order[row[2]])  # stable: stage then clean per edition
 lib_io.write_csv(pd.DataFrame(log, columns=cols), snakemake.output.cleaning_log)

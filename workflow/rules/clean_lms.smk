@@ -1,8 +1,8 @@
-# Clean: per edition, harmonise labels / gender / country, drop staff and test accounts,
-# merge duplicate accounts by normalised e-mail, join completion / grades / certificates,
-# recompute certificate eligibility and pseudonymise (names, e-mails and user ids are
-# dropped here and never leave this stage). Then one job combines the editions of the
-# scope.
+# Clean: per edition (one job per batch of editions, see common.smk), harmonise labels /
+# gender / country, drop staff and test accounts, merge duplicate accounts by normalised
+# e-mail, join completion / grades / certificates, recompute certificate eligibility and
+# pseudonymise (names, e-mails and user ids are dropped here and never leave this
+# stage). Then one job combines the editions of the scope.
 
 
 rule clean_lms:
@@ -17,29 +17,29 @@ rule clean_lms:
             "schema_lms",
         ),
         staging=expand(
-            "private/staging/lms/{{edition}}/{source}.parquet", source=LMS_SOURCES
+            "private/staging/lms/{{batch}}/{source}.parquet", source=LMS_SOURCES
         ),
-        staging_quarantine="results/validation/quarantine/lms/{edition}/staging.csv",
+        staging_counts="private/staging/lms/{batch}/row_counts.csv",
         aliases="resources/country_aliases.csv",
         salt=SALT_FILE,
     output:
-        participants="results/clean/editions/{edition}/participants.parquet",
-        log_rows="results/clean/editions/{edition}/cleaning_log.csv",
-        report="results/validation/lms/{edition}/clean.csv",
-        quarantine="results/validation/quarantine/lms/{edition}/clean.csv",
-        layer_report="results/validation/lms/{edition}/clean_layer.csv",
+        participants="results/clean/editions/{batch}/participants.parquet",
+        log_rows="results/clean/editions/{batch}/cleaning_log.csv",
+        report="results/validation/lms/{batch}/clean.csv",
+        quarantine="results/validation/quarantine/lms/{batch}/clean.csv",
+        layer_report="results/validation/lms/{batch}/clean_layer.csv",
     log:
-        "logs/clean_lms/{edition}.log",
+        "logs/clean_lms/{batch}.log",
     conda:
         "../envs/workflow.yaml"
     resources:
-        # one edition: ~190 MB peak at 5,000 participants, seconds (docs/cluster.md)
-        mem_mb=500,
-        runtime=2,
+        # one edition: ~190 MB peak at 5,000 participants, seconds (docs/cluster.md); a
+        # batch holds its editions' staging tables
+        mem_mb=lambda wc, input: int(min(400 + 40 * input.size_mb, 16000)),
+        runtime=lambda wc, input: max(2, int(input.size_mb / 5)),
     params:
-        edition=lambda wc: {"id": wc.edition, **edition_cfg(wc.edition)},
+        editions=batch_editions,
         site=site_params,
-        files=lambda wc: {s: raw_path(wc.edition, s) for s in LMS_SOURCES},
         sources=LMS_SOURCES,
         gender_labels=config["gender_labels"],
         accounts=config.get("accounts", {}),
@@ -53,10 +53,10 @@ rule combine_lms:
     input:
         **libs("io", "safe_text", "validation", "schema_lms"),
         participants=expand(
-            "results/clean/editions/{edition}/participants.parquet", edition=EDITIONS
+            "results/clean/editions/{batch}/participants.parquet", batch=BATCHES
         ),
         log_rows=expand(
-            "results/clean/editions/{edition}/cleaning_log.csv", edition=EDITIONS
+            "results/clean/editions/{batch}/cleaning_log.csv", batch=BATCHES
         ),
     output:
         participants="results/clean/participants.parquet",
@@ -98,6 +98,6 @@ ALL_TARGETS.extend(
     [
         "results/clean/participants.parquet",
         "results/clean/cleaning_log.csv",
-        *expand("results/validation/lms/{edition}/clean.csv", edition=EDITIONS),
+        *expand("results/validation/lms/{batch}/clean.csv", batch=BATCHES),
     ]
 )

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
+from lib.batches import edition_batches  # noqa: E402
 from lib.pseudonym import salt_path  # noqa: E402
 
 # --------------------------------------------------------------------------- scope
@@ -43,9 +44,22 @@ if FOLLOWUP_SURVEY is not None and FOLLOWUP_SURVEY not in config.get(
 
 LMS_SOURCES = ["participants", "completion", "grades", "certificates"]
 
+# Batches of editions (one site each): the unit of the per-edition jobs, see
+# `performance.max_edition_batches` in config.yaml and scripts/lib/batches.py. With the
+# default data every edition is its own batch, named after it.
+BATCHES = edition_batches(
+    EDITIONS,
+    {e: config["editions"][e]["site"] for e in EDITIONS},
+    config.get("performance", {}).get("max_edition_batches", 16),
+)
+# ... and every configured edition outside the scope as a batch of its own, so that its
+# files can still be built on request (e.g. a single edition's staging table)
+BATCH_EDITIONS = BATCHES | {e: [e] for e in config["editions"] if e not in EDITIONS}
+
 
 wildcard_constraints:
     edition="|".join(sorted(config["editions"])) or "[^/]+",
+    batch="|".join(sorted(BATCH_EDITIONS, key=len, reverse=True)) or "[^/]+",
     source="|".join(LMS_SOURCES),
 
 
@@ -75,14 +89,28 @@ def raw_path(edition, source):
 
 
 def lms_raw_inputs(wildcards):
-    return {source: raw_path(wildcards.edition, source) for source in LMS_SOURCES}
+    """The four exports of every edition of a batch, e.g. participants: [file, ...]."""
+    eds = BATCH_EDITIONS[wildcards.batch]
+    return {source: [raw_path(e, source) for e in eds] for source in LMS_SOURCES}
+
+
+def batch_editions(wildcards):
+    """The editions of a batch with their settings and raw files (a param of the batch jobs)."""
+    return [
+        {
+            "id": e,
+            **edition_cfg(e),
+            "files": {s: raw_path(e, s) for s in [*LMS_SOURCES, "evaluation"]},
+        }
+        for e in BATCH_EDITIONS[wildcards.batch]
+    ]
 
 
 def site_params(wildcards):
-    """Everything stage_lms needs to read an edition's exports (tracked as a param)."""
-    site = site_cfg(wildcards.edition)
+    """Everything stage_lms needs to read a batch's exports (one site; tracked as a param)."""
+    site = site_cfg(BATCH_EDITIONS[wildcards.batch][0])
     return {
-        "site": edition_cfg(wildcards.edition)["site"],
+        "site": edition_cfg(BATCH_EDITIONS[wildcards.batch][0])["site"],
         "delimiter": site["delimiter"],
         "encoding": site["encoding"],
         "date_format": site["date_format"],
@@ -90,6 +118,19 @@ def site_params(wildcards):
         "headers": site["headers"],
         "labels": site["labels"],
         "grade_max": config["certificates"].get("grade_max", {}),
+    }
+
+
+def survey_export(path, language, dialect, date_format, separator, edition=None):
+    """How stage_survey reads one export (a param: changing it reruns the job)."""
+    return {
+        "source": path,
+        "language": language,
+        "delimiter": dialect.get("delimiter", ","),
+        "encoding": dialect.get("encoding", "utf-8"),
+        "date_format": date_format,
+        "separator": separator,
+        "edition": edition,
     }
 
 

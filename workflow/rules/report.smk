@@ -37,13 +37,13 @@ REPORT_INTERVIEWS = sorted(glob.glob("raw/interviews/*.yaml"))
 # says how many, and where they are listed
 REPORT_QUARANTINE = (
     expand(
-        "results/validation/quarantine/lms/{edition}/{step}.csv",
-        edition=EDITIONS,
+        "results/validation/quarantine/lms/{batch}/{step}.csv",
+        batch=BATCHES,
         step=["staging", "clean"],
     )
     + expand(
-        "results/validation/quarantine/survey/evaluation-{edition}.csv",
-        edition=EDITIONS,
+        "results/validation/quarantine/survey/evaluation-{batch}.csv",
+        batch=BATCHES,
     )
     + expand(
         "results/validation/quarantine/survey/followup-{survey}-{form}.csv",
@@ -55,7 +55,7 @@ REPORT_QUARANTINE = (
 
 rule report_variables:
     input:
-        **libs("countries", "registry"),
+        **libs("countries", "registry", "io", "safe_text", "validation"),
         lib_report_vars="scripts/lib/report_vars.py",
         lib_report_format="scripts/lib/report_format.py",
         lib_report_markdown="scripts/lib/report_markdown.py",

@@ -15,33 +15,38 @@ SURVEY_CFG = config["followup_surveys"][FOLLOWUP_SURVEY] if FOLLOWUP_SURVEY else
 SURVEY_FORMS = sorted(SURVEY_CFG["forms"]) if SURVEY_CFG else []
 
 
+# One job per batch of editions (common.smk); the evaluation export of an edition is
+# written by its LMS site, in the site's dialect.
 rule stage_evaluation:
     input:
         **CODEBOOK,
         **SURVEY_LIB,
-        **libs("io", "validation", "safe_text"),
-        export=lambda w: raw_path(w.edition, "evaluation"),
+        **libs("io", "validation", "safe_text", "batches"),
+        exports=lambda w: [raw_path(e, "evaluation") for e in BATCH_EDITIONS[w.batch]],
     output:
-        staged="private/staging/evaluation/{edition}.parquet",
-        report="results/validation/survey/evaluation-{edition}.csv",
-        quarantine="results/validation/quarantine/survey/evaluation-{edition}.csv",
+        staged="private/staging/evaluation/{batch}.parquet",
+        report="results/validation/survey/evaluation-{batch}.csv",
+        quarantine="results/validation/quarantine/survey/evaluation-{batch}.csv",
     log:
-        "logs/stage_evaluation/{edition}.log",
+        "logs/stage_evaluation/{batch}.log",
     conda:
         "../envs/workflow.yaml"
     resources:
         # one edition's evaluation export: ~160 MB peak, seconds (docs/cluster.md)
-        mem_mb=500,
-        runtime=2,
+        mem_mb=lambda wc, input: int(min(400 + 50 * input.size_mb, 16000)),
+        runtime=lambda wc, input: max(2, int(input.size_mb)),
     params:
-        p=lambda w: {
-            "source": raw_path(w.edition, "evaluation"),
-            "language": edition_cfg(w.edition)["language"],
-            "delimiter": site_cfg(w.edition)["delimiter"],
-            "encoding": site_cfg(w.edition)["encoding"],
-            "date_format": site_cfg(w.edition)["date_format"],
-            "separator": ";",
-        },
+        exports=lambda w: [
+            survey_export(
+                raw_path(e, "evaluation"),
+                edition_cfg(e)["language"],
+                site_cfg(e),
+                site_cfg(e)["date_format"],
+                ";",
+                edition=e,
+            )
+            for e in BATCH_EDITIONS[w.batch]
+        ],
         instrument="evaluation",
         on_invalid=config.get("on_invalid", "stop"),
     script:
@@ -53,15 +58,13 @@ rule clean_evaluation:
         **CODEBOOK,
         **SURVEY_LIB,
         **libs("io", "validation", "safe_text"),
-        staged=expand("private/staging/evaluation/{edition}.parquet", edition=EDITIONS),
+        staged=expand("private/staging/evaluation/{batch}.parquet", batch=BATCHES),
         quarantine=expand(
-            "results/validation/quarantine/survey/evaluation-{edition}.csv",
-            edition=EDITIONS,
+            "results/validation/quarantine/survey/evaluation-{batch}.csv",
+            batch=BATCHES,
         ),
     output:
-        clean=expand(
-            "results/clean/editions/{edition}/evaluation.parquet", edition=EDITIONS
-        ),
+        clean=expand("results/clean/editions/{batch}/evaluation.parquet", batch=BATCHES),
         report="results/validation/survey/evaluation-clean.csv",
         cleaning_log="results/clean/cleaning_log_evaluation.csv",
     log:
@@ -69,6 +72,7 @@ rule clean_evaluation:
     conda:
         "../envs/workflow.yaml"
     params:
+        batches=BATCHES,
         editions=EDITIONS,
         sources={e: raw_path(e, "evaluation") for e in EDITIONS},
         languages={e: edition_cfg(e)["language"] for e in EDITIONS},
@@ -81,7 +85,7 @@ rule metrics_reaction:
         **SURVEY_LIB,
         **libs("io", "registry", "safe_text", "validation"),
         evaluation=expand(
-            "results/clean/editions/{edition}/evaluation.parquet", edition=EDITIONS
+            "results/clean/editions/{batch}/evaluation.parquet", batch=BATCHES
         ),
         registry="resources/metric_registry.yaml",
         lib_survey_metrics="scripts/lib/survey_metrics.py",
@@ -103,7 +107,7 @@ rule stage_followup:
     input:
         **CODEBOOK,
         **SURVEY_LIB,
-        **libs("io", "validation", "safe_text"),
+        **libs("io", "validation", "safe_text", "batches"),
         export=lambda w: config["followup_surveys"][w.survey]["forms"][w.form]["path"],
     output:
         staged="private/staging/survey/followup-{survey}-{form}.parquet",
@@ -118,22 +122,15 @@ rule stage_followup:
         mem_mb=lambda wc, input: int(min(500 + 100 * input.size_mb, 16000)),
         runtime=lambda wc, input: max(5, int(4 * input.size_mb)),
     params:
-        p=lambda w: {
-            "source": config["followup_surveys"][w.survey]["forms"][w.form]["path"],
-            "language": config["followup_surveys"][w.survey]["forms"][w.form][
-                "language"
-            ],
-            "delimiter": config["followup_surveys"][w.survey]["forms"][w.form].get(
-                "delimiter", ","
-            ),
-            "encoding": config["followup_surveys"][w.survey]["forms"][w.form].get(
-                "encoding", "utf-8"
-            ),
-            "date_format": config["followup_surveys"][w.survey]["date_format"],
-            "separator": config["followup_surveys"][w.survey].get(
-                "multiselect_separator", ";"
-            ),
-        },
+        exports=lambda w: [
+            survey_export(
+                config["followup_surveys"][w.survey]["forms"][w.form]["path"],
+                config["followup_surveys"][w.survey]["forms"][w.form]["language"],
+                config["followup_surveys"][w.survey]["forms"][w.form],
+                config["followup_surveys"][w.survey]["date_format"],
+                config["followup_surveys"][w.survey].get("multiselect_separator", ";"),
+            )
+        ],
         instrument="followup",
         on_invalid=config.get("on_invalid", "stop"),
     script:

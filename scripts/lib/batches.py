@@ -1,0 +1,43 @@
+"""Batches of editions: the unit of work of the per-edition jobs (stage_lms, clean_lms,
+stage_evaluation).
+
+Each job pays ~0.8 s of interpreter start and imports however small its edition
+(docs/benchmarks.md), so a portfolio of 200 editions in 600 one-edition jobs spends most
+of its time starting Python. Editions of one LMS site (same export dialect and headers)
+are therefore grouped into batches: with at most ``max_batches`` editions in scope every
+edition is its own batch, named after it (touching one edition's export reruns only that
+edition's jobs); with more, consecutive editions of a site share a batch named
+``<first>--<last>`` and about ``max_batches`` jobs run per stage.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def edition_batches(editions: list[str], site_of: dict[str, str], max_batches: int) -> dict[str, list[str]]:
+    """Batch name -> its editions, in scope order (a batch holds editions of one site,
+    consecutive in the scope's list of that site's editions)."""
+    if max_batches < 1:
+        raise ValueError(f"max_batches must be at least 1, not {max_batches}")
+    size = max(1, math.ceil(len(editions) / max_batches))
+    batches: dict[str, list[str]] = {}
+    for site in dict.fromkeys(site_of[e] for e in editions):
+        mine = [e for e in editions if site_of[e] == site]
+        for start in range(0, len(mine), size):
+            chunk = mine[start : start + size]
+            batches[chunk[0] if len(chunk) == 1 else f"{chunk[0]}--{chunk[-1]}"] = chunk
+    position = {e: i for i, e in enumerate(editions)}
+    return dict(sorted(batches.items(), key=lambda item: position[item[1][0]]))
+
+
+def combine_reports(parts: list[str], out: str) -> None:
+    """Concatenate CSV reports with the same header (lib.validation.write_report, one per
+    raw file) into ``out``, in the order given: header once, then every part's rows."""
+    from pathlib import Path
+
+    texts = [Path(p).read_text(encoding="utf-8") for p in parts]
+    header = texts[0].split("\n", 1)[0]
+    body = "".join(t.split("\n", 1)[1] if "\n" in t else "" for t in texts)
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).write_text(f"{header}\n{body}", encoding="utf-8")

@@ -1,0 +1,115 @@
+"""Batches of editions (issue 8): the per-edition jobs work on batches (scripts/lib/batches.py).
+
+Unit tests of the batching rule and of the report concatenation on hand-made inputs, and
+two workflow runs on the default data with every edition of a site in one batch
+(`performance.max_edition_batches: 1`): the published outputs are byte-identical to the
+one-edition-per-job run, and a broken export in a batch still stops with its file, line
+and column named and nothing of the batch built.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import copy_repo, run_snakemake
+
+from lib.batches import combine_reports, edition_batches
+
+SITE = {"a1": "A", "a2": "A", "b1": "B", "a3": "A", "b2": "B"}
+
+
+def test_each_edition_is_its_own_batch_when_there_are_few():
+    assert edition_batches(["a1", "b1", "a2"], SITE, 16) == {"a1": ["a1"], "b1": ["b1"], "a2": ["a2"]}
+    assert edition_batches(["a1", "b1", "a2"], SITE, 3) == {"a1": ["a1"], "b1": ["b1"], "a2": ["a2"]}
+
+
+def test_batches_hold_one_site_and_follow_scope_order():
+    editions = ["a1", "a2", "b1", "a3", "b2"]
+    # 5 editions, at most 2 batches -> 3 editions per batch, cut site by site
+    assert edition_batches(editions, SITE, 2) == {"a1--a3": ["a1", "a2", "a3"], "b1--b2": ["b1", "b2"]}
+    # at most 3 -> 2 per batch: A gives a1--a2 and a3, B gives b1--b2; ordered by first edition
+    assert list(edition_batches(editions, SITE, 3).items()) == [
+        ("a1--a2", ["a1", "a2"]),
+        ("b1--b2", ["b1", "b2"]),
+        ("a3", ["a3"]),
+    ]
+    with pytest.raises(ValueError, match="at least 1"):
+        edition_batches(editions, SITE, 0)
+
+
+def test_combine_reports_keeps_one_header_and_every_row(tmp_path):
+    a, b, c = tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "c.csv"
+    a.write_text("file,line\nx.csv,2\n", encoding="utf-8")
+    b.write_text("file,line\n", encoding="utf-8")
+    c.write_text('file,line\ny.csv,"3\n4"\n', encoding="utf-8")
+    combine_reports([a, b, c], tmp_path / "out" / "r.csv")
+    assert (tmp_path / "out" / "r.csv").read_text(encoding="utf-8") == 'file,line\nx.csv,2\ny.csv,"3\n4"\n'
+    combine_reports([a], tmp_path / "one.csv")  # one part: the same bytes
+    assert (tmp_path / "one.csv").read_bytes() == a.read_bytes()
+
+
+# Per-batch files (named after the batch, so they differ by name) and the run record.
+PER_BATCH = (
+    "results/clean/editions/",
+    "results/validation/lms/",
+    "results/validation/quarantine/lms/",
+    "results/validation/survey/evaluation-",
+    "results/validation/quarantine/survey/evaluation-",
+    "results/provenance/",
+)
+
+
+def _digests(ws: Path) -> dict[str, str]:
+    out = {}
+    for f in sorted((ws / "results").rglob("*")):
+        rel = f.relative_to(ws).as_posix()
+        if f.is_file() and not rel.startswith(PER_BATCH):
+            out[rel] = hashlib.sha256(f.read_bytes()).hexdigest()
+    return out
+
+
+def _batched_copy(tmp_path: Path) -> Path:
+    ws = copy_repo(tmp_path / "repo")
+    (ws / "batches.yaml").write_text(yaml.safe_dump({"performance": {"max_edition_batches": 1}}), encoding="utf-8")
+    return ws
+
+
+@pytest.mark.e2e
+def test_batched_run_publishes_the_same_bytes(workflow_run, tmp_path):
+    ws = _batched_copy(tmp_path)
+    done = run_snakemake(ws, "--configfile", "batches.yaml")
+    assert done.returncode == 0, done.stderr[-6000:]
+    # the 2020 scope: three en_us editions in one batch, the es edition alone
+    batch = "2020-EN1--2020-EN3"
+    assert (ws / f"results/clean/editions/{batch}/participants.parquet").exists()
+    assert not (ws / "results/clean/editions/2020-EN2").exists()
+    report = (ws / f"results/validation/lms/{batch}/participants.csv").read_text(encoding="utf-8")
+    assert report.count("\n") == 1  # header only: no problem in the default data
+    ours, reference = _digests(ws), _digests(workflow_run)
+    assert ours.keys() == reference.keys()
+    assert [k for k in ours if ours[k] != reference[k]] == []
+
+
+@pytest.mark.e2e
+def test_a_broken_export_in_a_batch_is_named_and_stops_the_batch(tmp_path):
+    ws = _batched_copy(tmp_path)
+    path = ws / "raw/lms/2020-EN2/grades.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    header = lines[0].split(",")
+    col = next(i for i, h in enumerate(header) if h.startswith("Module 1"))
+    cells = lines[3].split(",")
+    cells[col] = "999"  # out of range: the grade of line 4
+    lines[3] = ",".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    batch = "2020-EN1--2020-EN3"
+    done = run_snakemake(ws, f"private/staging/lms/{batch}/grades.parquet", "--configfile", "batches.yaml")
+    assert done.returncode != 0
+    log = (ws / f"logs/stage_lms/{batch}.log").read_text(encoding="utf-8")
+    assert f"Batch {batch} (3 editions)" in log
+    assert "raw/lms/2020-EN2/grades.csv:4" in log and "value '999'" in log
+    failed = (ws / f"results/validation/lms/{batch}/grades.failed.csv").read_text(encoding="utf-8")
+    assert "raw/lms/2020-EN2/grades.csv" in failed and "999" in failed
+    assert not (ws / f"private/staging/lms/{batch}/grades.parquet").exists()
