@@ -19,5 +19,5 @@ if found:
 rows = compute(people, load_registry(snakemake.input.registry), editions)
 metrics = rows.frame()
 lib_io.write_csv(metrics, snakemake.output.metrics)
-lib_io.write_parquet(rows.evidence_frame(), snakemake.output.evidence)
+rows.write_evidence(snakemake.output.evidence)  # in row groups: the text of one at a time
 print(f"{len(metrics)} participation metric rows from {len(people)} participants", file=sys.stderr)

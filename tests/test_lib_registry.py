@@ -117,3 +117,48 @@ def test_evidence_of_one_metric_level_role_in_several_calls_is_merged_by_key(reg
         ("c", "response_id"), ("d", "participant_key/edition")]
     empty = MetricRows(registry).evidence_frame()
     assert len(empty) == 0 and all(str(empty[c].dtype) == "string" for c in empty.columns)
+
+
+def test_evidence_at_takes_positions_of_a_sorted_key_column_and_checks_both(registry):
+    """evidence_at(): keys by row position in a sorted, distinct column; unsorted columns,
+    decreasing positions and out-of-range positions are refused; presorted=True checks too."""
+    import numpy as np
+    import pyarrow as pa
+
+    column = pa.array(["2020-EN1:a", "2020-EN1:b", "2020-EN2:a", "2020-EN2:c"])
+    rows = MetricRows(registry)
+    rows.evidence_at("participants_total", None, "numerator", column, np.array([0, 2, 3]), "edition:participant_key")
+    rows.evidence_at("gender_share", "male", "denominator", column, [], "edition:participant_key")
+    rows.evidence("gender_share", "male", "numerator", pa.array(["x", "y"]), "edition:participant_key", presorted=True)
+    ev = rows.evidence_frame()
+    assert ev["key"].tolist() == ["2020-EN1:a", "2020-EN2:a", "2020-EN2:c", "x", "y"]
+    with pytest.raises(ValueError, match="strictly increasing"):
+        rows.evidence_at("participants_total", None, "numerator", column, [2, 1], "edition:participant_key")
+    with pytest.raises(ValueError, match="strictly increasing"):
+        rows.evidence_at("participants_total", None, "numerator", column, [3, 4], "edition:participant_key")
+    with pytest.raises(ValueError, match="distinct, sorted"):
+        rows.evidence_at("participants_total", None, "numerator", pa.array(["b", "a"]), [0], "edition:participant_key")
+    with pytest.raises(ValueError, match="distinct, sorted"):
+        rows.evidence("gender_share", "male", "numerator", pa.array(["y", "y"]), "x", presorted=True)
+
+
+def test_write_evidence_in_row_groups_gives_the_bytes_of_writing_the_frame(registry, tmp_path):
+    """write_evidence() cuts row groups itself; the file equals lib.io.write_parquet of the
+    whole evidence frame with the same row group size (here 3 rows, runs cut across groups)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from lib import io as lib_io
+
+    column = pa.array([f"k{i:02d}" for i in range(10)])
+    rows = MetricRows(registry)
+    rows.evidence_at("participants_total", None, "numerator", column, range(10), "edition:participant_key")
+    rows.evidence("gender_share", "female", "denominator", ["b", "a"], "edition:participant_key")
+    rows.evidence("gender_share", "female", "denominator", ["c"], "participant_key")
+    assert rows.write_evidence(tmp_path / "streamed.parquet", row_group_size=3) == 13
+    lib_io.write_parquet(rows.evidence_frame(), tmp_path / "whole.parquet", row_group_size=3)
+    assert (tmp_path / "streamed.parquet").read_bytes() == (tmp_path / "whole.parquet").read_bytes()
+    assert pq.ParquetFile(tmp_path / "streamed.parquet").metadata.num_row_groups == 5
+    empty = MetricRows(registry)
+    assert empty.write_evidence(tmp_path / "empty.parquet") == 0
+    assert len(lib_io.read_parquet(tmp_path / "empty.parquet")) == 0

@@ -288,3 +288,10 @@ def test_no_problem_no_quarantined_row():
     staged, site = es_edition()
     table = lms.quarantined_rows(staged, report_errors([], rule="clean_lms"), {s: f"raw/{s}.csv" for s in staged})
     assert table.empty and list(table.columns) == ["source", "line", "reason", "record"]
+
+
+def test_isin_matches_pandas_isin_on_text_columns_and_never_matches_missing():
+    values = pd.Series(["a@x.org", None, "b@x.org", "c@x.org"], dtype="string")
+    got = lms.isin(values, {"a@x.org", "c@x.org"})
+    assert got.tolist() == [True, False, False, True] and got.index.equals(values.index)
+    assert lms.isin(values, set()).tolist() == [False] * 4

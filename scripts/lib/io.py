@@ -267,21 +267,33 @@ def read_export(
     return out
 
 
-def write_parquet(df: pd.DataFrame, path: str | Path) -> None:
+PARQUET_OPTIONS = {
+    "compression": PARQUET_COMPRESSION,
+    "compression_level": PARQUET_COMPRESSION_LEVEL,
+    "use_dictionary": True,
+    "write_statistics": True,
+}
+# pyarrow's default row group size (rows); parquet_writer users cut row groups at it, so a
+# table written in pieces has the bytes of the same table written at once
+PARQUET_ROW_GROUP = 1024 * 1024
+
+
+def write_parquet(df: pd.DataFrame, path: str | Path, row_group_size: int | None = None) -> None:
     """Write ``df`` to Parquet deterministically (no index, fixed compression)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame = df.copy()
+    frame = df.copy(deep=False)  # a new frame sharing the data: only its attrs are cleared
     frame.attrs = {}
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    pq.write_table(
-        table,
-        path,
-        compression=PARQUET_COMPRESSION,
-        compression_level=PARQUET_COMPRESSION_LEVEL,
-        use_dictionary=True,
-        write_statistics=True,
-    )
+    pq.write_table(table, path, row_group_size=row_group_size, **PARQUET_OPTIONS)
+
+
+def parquet_writer(path: str | Path, schema: pa.Schema) -> pq.ParquetWriter:
+    """A Parquet writer with the settings of :func:`write_parquet`, for tables written in
+    pieces (each ``write_table`` call adds row groups)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return pq.ParquetWriter(path, schema, **PARQUET_OPTIONS)
 
 
 def read_parquet(path: str | Path) -> pd.DataFrame:

@@ -8,7 +8,10 @@ participant key for ``unique_people``).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from lib.registry import MetricRows
 
@@ -18,34 +21,61 @@ CERTS = ["completion", "participation", "none"]
 KEY_TYPE = "edition:participant_key"
 
 
-def _keys(df: pd.DataFrame) -> pd.Series:
-    """``<edition>:<participant_key>`` per row, as a text column (vectorised, no Python str
-    per row: the evidence collector keeps it in Arrow)."""
-    return df["edition"].astype(str) + ":" + df["participant_key"].astype(str)
+class People:
+    """The clean participant table, sorted by evidence key, with the key column in Arrow.
+
+    Metrics take the rows they count as ascending row positions (numpy), so the keys of
+    any subset come out distinct and sorted by a plain ``take`` of the key column: no
+    frame is filtered and no key is sorted again (MetricRows.evidence(presorted=True)
+    checks it). ``positions(col)`` gives the row positions per value of a column."""
+
+    def __init__(self, people: pd.DataFrame):
+        keys = pa.array((people["edition"].astype(str) + ":" + people["participant_key"].astype(str)).array)
+        keys = keys.combine_chunks() if isinstance(keys, pa.ChunkedArray) else keys
+        order = pc.sort_indices(keys).to_numpy()
+        self.keys = keys.take(order)
+        self.df = people.iloc[order].reset_index(drop=True)
+        self.all = np.arange(len(self.df))
+
+    def positions(self, *columns: str) -> dict:
+        """Value (or tuple of values) -> ascending row positions; missing values left out."""
+        by = list(columns) if len(columns) > 1 else columns[0]
+        return self.df.groupby(by, sort=True, dropna=True, observed=True).indices
+
+    def mask(self, mask) -> np.ndarray:
+        return np.flatnonzero(np.asarray(mask, dtype=bool))
 
 
-def _count(rows: MetricRows, metric_id: str, df: pd.DataFrame, level=None, rank=None) -> None:
-    rows.count(metric_id, len(df), level=level, rank=rank)
-    rows.evidence(metric_id, level, "numerator", _keys(df), KEY_TYPE)
+def _evidence(rows: MetricRows, people: People, metric_id: str, level, role: str, at: np.ndarray) -> None:
+    rows.evidence_at(metric_id, level, role, people.keys, at, KEY_TYPE)
 
 
-def _share(rows: MetricRows, metric_id: str, num: pd.DataFrame, den: pd.DataFrame, level=None) -> None:
+def _count(rows: MetricRows, people: People, metric_id: str, at: np.ndarray, level=None, rank=None) -> None:
+    rows.count(metric_id, len(at), level=level, rank=rank)
+    _evidence(rows, people, metric_id, level, "numerator", at)
+
+
+def _share(rows: MetricRows, people: People, metric_id: str, num: np.ndarray, den: np.ndarray, level=None) -> None:
     rows.share(metric_id, len(num), len(den), level=level)
-    rows.evidence(metric_id, level, "numerator", _keys(num), KEY_TYPE)
-    rows.evidence(metric_id, level, "denominator", _keys(den), KEY_TYPE)
+    _evidence(rows, people, metric_id, level, "numerator", num)
+    _evidence(rows, people, metric_id, level, "denominator", den)
 
 
-def participants(rows: MetricRows, people: pd.DataFrame, editions: list[str]) -> None:
+NONE = np.array([], dtype=np.int64)
+
+
+def participants(rows: MetricRows, people: People, editions: list[str]) -> None:
     """participants_total / _by_edition / _by_language / _by_year and unique_people."""
-    _count(rows, "participants_total", people)
+    _count(rows, people, "participants_total", people.all)
+    by_edition = people.positions("edition")
     for ed in editions:
-        _count(rows, "participants_by_edition", people[people["edition"] == ed], level=ed)
-    for lang in sorted(people["language"].unique()):
-        _count(rows, "participants_by_language", people[people["language"] == lang], level=lang)
-    for year in sorted(people["year"].unique()):
-        _count(rows, "participants_by_year", people[people["year"] == year], level=str(year))
-    keys = sorted(people["participant_key"].unique())
-    rows.count("unique_people", len(keys))
+        _count(rows, people, "participants_by_edition", by_edition.get(ed, NONE), level=ed)
+    for lang, at in people.positions("language").items():
+        _count(rows, people, "participants_by_language", at, level=lang)
+    for year, at in people.positions("year").items():
+        _count(rows, people, "participants_by_year", at, level=str(year))
+    keys = people.df["participant_key"]
+    rows.count("unique_people", keys.nunique())
     rows.evidence("unique_people", None, "numerator", keys, "participant_key")
 
 
@@ -57,48 +87,54 @@ def country_ranking(people: pd.DataFrame) -> pd.DataFrame:
     return counts
 
 
-def countries(rows: MetricRows, people: pd.DataFrame) -> None:
+def countries(rows: MetricRows, people: People) -> None:
     """countries_total, participants_by_country (ranked), participants_country_not_recorded."""
-    recorded = people[people["country_iso3"].notna()]
-    ranking = country_ranking(people)
+    recorded = people.df["country_iso3"].notna()
+    ranking = country_ranking(people.df)
     rows.count("countries_total", len(ranking))
-    rows.evidence("countries_total", None, "numerator", _keys(recorded), KEY_TYPE)
+    _evidence(rows, people, "countries_total", None, "numerator", people.mask(recorded))
+    by_country = people.positions("country_iso3")
     for r in ranking.itertuples():
-        _count(rows, "participants_by_country", recorded[recorded["country_iso3"] == r.iso3], r.iso3, r.rank)
-    _count(rows, "participants_country_not_recorded", people[people["country_iso3"].isna()])
+        _count(rows, people, "participants_by_country", by_country[r.iso3], r.iso3, r.rank)
+    _count(rows, people, "participants_country_not_recorded", people.mask(~recorded))
 
 
-def gender(rows: MetricRows, people: pd.DataFrame) -> None:
+def gender(rows: MetricRows, people: People) -> None:
     """gender_count (all four codes) and gender_share over participants with a gender recorded."""
+    by_gender = people.positions("gender")
     for g in GENDERS:
-        _count(rows, "gender_count", people[people["gender"] == g], level=g)
-    recorded = people[people["gender"].isin(RECORDED)]
+        _count(rows, people, "gender_count", by_gender.get(g, NONE), level=g)
+    recorded = people.mask(people.df["gender"].isin(RECORDED))
     for g in RECORDED:
-        _share(rows, "gender_share", recorded[recorded["gender"] == g], recorded, level=g)
+        _share(rows, people, "gender_share", by_gender.get(g, NONE), recorded, level=g)
 
 
-def certificates(rows: MetricRows, people: pd.DataFrame, editions: list[str]) -> None:
+def certificates(rows: MetricRows, people: People, editions: list[str]) -> None:
     """Certificates issued overall and per edition (Box 1) and the issued-vs-eligible reconciliation."""
+    by_issued, by_edition = people.positions("certificate_issued"), people.positions("edition")
+    by_issued_edition = people.positions("certificate_issued", "edition")
     for kind in ("completion", "participation"):
-        issued = people[people["certificate_issued"] == kind]
-        _count(rows, f"certificates_{kind}", issued)
-        _share(rows, f"certificates_{kind}_share", issued, people)
+        issued = by_issued.get(kind, NONE)
+        _count(rows, people, f"certificates_{kind}", issued)
+        _share(rows, people, f"certificates_{kind}_share", issued, people.all)
         for ed in editions:
-            ed_people = people[people["edition"] == ed]
-            _share(rows, f"certificates_{kind}_by_edition", issued[issued["edition"] == ed], ed_people, level=ed)
+            num, den = by_issued_edition.get((kind, ed), NONE), by_edition.get(ed, NONE)
+            _share(rows, people, f"certificates_{kind}_by_edition", num, den, level=ed)
+    by_pair = people.positions("certificate_issued", "certificate_eligible")
     for issued in CERTS:
         for eligible in CERTS:
-            pair = people[(people["certificate_issued"] == issued) & (people["certificate_eligible"] == eligible)]
-            _count(rows, "certificates_reconciliation", pair, level=f"{issued}_vs_{eligible}")
+            at = by_pair.get((issued, eligible), NONE)
+            _count(rows, people, "certificates_reconciliation", at, level=f"{issued}_vs_{eligible}")
 
 
 def compute(people: pd.DataFrame, registry: dict, editions: list[str]) -> MetricRows:
     """All participation metrics of the registry for the given editions (report order)."""
     rows = MetricRows(registry, stage="participation")
-    participants(rows, people, editions)
-    countries(rows, people)
-    gender(rows, people)
-    certificates(rows, people, editions)
+    table = People(people)
+    participants(rows, table, editions)
+    countries(rows, table)
+    gender(rows, table)
+    certificates(rows, table, editions)
     missing = [
         m for m, e in registry.items() if e["stage"] == "participation" and m not in {r["metric_id"] for r in rows.rows}
     ]

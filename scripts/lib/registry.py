@@ -91,8 +91,10 @@ class MetricRows:
         self.rows: list[dict] = []
         self._seen: set[tuple[str, str]] = set()
         # one (metric_id, level, role, key_type, sorted distinct keys) per evidence() call;
-        # the keys stay an Arrow text array until evidence_frame (no Python str per key)
-        self._evidence: list[tuple[str, str, str, str, pa.Array]] = []
+        # the keys stay an Arrow text array (no Python str per key), or, from evidence_at(),
+        # row positions into a sorted key column, taken only when the table is written
+        self._evidence: list[tuple[str, str, str, str, pa.Array | _Taken]] = []
+        self._sorted_sources: dict[int, tuple[pa.Array, pa.Array]] = {}
 
     def _entry(self, metric_id: str, level, kinds: tuple[str, ...]) -> dict:
         if metric_id not in self.registry:
@@ -147,16 +149,41 @@ class MetricRows:
         value = total / n if n else math.nan
         self._add(entry, metric_id, level, value, total, n, None, None)
 
-    def evidence(self, metric_id: str, level, role: str, keys: Iterable[str], key_type: str) -> None:
+    def evidence(
+        self, metric_id: str, level, role: str, keys: Iterable[str], key_type: str, *, presorted: bool = False
+    ) -> None:
         """Record the keys behind a metric's numerator or denominator (distinct, sorted,
         missing keys left out). `keys`: a pandas Series or Arrow array (vectorised) or
-        any iterable of keys (each turned into text with ``str``)."""
+        any iterable of keys (each turned into text with ``str``). ``presorted=True``: `keys`
+        is an Arrow text array already distinct and sorted (e.g. taken in order from a
+        sorted key column); that is checked (one vectorised comparison), not assumed."""
         if metric_id not in self.registry:
             raise KeyError(f"metric {metric_id!r} is not defined in the metric registry")
         if role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}, not {role!r}")
         level = "" if level is None else str(level)
-        self._evidence.append((metric_id, level, role, key_type, distinct_sorted_keys(keys)))
+        keys = checked_sorted_keys(keys) if presorted else distinct_sorted_keys(keys)
+        self._evidence.append((metric_id, level, role, key_type, keys))
+
+    def evidence_at(self, metric_id: str, level, role: str, source: pa.Array, positions, key_type: str) -> None:
+        """Record as evidence the keys of ``source`` (an Arrow text column, distinct and
+        sorted: checked once per column) at ``positions`` (strictly increasing row numbers:
+        checked), so they come out distinct and sorted. Nothing is copied until the
+        evidence table is built or written: at 1,000,000 participants the evidence is ~19
+        million keys, which as text would need several GB."""
+        if metric_id not in self.registry:
+            raise KeyError(f"metric {metric_id!r} is not defined in the metric registry")
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {ROLES}, not {role!r}")
+        # keyed by id(): the entry keeps `source` alive, so its id cannot be reused
+        if id(source) not in self._sorted_sources:
+            self._sorted_sources[id(source)] = (source, checked_sorted_keys(source))
+        positions = np.asarray(positions, dtype=np.int64)
+        if len(positions) and (positions[0] < 0 or positions[-1] >= len(source) or (np.diff(positions) <= 0).any()):
+            raise ValueError("evidence positions must be strictly increasing row numbers of the key column")
+        level = "" if level is None else str(level)
+        taken = _Taken(self._sorted_sources[id(source)][1], positions)
+        self._evidence.append((metric_id, level, role, key_type, taken))
 
     def frame(self) -> pd.DataFrame:
         """Rows as a DataFrame, sorted by registry order then level."""
@@ -170,16 +197,11 @@ class MetricRows:
         frame = frame.assign(_o=order).sort_values(["_o", "level"], na_position="first", kind="stable")
         return frame.drop(columns="_o").reset_index(drop=True)
 
-    def evidence_frame(self) -> pd.DataFrame:
-        """Evidence rows sorted by metric (registry order), level, role, key.
-
-        Built column-wise in Arrow: the calls are ordered by (metric, level, role) and their
-        keys, already sorted, are only merged (stable) where one (metric, level, role) was
-        recorded in several calls; the four repeated columns are dictionary-encoded until
-        the end. Same rows, order and dtypes (pandas "string") as sorting a concatenated
-        frame, in a fraction of the memory."""
-        if not self._evidence:
-            return pd.DataFrame({c: pd.Series(dtype="string") for c in EVIDENCE_COLUMNS})
+    def _evidence_runs(self):
+        """(metric_id, level, role, key_type) and its keys, run by run, in the order of the
+        evidence table: by metric (registry order), level, role, key. The calls are ordered
+        by (metric, level, role); their keys, already sorted, are only merged (a stable
+        Arrow sort) where one (metric, level, role) was recorded in several calls."""
         calls = sorted(range(len(self._evidence)),
                        key=lambda i: (self.registry[self._evidence[i][0]]["order"], *self._evidence[i][1:3]))
         groups: list[list[int]] = []
@@ -188,31 +210,96 @@ class MetricRows:
                 groups[-1].append(i)
             else:
                 groups.append([i])
-        keys, labels, lengths = [], [], []
         for group in groups:
             parts = [self._evidence[i] for i in group]
+            arrays = [_keys_of(p[4]) for p in parts]
             if len(parts) == 1:
-                keys.append(parts[0][4])
-                labels.append(parts[0][:4])
-                lengths.append(len(parts[0][4]))
+                yield parts[0][:4], arrays[0]
                 continue
-            merged = pa.concat_arrays([p[4] for p in parts])
+            merged = pa.concat_arrays(arrays)
             order = pc.sort_indices(merged)  # stable: equal keys keep the order of the calls
-            key_types = np.repeat(np.arange(len(parts)), [len(p[4]) for p in parts])[order.to_numpy()]
-            keys.append(merged.take(order))
+            key_types = np.repeat(np.arange(len(parts)), [len(a) for a in arrays])[order.to_numpy()]
+            merged, start = merged.take(order), 0
             for index, run in _runs(key_types):
-                labels.append(parts[index][:4])
-                lengths.append(run)
-        # one contiguous array per column: the Parquet pages then split where they would
-        # for a sorted frame (chunk boundaries would change the bytes written)
-        columns = {"key": pd.arrays.ArrowStringArray(pa.concat_arrays(keys))}
-        for position, name in enumerate(EVIDENCE_COLUMNS[:4]):
-            values = sorted({label[position] for label in labels})
-            codes = {v: c for c, v in enumerate(values)}
-            indices = np.repeat(np.array([codes[label[position]] for label in labels], dtype=np.int32), lengths)
-            column = pa.DictionaryArray.from_arrays(pa.array(indices), pa.array(values, type=pa.large_string()))
-            columns[name] = pd.arrays.ArrowStringArray(column.dictionary_decode())
-        return pd.DataFrame({c: columns[c] for c in EVIDENCE_COLUMNS})
+                yield parts[index][:4], merged.slice(start, run)
+                start += run
+
+    def evidence_frame(self) -> pd.DataFrame:
+        """Evidence rows sorted by metric (registry order), level, role, key: same rows,
+        order and dtypes (pandas "string") as sorting a concatenated frame. The four
+        repeated columns are built from dictionary codes, the key column as one
+        contiguous array (a chunked column would change the Parquet page boundaries)."""
+        if not self._evidence:
+            return pd.DataFrame({c: pd.Series(dtype="string") for c in EVIDENCE_COLUMNS})
+        return _evidence_table(list(self._evidence_runs()))
+
+    def write_evidence(self, path, row_group_size: int | None = None) -> int:
+        """Write the evidence table to Parquet in row groups of ``row_group_size`` rows
+        (lib.io's default), holding one row group's text at a time: the same bytes as
+        ``lib.io.write_parquet(self.evidence_frame(), path)``. Returns the rows written."""
+        from lib import io as lib_io
+
+        size = row_group_size or lib_io.PARQUET_ROW_GROUP
+        schema = pa.Table.from_pandas(_evidence_table([]), preserve_index=False).schema
+        buffer, filled, written = [], 0, 0
+        with lib_io.parquet_writer(path, schema) as writer:
+            for label, keys in self._evidence_runs():
+                while len(keys):
+                    n = min(len(keys), size - filled)
+                    buffer.append((label, keys.slice(0, n)))
+                    keys, filled = keys.slice(n), filled + n
+                    if filled == size:
+                        writer.write_table(_arrow_table(buffer, schema), row_group_size=size)
+                        buffer, written, filled = [], written + filled, 0
+            if filled or not written:
+                writer.write_table(_arrow_table(buffer, schema), row_group_size=size)
+        return written + filled
+
+
+class _Taken:
+    """Keys to be taken from a sorted, distinct key column at increasing positions."""
+
+    __slots__ = ("positions", "source")
+
+    def __init__(self, source: pa.Array, positions: np.ndarray):
+        self.source, self.positions = source, positions
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+
+def _keys_of(keys: pa.Array | _Taken) -> pa.Array:
+    if isinstance(keys, _Taken):
+        return keys.source.take(pa.array(keys.positions, type=pa.int64()))
+    return keys
+
+
+def _label_columns(runs: list) -> dict[str, pa.Array]:
+    """The four repeated columns of evidence runs, decoded from dictionary codes."""
+    lengths = [len(keys) for _, keys in runs]
+    columns = {}
+    for position, name in enumerate(EVIDENCE_COLUMNS[:4]):
+        values = sorted({label[position] for label, _ in runs})
+        codes = {v: c for c, v in enumerate(values)}
+        indices = np.repeat(np.array([codes[label[position]] for label, _ in runs], dtype=np.int32), lengths)
+        column = pa.DictionaryArray.from_arrays(pa.array(indices, type=pa.int32()), pa.array(values, type=pa.large_string()))
+        columns[name] = column.dictionary_decode()
+    return columns
+
+
+def _evidence_table(runs: list) -> pd.DataFrame:
+    if not runs:
+        return pd.DataFrame({c: pd.arrays.ArrowStringArray(pa.array([], type=pa.large_string())) for c in EVIDENCE_COLUMNS})
+    columns = _label_columns(runs) | {"key": pa.concat_arrays([keys for _, keys in runs]).cast(pa.large_string())}
+    return pd.DataFrame({c: pd.arrays.ArrowStringArray(columns[c]) for c in EVIDENCE_COLUMNS})
+
+
+def _arrow_table(runs: list, schema: pa.Schema) -> pa.Table:
+    """One row group of the evidence table as Arrow (schema: that of the pandas frame)."""
+    if not runs:
+        return schema.empty_table()
+    columns = _label_columns(runs) | {"key": pa.concat_arrays([keys for _, keys in runs]).cast(pa.large_string())}
+    return pa.table([columns[c] for c in EVIDENCE_COLUMNS], schema=schema)
 
 
 def _runs(values: np.ndarray) -> list[tuple[int, int]]:
@@ -239,6 +326,19 @@ def distinct_sorted_keys(keys) -> pa.Array:
         return keys.take(pc.sort_indices(keys))
     text = sorted({str(k) for k in keys if k is not None and not (not isinstance(k, str) and pd.isna(k))})
     return pa.array(text, type=pa.large_string())
+
+
+def checked_sorted_keys(keys: pa.Array) -> pa.Array:
+    """``keys`` (an Arrow text array without nulls) as large_string, after checking that it is
+    strictly increasing by code point, i.e. what :func:`distinct_sorted_keys` would return."""
+    if isinstance(keys, pa.ChunkedArray):
+        keys = keys.combine_chunks()
+    keys = keys.cast(pa.large_string())
+    if keys.null_count or (
+        len(keys) > 1 and not pc.all(pc.greater(keys.slice(1), keys.slice(0, len(keys) - 1))).as_py()
+    ):
+        raise ValueError("presorted evidence keys must be distinct, sorted and without missing values")
+    return keys
 
 
 def metric_key(metric_id: str, level=None) -> str:

@@ -1,8 +1,10 @@
 """Reaction and application metrics from the clean survey tables (pure functions).
 
-Every metric is computed together with its evidence: one row per response (or person) in
-the metric's denominator, with `in_numerator` (shares and counts) or `value` (means). The
-metric row is the aggregate of its evidence, so the audit can recount any number.
+Every metric is computed together with its evidence: the rows (responses or people) in the
+metric's denominator, with whether each is in the numerator (shares and counts) or the
+value averaged (means). The metric row is the aggregate of its evidence, so the audit can
+recount any number. Evidence is kept as row positions into the frame the metric was
+computed on (nothing is copied); `Metrics.evidence` spells it out as a frame.
 
 Definitions are those of resources/metric_registry.yaml (stages reaction and application);
 the item denominators are "respondents who answered the item".
@@ -14,11 +16,12 @@ in_numerator, value.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from lib.codebook import is_blank, multi_column
 from lib.stats import wilson_fpc
@@ -36,20 +39,69 @@ APPLICATION_OPTION_QUESTIONS = (
     "followup_topics",
 )
 RANKED = ("topic_applied_share", "challenge_share", "recommendation_share", "followup_topic_share")
+# respondent_comparison: {level name: participants column}
+COMPARISON_CHARACTERISTICS = {"language": "language", "gender": "gender", "certificate": "certificate_issued"}
+NO_ROWS = np.array([], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The rows behind one metric row, as positions into the frame it was computed on.
+
+    rows: ascending positions of the rows in the denominator (for counts and means, the
+    rows counted or averaged); in_numerator: per row, whether it is in the numerator (None
+    for means); value: per row, the value averaged (means only). `frame` is shared by every
+    metric computed on it, not copied."""
+
+    metric_id: str
+    level: str
+    frame: pd.DataFrame
+    ids: tuple[str, ...]
+    rows: np.ndarray
+    in_numerator: np.ndarray | None = None
+    value: np.ndarray | None = None
+
+    def counted(self) -> np.ndarray:
+        """Positions of the rows in the numerator of a share."""
+        return NO_ROWS if self.in_numerator is None else self.rows[self.in_numerator]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per evidence row: metric_id, level, <id columns>, in_numerator, value."""
+        ev = self.frame[list(self.ids)].iloc[self.rows].reset_index(drop=True)
+        ev.insert(0, "level", self.level)
+        ev.insert(0, "metric_id", self.metric_id)
+        ev["in_numerator"] = (
+            pd.array([pd.NA] * len(ev), dtype="boolean")
+            if self.in_numerator is None
+            else pd.array(self.in_numerator, dtype="boolean")
+        )
+        ev["value"] = np.nan if self.value is None else np.asarray(self.value, dtype=float)
+        return ev
 
 
 @dataclass(frozen=True)
 class Metrics:
+    """Metric rows (ROW_COLUMNS) and the evidence of each, one part per (metric_id, level)."""
+
     rows: pd.DataFrame
-    evidence: pd.DataFrame
+    parts: Sequence[Evidence] = ()
+
+    @property
+    def evidence(self) -> pd.DataFrame:
+        """The evidence of every row as one frame (for inspection and tests; `collect`
+        works on the positions)."""
+        frames = [p.to_frame() for p in self.parts if len(p.rows)] or [p.to_frame() for p in self.parts[:1]]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
     @staticmethod
     def concat(parts: Iterable[Metrics]) -> Metrics:
         parts = list(parts)
         rows = pd.concat([p.rows for p in parts], ignore_index=True)
-        filled = [p.evidence for p in parts if len(p.evidence)] or [parts[0].evidence]
-        evidence = pd.concat(filled, ignore_index=True)
-        return Metrics(rows[ROW_COLUMNS], evidence)
+        return Metrics(rows[ROW_COLUMNS], tuple(e for p in parts for e in p.parts))
+
+    def relabelled(self, metric_id: str) -> tuple[Evidence, ...]:
+        """The evidence parts under another metric id (levels kept)."""
+        return tuple(replace(p, metric_id=metric_id) for p in self.parts)
 
 
 def _row(metric_id, level, value, numerator, denominator) -> dict:
@@ -71,38 +123,37 @@ def _rows(rows: list[dict]) -> pd.DataFrame:
     return out.astype({"value": float, "numerator": float, "denominator": "int64", "ci_low": float, "ci_high": float})
 
 
-def _evidence(frame, metric_id, level, ids, in_numerator=None, value=None) -> pd.DataFrame:
-    ev = frame[list(ids)].copy()
-    ev.insert(0, "level", level)
-    ev.insert(0, "metric_id", metric_id)
-    ev["in_numerator"] = (
-        pd.array([pd.NA] * len(ev), dtype="boolean")
-        if in_numerator is None
-        else pd.array(np.asarray(in_numerator, dtype=bool), dtype="boolean")
-    )
-    ev["value"] = np.nan if value is None else np.asarray(value, dtype=float)
-    return ev.reset_index(drop=True)
+def _flags(frame: pd.DataFrame, mask) -> np.ndarray:
+    """A boolean mask over the rows of `frame` as numpy (missing = False)."""
+    return pd.Series(mask, index=frame.index).fillna(False).to_numpy(dtype=bool)
+
+
+def _shares(frame, metric_id, denominator, numerators, ids) -> Metrics:
+    """One share per (level, numerator mask) of `numerators` among the rows where
+    `denominator` holds; those rows are found once and shared by every level's evidence."""
+    rows = np.flatnonzero(_flags(frame, denominator))
+    out, evidence = [], []
+    for level, numerator in numerators:
+        in_numerator = _flags(frame, numerator)[rows]
+        n, k = len(rows), int(in_numerator.sum())
+        out.append(_row(metric_id, level, k / n if n else np.nan, float(k), n))
+        evidence.append(Evidence(metric_id, level, frame, tuple(ids), rows, in_numerator))
+    return Metrics(_rows(out), tuple(evidence))
 
 
 # ---------------------------------------------------------------- building blocks
 def count(frame: pd.DataFrame, metric_id: str, ids: Sequence[str], level: str = "") -> Metrics:
     """Number of rows of `frame`."""
+    n = len(frame)
     return Metrics(
-        _rows([_row(metric_id, level, float(len(frame)), float(len(frame)), len(frame))]),
-        _evidence(frame, metric_id, level, ids, in_numerator=np.ones(len(frame), bool)),
+        _rows([_row(metric_id, level, float(n), float(n), n)]),
+        (Evidence(metric_id, level, frame, tuple(ids), np.arange(n), np.ones(n, bool)),),
     )
 
 
 def share(frame, metric_id, denominator, numerator, ids, level: str = "") -> Metrics:
     """Rows where `numerator` holds among rows where `denominator` holds (boolean masks)."""
-    den = pd.Series(denominator, index=frame.index).fillna(False).astype(bool)
-    num = pd.Series(numerator, index=frame.index).fillna(False).astype(bool) & den
-    n, k = int(den.sum()), int(num.sum())
-    value = k / n if n else np.nan
-    return Metrics(
-        _rows([_row(metric_id, level, value, float(k), n)]),
-        _evidence(frame[den], metric_id, level, ids, in_numerator=num[den]),
-    )
+    return _shares(frame, metric_id, denominator, [(level, numerator)], ids)
 
 
 def option_shares(frame, metric_id, column, options, ids, within=None) -> Metrics:
@@ -110,7 +161,7 @@ def option_shares(frame, metric_id, column, options, ids, within=None) -> Metric
     answered = frame[column].notna() & ~is_blank(frame[column])
     if within is not None:
         answered &= within
-    return Metrics.concat(share(frame, metric_id, answered, frame[column] == opt, ids, level=opt) for opt in options)
+    return _shares(frame, metric_id, answered, ((opt, frame[column] == opt) for opt in options), ids)
 
 
 def multi_answered(frame: pd.DataFrame, question: str, options: Sequence[str]) -> pd.Series:
@@ -124,9 +175,8 @@ def multi_option_shares(frame, metric_id, question, options, ids, within=None) -
     answered = multi_answered(frame, question, options)
     if within is not None:
         answered &= within
-    return Metrics.concat(
-        share(frame, metric_id, answered, frame[multi_column(question, o)].fillna(False), ids, level=o) for o in options
-    )
+    named = ((o, frame[multi_column(question, o)].fillna(False)) for o in options)
+    return _shares(frame, metric_id, answered, named, ids)
 
 
 def rate(frame, metric_id, column, yes, ids, within=None, level: str = "") -> Metrics:
@@ -150,9 +200,10 @@ def mean(frame, metric_id, column, ids, within=None, level: str = "") -> Metrics
     rows = values.notna() if within is None else values.notna() & within.fillna(False)
     vals = values[rows].astype(float)
     n = len(vals)
+    averaged = np.flatnonzero(_flags(frame, rows))
     return Metrics(
         _rows([_row(metric_id, level, vals.mean() if n else np.nan, float(vals.sum()), n)]),
-        _evidence(frame[rows], metric_id, level, ids, value=vals),
+        (Evidence(metric_id, level, frame, tuple(ids), averaged, value=vals.to_numpy(dtype=float)),),
     )
 
 
@@ -162,8 +213,7 @@ def mean_of_shares(part: Metrics, metric_id: str) -> Metrics:
     numerator = sum of the shares, denominator = number of shares averaged."""
     used = part.rows[part.rows["denominator"] > 0]
     total, n = float(used["value"].sum()), len(used)
-    evidence = part.evidence.assign(metric_id=metric_id)
-    return Metrics(_rows([_row(metric_id, "", total / n if n else np.nan, total, n)]), evidence)
+    return Metrics(_rows([_row(metric_id, "", total / n if n else np.nan, total, n)]), part.relabelled(metric_id))
 
 
 def with_rank(metrics: Metrics, metric_ids: Iterable[str] = RANKED) -> Metrics:
@@ -174,7 +224,7 @@ def with_rank(metrics: Metrics, metric_ids: Iterable[str] = RANKED) -> Metrics:
         order = sel.assign(_v=-sel["value"].fillna(-1)).sort_values(["_v", "level"]).index
         rows.loc[order, "rank"] = range(1, len(order) + 1)
     rows["rank"] = rows["rank"].astype("Int64")
-    return Metrics(rows, metrics.evidence)
+    return Metrics(rows, metrics.parts)
 
 
 def with_wilson(metrics: Metrics, metric_ids: Iterable[str], population: int) -> Metrics:
@@ -188,7 +238,7 @@ def with_wilson(metrics: Metrics, metric_ids: Iterable[str], population: int) ->
     ]
     rows.loc[sel, "ci_low"] = [b[0] for b in bounds]
     rows.loc[sel, "ci_high"] = [b[1] for b in bounds]
-    return Metrics(rows, metrics.evidence)
+    return Metrics(rows, metrics.parts)
 
 
 # ---------------------------------------------------------------- reaction
@@ -234,7 +284,7 @@ def application_metrics(
     respondents = count(df, "survey_respondents", ids)
     response_rate = Metrics(
         _rows([_row("survey_response_rate", "", len(df) / population, float(len(df)), population)]),
-        respondents.evidence.assign(metric_id="survey_response_rate"),
+        respondents.relabelled("survey_response_rate"),
     )
     parts = [
         respondents,
@@ -284,38 +334,84 @@ def respondent_comparison(
     characteristics: {level name: participants column}, default language, gender,
     certificate (certificate issued).
     """
-    characteristics = characteristics or {
-        "language": "language",
-        "gender": "gender",
-        "certificate": "certificate_issued",
-    }
+    characteristics = characteristics or COMPARISON_CHARACTERISTICS
     not_recorded = not_recorded if not_recorded is not None else {"gender": ["not_recorded"]}
     keys = ["participant_key", "edition"]
     linked = followup.loc[followup["participant_key"].notna(), keys].drop_duplicates()
-    respondents = participants.merge(linked, on=keys, how="inner")
+    # the participants of the linked keys first: the merge then hashes a few rows, not all
+    candidates = participants[participants["participant_key"].isin(linked["participant_key"])]
+    respondents = candidates.merge(linked, on=keys, how="inner")
     parts = []
     for population, frame in (("respondents", respondents), ("participants", participants)):
         for name, column in characteristics.items():
             skip = list(not_recorded.get(name, []))
             recorded = frame[column].notna() & ~frame[column].isin(skip)
-            values = sorted(set(participants[column].dropna()) - set(skip))
-            parts += [
-                share(
-                    frame, "respondent_comparison", recorded, frame[column] == v, keys, level=f"{population}.{name}={v}"
-                )
-                for v in values
-            ]
+            values = sorted(set(participants[column].dropna().unique()) - set(skip))
+            having = ((f"{population}.{name}={v}", frame[column] == v) for v in values)
+            parts.append(_shares(frame, "respondent_comparison", recorded, having, keys))
     return Metrics.concat(parts)
 
 
 # ---------------------------------------------------------------- publishing
-def evidence_key(evidence: pd.DataFrame, ids: Sequence[str]) -> pd.Series:
-    """One text key per evidence row: the id columns joined with '/' (e.g. 2020-EN1/17)."""
-    parts = [evidence[c].astype("string").fillna("") for c in ids]
+def evidence_key(frame: pd.DataFrame, ids: Sequence[str]) -> pd.Series:
+    """One text key per row: the id columns joined with '/' (e.g. 2020-EN1/17)."""
+    parts = [frame[c].astype("string").fillna("") for c in ids]
     key = parts[0]
     for p in parts[1:]:
         key = key + "/" + p
     return key
+
+
+class _EvidenceKeys:
+    """Evidence keys for MetricRows.evidence(presorted=True), built and sorted once per frame.
+
+    The keys of any rows of a frame are then a `take` of its distinct sorted keys at
+    increasing positions: distinct and sorted, with no per-row copies and no sort per
+    metric row. Positions shared by several metric rows (the denominator of every option
+    of an item) give one Arrow array, recorded for each of them without a copy."""
+
+    def __init__(self, ids: Sequence[str]):
+        self.ids = list(ids)
+        self._frames: dict[int, tuple[pd.DataFrame, pa.Array, np.ndarray]] = {}
+        self._shared: dict[int, tuple[np.ndarray, pa.Array]] = {}
+
+    def _sorted(self, frame: pd.DataFrame) -> tuple[pa.Array, np.ndarray]:
+        """The frame's distinct keys in code-point order, and each row's position among them."""
+        if id(frame) not in self._frames:
+            keys = pa.array(evidence_key(frame, self.ids).array)
+            keys = keys.combine_chunks() if isinstance(keys, pa.ChunkedArray) else keys
+            order = pc.sort_indices(keys)
+            ordered = keys.take(order)
+            first = np.ones(len(ordered), dtype=bool)
+            if len(ordered) > 1:
+                changed = pc.not_equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1))
+                first[1:] = changed.to_numpy(zero_copy_only=False)
+            key_of_row = np.empty(len(ordered), dtype=np.int64)
+            key_of_row[order.to_numpy()] = np.cumsum(first) - 1
+            self._frames[id(frame)] = (frame, ordered.filter(pa.array(first)), key_of_row)
+        return self._frames[id(frame)][1:]
+
+    def _of(self, frame: pd.DataFrame, rows: np.ndarray) -> pa.Array:
+        """Distinct sorted keys of the rows of `frame` at positions `rows`."""
+        distinct, key_of_row = self._sorted(frame)
+        chosen = np.zeros(len(distinct), dtype=bool)
+        chosen[key_of_row[rows]] = True
+        return distinct.take(pa.array(np.flatnonzero(chosen), type=pa.int64()))
+
+    def _every(self, part: Evidence) -> pa.Array:
+        """Keys of all of `part`'s rows: one array per positions array (held while in use)."""
+        if id(part.rows) not in self._shared:
+            self._shared[id(part.rows)] = (part.rows, self._of(part.frame, part.rows))
+        return self._shared[id(part.rows)][1]
+
+    def roles(self, part: Evidence | None, share: bool) -> tuple[pa.Array, pa.Array]:
+        """(denominator keys, numerator keys) of a metric row with evidence `part` (None: no
+        rows); the numerator is every key, or for a share the keys flagged in_numerator."""
+        if part is None:
+            empty = pa.array([], type=pa.large_string())
+            return empty, empty
+        every = self._every(part)
+        return every, self._of(part.frame, part.counted()) if share else every
 
 
 def collect(metrics: Metrics, collector, registry: Mapping[str, dict], ids: Sequence[str], key_type: str) -> None:
@@ -326,16 +422,11 @@ def collect(metrics: Metrics, collector, registry: Mapping[str, dict], ids: Sequ
     their interval (when the registry asks for wilson_fpc) and rank. Evidence: denominator
     = every key behind the row, numerator = the keys counted in it (for means, the keys
     whose answers are summed)."""
-    ev = metrics.evidence if len(metrics.evidence) else None
-    if ev is not None:
-        # keys as one Arrow text array and the numerator flags as numpy: each row's evidence
-        # is then a `take` of positions, with no per-row frame copies
-        keys = pa.array(evidence_key(ev, ids).array)
-        keys = keys.combine_chunks() if isinstance(keys, pa.ChunkedArray) else keys
-        in_numerator = ev["in_numerator"].fillna(False).to_numpy(dtype=bool)
-    # row positions per (metric, level), found once: a boolean filter per row is quadratic
-    groups = ev.groupby(["metric_id", "level"], sort=False).indices if ev is not None else {}
-    none = np.array([], dtype=np.int64)
+    parts = {(p.metric_id, p.level): p for p in metrics.parts}
+    if len(parts) < len(metrics.parts):
+        raise ValueError("one evidence part per metric row expected")
+    with_evidence = any(len(p.rows) for p in metrics.parts)
+    keys = _EvidenceKeys(ids)
     for r in metrics.rows.itertuples(index=False):
         entry = registry[r.metric_id]
         level = None if r.level == "" else r.level
@@ -348,13 +439,12 @@ def collect(metrics: Metrics, collector, registry: Mapping[str, dict], ids: Sequ
         else:
             ci = (r.ci_low, r.ci_high) if entry.get("interval") == "wilson_fpc" else None
             collector.share(r.metric_id, int(r.numerator), int(r.denominator), level=level, ci=ci, rank=rank)
-        if ev is None:
+        if not with_evidence:
             continue
-        rows_at = groups.get((r.metric_id, r.level), none)
-        counted = rows_at if is_mean or entry["unit"] == "count" else rows_at[in_numerator[rows_at]]
-        collector.evidence(r.metric_id, level, "numerator", keys.take(pa.array(counted, pa.int64())), key_type)
+        every, counted = keys.roles(parts.get((r.metric_id, r.level)), not is_mean and entry["unit"] != "count")
+        collector.evidence(r.metric_id, level, "numerator", counted, key_type, presorted=True)
         if entry["unit"] != "count" and r.metric_id != "survey_response_rate":
-            collector.evidence(r.metric_id, level, "denominator", keys.take(pa.array(rows_at, pa.int64())), key_type)
+            collector.evidence(r.metric_id, level, "denominator", every, key_type, presorted=True)
 
 
 # ---------------------------------------------------------------- Box 2

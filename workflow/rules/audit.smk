@@ -6,7 +6,8 @@ import yaml
 
 AUDIT_LIB = {
     "lib_audit": "scripts/lib/audit.py",
-    "lib_registry": "scripts/lib/registry.py",
+    # lib.registry writes evidence through lib.io (which imports safe_text, validation)
+    **libs("registry", "io", "safe_text", "validation"),
 }
 RAW_DIR = "raw"
 RAW_SUMS = f"{RAW_DIR}/SHA256SUMS"
@@ -58,7 +59,6 @@ GIT_COMMIT, GIT_DIRTY = git_state()
 rule audit_checksums:
     input:
         **AUDIT_LIB,
-        **libs(),
         sums=RAW_SUMS,
         raw=RAW_FILES,
     output:
@@ -76,7 +76,6 @@ rule audit_checksums:
 rule audit_claims:
     input:
         **AUDIT_LIB,
-        **libs("safe_text"),
         checked="results/audit/raw_checksums.csv",
         claims="published/claims.yaml",
         metrics="results/metrics/metrics.csv",
@@ -103,7 +102,6 @@ rule audit_claims:
 rule audit_evidence:
     input:
         **AUDIT_LIB,
-        **libs(),
         checked="results/audit/raw_checksums.csv",
         evidence=expand("results/metrics/evidence/{stage}.parquet", stage=METRIC_STAGES),
         metrics="results/metrics/metrics.csv",
@@ -122,7 +120,6 @@ rule audit_evidence:
 rule provenance_crate:
     input:
         **AUDIT_LIB,
-        **libs(),
         snakefile=SNAKEFILE,
         workflow=WORKFLOW_FILES,
         config=CONFIG_FILES,
