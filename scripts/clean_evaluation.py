@@ -51,8 +51,9 @@ try:  # the clean layer: a failure here is a workflow bug
     )
 except validation.ValidationFailed as err:
     raise SystemExit(str(err)) from None  # one message in the log, no traceback
+rows_of = clean.groupby("edition", sort=False).indices  # edition -> row positions
 for (batch, editions), out in zip(p.batches.items(), snakemake.output.clean, strict=True):
-    parts = [clean[clean["edition"] == e].sort_values("response_id", kind="stable") for e in editions]
+    parts = [clean.iloc[rows_of.get(e, [])].sort_values("response_id", kind="stable") for e in editions]
     part = pd.concat(parts, ignore_index=True)
     lib_io.write_parquet(part, out)
     print(f"{batch}: {len(part)} evaluation responses", file=sys.stderr)

@@ -35,9 +35,10 @@ lib_io.write_parquet(combined, snakemake.output.participants)
 
 log = pd.concat([pd.read_csv(p, dtype={"reason": "string"}, keep_default_na=False) for p in snakemake.input.log_rows])
 log = log[LOG_COLUMNS]
-bad = log.groupby(["step", "source", "edition"]).apply(
-    lambda g: g["rows_in"].iloc[0] != g["rows_out"].iloc[0] + g["rows_dropped"].sum(), include_groups=False
+steps = log.groupby(["step", "source", "edition"]).agg(
+    rows_in=("rows_in", "first"), rows_out=("rows_out", "first"), dropped=("rows_dropped", "sum")
 )
+bad = steps["rows_in"] != steps["rows_out"] + steps["dropped"]
 if bad.any():
     raise SystemExit(f"cleaning log does not add up (rows_in != rows_out + dropped) for {list(bad[bad].index)}")
 log["_e"] = log["edition"].map({e: i for i, e in enumerate(editions)})
