@@ -93,7 +93,8 @@ trace: venv
 test-slurm: venv-slurm
 	VENV_BIN=$(VENV_SLURM)/bin scripts/ci/test_slurm.sh $(SNAKEMAKE_ARGS) $(CONFIG_ARGS)
 
-# Not a test: prints measured figures. Full portfolio: make bench BENCH_ARGS="--sizes 200x1000000x100000"
+# Not a test: prints measured figures (default data + 10, 40 and 200 editions, ~6 min).
+# Other sizes: make bench BENCH_ARGS="--sizes 20x100000x10000"
 BENCH_ARGS ?=
 bench: venv
 	$(BIN)/python scripts/bench/bench.py --cores $(CORES) $(BENCH_ARGS)

@@ -14,8 +14,6 @@ import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import pandas as pd
-
 SALT_ENV = "IMPACT_STORY_SALT_FILE"
 MIN_SALT_BYTES = 16
 
@@ -25,6 +23,8 @@ def normalise_email(s):
 
     Missing values stay missing; a blank string becomes ``""``.
     """
+    import pandas as pd  # here, not at module level: the Snakefile imports salt_path
+
     if isinstance(s, pd.Series):
         return s.astype("string").str.strip().str.lower()
     if s is None or (not isinstance(s, str) and pd.isna(s)):
@@ -63,6 +63,8 @@ def keyed_hash(values, salt: bytes):
     same index; missing stays missing) or any iterable of str (returns a list). Values
     are hashed as given: normalise e-mails first with :func:`normalise_email`.
     """
+    import pandas as pd  # here, not at module level: the Snakefile imports salt_path
+
     if not isinstance(salt, bytes | bytearray) or not salt:
         raise ValueError("salt must be non-empty bytes")
 
