@@ -48,6 +48,20 @@ def _required(what: str) -> pa.Check:
     return pa.Check(lambda s: ~_blank(s), error=f"is empty but the {what} is required")
 
 
+def _unique_per_file(what: str) -> pa.Check:
+    """No value twice in one file (several files validated at once: within each file)."""
+
+    def check(s: pd.Series) -> pd.Series:
+        stripped = s.astype("string").str.strip()
+        if not isinstance(s.index, pd.MultiIndex):  # one file
+            return ~stripped.duplicated(keep=False)
+        # several files stacked by lib.validation.stack_files: the file number is level 0
+        file = pd.Series(s.index.get_level_values(0), index=s.index)
+        return ~pd.DataFrame({"file": file, "value": stripped}).duplicated(keep=False)
+
+    return pa.Check(check, error=f"{what} appears on more than one line")
+
+
 def _date(date_format: str, *, optional: bool) -> pa.Check:
     def check(s: pd.Series) -> pd.Series:
         ok = parse_dates(s, date_format).notna()
@@ -102,10 +116,7 @@ def raw_schema(source: str, site: dict) -> pa.DataFrameSchema:
         cols = {
             "user_id": _text(
                 pa.Check.str_matches(r"^\s*\d+\s*$", error="is not a numeric Moodle user id"),
-                pa.Check(
-                    lambda s: ~s.astype("string").str.strip().duplicated(keep=False),
-                    error="user id appears on more than one line",
-                ),
+                _unique_per_file("user id"),
             ),
             "username": _text(_required("username")),
             "email": _text(_email()),
@@ -134,10 +145,7 @@ def raw_schema(source: str, site: dict) -> pa.DataFrameSchema:
             "issued_on": _text(_date(fmt, optional=False)),
             "code": _text(
                 _required("certificate code"),
-                pa.Check(
-                    lambda s: ~s.astype("string").str.strip().duplicated(keep=False),
-                    error="certificate code appears on more than one line",
-                ),
+                _unique_per_file("certificate code"),
             ),
         }
     else:

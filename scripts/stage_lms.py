@@ -1,13 +1,14 @@
 """stage_lms: read + validate the four Moodle exports of each edition of a batch -> typed
 staging Parquet (one table per export kind, an `_edition` column saying whose rows).
 
-Every file is read and validated before the job stops, so one run names every problem
-of the batch. Reports: results/validation/lms/<batch>/<source>.csv (one per export kind,
-the rows of each file in file order).
+Each file is read on its own (header and file-level problems name it); the files of one
+kind are then validated together in one pandera call (lib.validation.stack_files: rows
+keep their own file and line in the report). Every file is read and validated before the
+job stops, so one run names every problem of the batch. Reports:
+results/validation/lms/<batch>/<source>.csv (one per export kind, sorted by file and line).
 """
 
 import sys
-import tempfile
 from pathlib import Path
 
 sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")  # noqa: SIM115
@@ -17,31 +18,33 @@ sys.path.insert(0, str(Path(snakemake.input.schema_lms).resolve().parent.parent)
 import pandas as pd
 
 from lib import io as lib_io
-from lib.batches import combine_reports
 from lib.validation import (
     QUARANTINE_COLUMNS,
     ValidationFailed,
     failed_report_path,
     quarantine_table,
+    stack_files,
     validate,
     write_report,
 )
 from schemas.lms import raw_schema, to_typed
 
-site = snakemake.params.site
-editions = snakemake.params.editions
+site, editions = snakemake.params.site, snakemake.params.editions
 failures: list[ValidationFailed] = []
 quarantined, counts = [], []
-parts_dir = Path(tempfile.mkdtemp(prefix="stage_lms-"))
+
+
+def stamp_rule(report: pd.DataFrame) -> pd.DataFrame:
+    report["rule"] = report["rule"].fillna("stage_lms").replace("", "stage_lms")
+    return report
+
 
 for source, out_path, report_path in zip(
     snakemake.params.sources, snakemake.output.staging, snakemake.output.reports, strict=True
 ):
-    frames, parts, failed_parts = [], [], []
-    for i, edition in enumerate(editions):
+    frames, read, reports, failed = [], [], [], []  # read: (edition id, path) of frames
+    for edition in editions:
         path = edition["files"][source]
-        part = parts_dir / f"{source}-{i}.csv"
-        parts.append(part)
         try:
             df = lib_io.read_export(
                 path,
@@ -51,33 +54,49 @@ for source, out_path, report_path in zip(
                 source=path,
                 require_records=source in snakemake.params.require_records,
             )
-            if df.attrs["unmapped_headers"]:
-                print(f"{path}: columns not in the contract, ignored: {df.attrs['unmapped_headers']}", file=sys.stderr)
+        except ValidationFailed as err:  # a file-level problem: the file is not validated further
+            reports.append(stamp_rule(err.report))
+            failed.append(err)
+            continue
+        if df.attrs["unmapped_headers"]:
+            print(f"{path}: columns not in the contract, ignored: {df.attrs['unmapped_headers']}", file=sys.stderr)
+        frames.append(df)
+        read.append((edition["id"], path))
+    valid = bad = None
+    if frames:
+        several = len(frames) > 1
+        try:
             valid, bad = validate(
-                df,
+                stack_files(frames) if several else frames[0],
                 raw_schema(source, site),
-                source_file=path,
+                source_file=", ".join(p for _, p in read),
+                files=[p for _, p in read] if several else None,
                 rule="stage_lms",
-                report_path=part,
+                report_path=report_path,
                 on_invalid=snakemake.params.on_invalid,
+                reports=reports,
             )
         except ValidationFailed as err:
-            err.report["rule"] = err.report["rule"].fillna("stage_lms").replace("", "stage_lms")
-            write_report(err.report, part)
-            failed_parts.append(part)
-            failures.append(err)
-            continue
-        typed = to_typed(valid, source, site).sort_values("_line").reset_index(drop=True)
-        frames.append(typed.assign(_edition=edition["id"]))
-        print(f"{path}: {len(df)} rows read, {len(typed)} valid, {len(bad)} quarantined", file=sys.stderr)
-        counts.append({"edition": edition["id"], "source": source, "rows_valid": len(typed), "rows_quarantined": len(bad)})
-        quarantined.append(quarantine_table(bad, source, file=path))  # names and e-mails withheld
-    combine_reports(parts, report_path)
-    if failed_parts:
-        combine_reports(failed_parts, failed_report_path(report_path))
-    else:
-        failed_report_path(report_path).unlink(missing_ok=True)
-        lib_io.write_parquet(pd.concat(frames, ignore_index=True), out_path)
+            stamp_rule(err.report)
+            reports[-1:] = [err.report]
+            failed.append(err)
+    if failed:  # one report for the kind: every file's problems, file-level ones included
+        write_report(pd.concat(reports, ignore_index=True), report_path)
+        write_report(pd.concat(reports, ignore_index=True), failed_report_path(report_path))
+        failures += failed
+        continue
+    # per file: rows in file order, their edition, the quarantined rows with their file
+    position = valid.index.get_level_values(0) if len(frames) > 1 else pd.Index([0] * len(valid))
+    bad_position = bad.index.get_level_values(0) if len(frames) > 1 else pd.Index([0] * len(bad))
+    typed = to_typed(valid, source, site).assign(_edition=[read[i][0] for i in position], _file_no=position)
+    typed = typed.sort_values(["_file_no", "_line"], kind="stable").drop(columns="_file_no").reset_index(drop=True)
+    lib_io.write_parquet(typed, out_path)
+    for i, (edition_id, path) in enumerate(read):
+        n_valid, n_bad = int((position == i).sum()), int((bad_position == i).sum())
+        print(f"{path}: {n_valid + n_bad} rows read, {n_valid} valid, {n_bad} quarantined", file=sys.stderr)
+        counts.append({"edition": edition_id, "source": source, "rows_valid": n_valid, "rows_quarantined": n_bad})
+        mine = bad[bad_position == i]
+        quarantined.append(quarantine_table(mine, source, file=path))  # names and e-mails withheld
 
 quarantine = pd.concat(quarantined, ignore_index=True) if quarantined else pd.DataFrame(columns=QUARANTINE_COLUMNS)
 quarantine = quarantine.sort_values(["source", "line"], kind="stable")

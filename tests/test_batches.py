@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from conftest import copy_repo, run_snakemake
@@ -93,17 +94,22 @@ def test_batched_run_publishes_the_same_bytes(workflow_run, tmp_path):
     assert [k for k in ours if ours[k] != reference[k]] == []
 
 
-@pytest.mark.e2e
-def test_a_broken_export_in_a_batch_is_named_and_stops_the_batch(tmp_path):
-    ws = _batched_copy(tmp_path)
+def _break_a_grade(ws: Path) -> None:
+    """Module 1 grade of line 4 of 2020-EN2's grade export -> 999 (out of range)."""
     path = ws / "raw/lms/2020-EN2/grades.csv"
     lines = path.read_text(encoding="utf-8").split("\n")
     header = lines[0].split(",")
     col = next(i for i, h in enumerate(header) if h.startswith("Module 1"))
     cells = lines[3].split(",")
-    cells[col] = "999"  # out of range: the grade of line 4
+    cells[col] = "999"
     lines[3] = ",".join(cells)
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+@pytest.mark.e2e
+def test_a_broken_export_in_a_batch_is_named_and_stops_the_batch(tmp_path):
+    ws = _batched_copy(tmp_path)
+    _break_a_grade(ws)
     batch = "2020-EN1--2020-EN3"
     done = run_snakemake(ws, f"private/staging/lms/{batch}/grades.parquet", "--configfile", "batches.yaml")
     assert done.returncode != 0
@@ -113,3 +119,29 @@ def test_a_broken_export_in_a_batch_is_named_and_stops_the_batch(tmp_path):
     failed = (ws / f"results/validation/lms/{batch}/grades.failed.csv").read_text(encoding="utf-8")
     assert "raw/lms/2020-EN2/grades.csv" in failed and "999" in failed
     assert not (ws / f"private/staging/lms/{batch}/grades.parquet").exists()
+
+
+@pytest.mark.e2e
+def test_quarantine_in_a_batch_sets_aside_the_row_of_its_own_file(tmp_path):
+    """on_invalid: quarantine with three files validated at once: only line 4 of 2020-EN2's
+    grades is set aside, with its file and line; the row accounting says so per edition."""
+    ws = _batched_copy(tmp_path)
+    (ws / "batches.yaml").write_text(
+        yaml.safe_dump({"performance": {"max_edition_batches": 1}, "on_invalid": "quarantine"}), encoding="utf-8"
+    )
+    _break_a_grade(ws)
+    batch = "2020-EN1--2020-EN3"
+    done = run_snakemake(ws, f"results/clean/editions/{batch}/cleaning_log.csv", "--configfile", "batches.yaml")
+    assert done.returncode == 0, done.stderr[-4000:]
+    quarantine = (ws / f"results/validation/quarantine/lms/{batch}/staging.csv").read_text(encoding="utf-8")
+    assert quarantine.count("\n") == 2 and "grades,4," in quarantine and "raw/lms/2020-EN2/grades.csv:4" in quarantine
+    counts = pd.read_csv(ws / f"private/staging/lms/{batch}/row_counts.csv").set_index(["edition", "source"])
+    assert counts.loc[("2020-EN2", "grades"), "rows_quarantined"] == 1
+    assert counts["rows_quarantined"].sum() == 1
+    log = pd.read_csv(ws / f"results/clean/editions/{batch}/cleaning_log.csv", keep_default_na=False)
+    step = log[(log["step"] == "validate") & (log["source"] == "grades") & (log["rows_dropped"] > 0)]
+    assert step["edition"].tolist() == ["2020-EN2"] and step["rows_dropped"].tolist() == [1]
+    staged = pd.read_parquet(ws / f"private/staging/lms/{batch}/grades.parquet")
+    en2 = staged[staged["_edition"] == "2020-EN2"]
+    assert 4 not in set(en2["_line"]) and {2, 3, 5} <= set(en2["_line"])
+    assert staged.groupby("_edition")["_line"].apply(lambda s: s.is_monotonic_increasing).all()

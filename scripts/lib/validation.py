@@ -20,6 +20,7 @@ for the analyst; it is removed again by the next clean run).
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -255,12 +256,19 @@ def explain(check: str, column: str | None) -> str:
     return c
 
 
-def failure_report(failure_cases: pd.DataFrame, df: pd.DataFrame, *, source_file: str, rule: str) -> pd.DataFrame:
-    """Turn pandera ``SchemaErrors.failure_cases`` into report rows with file lines."""
+def failure_report(
+    failure_cases: pd.DataFrame, df: pd.DataFrame, *, source_file: str, rule: str, files: list[str] | None = None
+) -> pd.DataFrame:
+    """Turn pandera ``SchemaErrors.failure_cases`` into report rows with file lines.
+
+    ``files``: ``df`` holds several files (:func:`stack_files`): a row's file is
+    ``files[<first index level>]``; problems of a whole column name ``source_file``."""
     rows = []
     lines = df["_line"] if "_line" in df.columns else None
     for fc in failure_cases.itertuples(index=False):
         idx = fc.index
+        if files is not None and isinstance(idx, str) and idx.startswith("("):
+            idx = ast.literal_eval(idx)  # pandera reports a (file, row) index as its text
         line = pd.NA
         has_row = idx is not None and not (not isinstance(idx, str) and pd.isna(idx))
         if has_row and lines is not None and idx in lines.index:
@@ -270,9 +278,10 @@ def failure_report(failure_cases: pd.DataFrame, df: pd.DataFrame, *, source_file
         value = fc.failure_case
         if check == "column_in_dataframe":
             column, value = str(fc.failure_case), pd.NA
+        file = files[idx[0]] if files is not None and has_row and isinstance(idx, tuple) else source_file
         rows.append(
             {
-                "file": source_file,
+                "file": file,
                 "line": line,
                 "column": column,
                 "value": value,
@@ -294,8 +303,14 @@ def validate(
     report_path: str | Path,
     on_invalid: str = "stop",
     extra_errors: list[dict] | None = None,
+    files: list[str] | None = None,
+    reports: list | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validate ``df`` lazily against ``schema``; write the report; stop or quarantine.
+
+    ``files``: ``df`` stacks several files of one kind (:func:`stack_files`: one pandera
+    call for all of them, the per-call cost being most of the time for small files);
+    report rows name each row's own file. ``reports``: a list the report is appended to.
 
     ``df`` should carry the ``_line`` column of :func:`lib.io.read_export` (kept in the
     output; make schemas non-strict or declare it). ``extra_errors`` are problems found
@@ -316,7 +331,7 @@ def validate(
         report = pd.DataFrame(columns=[*REPORT_COLUMNS, "_index"])
     except SchemaErrors as err:
         validated = None
-        report = failure_report(err.failure_cases, df, source_file=source_file, rule=rule)
+        report = failure_report(err.failure_cases, df, source_file=source_file, rule=rule, files=files)
     if extra_errors:
         extra = pd.DataFrame(extra_errors)
         for col, default in (("rule", rule), ("file", source_file)):
@@ -326,6 +341,8 @@ def validate(
             extra["_index"] = [by_line.get(int(x), pd.NA) if pd.notna(x) else pd.NA for x in extra.get("line", [])]
         report = pd.concat([report, extra], ignore_index=True) if len(report) else extra
 
+    if reports is not None:
+        reports.append(report)
     if len(report) == 0:
         write_report(empty_report(), report_path)
         failed_report_path(report_path).unlink(missing_ok=True)
@@ -346,6 +363,13 @@ def validate(
     failed_report_path(report_path).unlink(missing_ok=True)
     good = schema.validate(df.loc[~df.index.isin(reasons.index)], lazy=True)
     return good, bad
+
+
+def stack_files(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Frames of several files of one kind as one, indexed by (file number, row): checks
+    that must hold within a file (no duplicate ids) group by the first index level (see
+    schemas/lms.py ``_unique_per_file``)."""
+    return pd.concat(frames, keys=range(len(frames)))
 
 
 def report_errors(
