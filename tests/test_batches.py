@@ -145,3 +145,16 @@ def test_quarantine_in_a_batch_sets_aside_the_row_of_its_own_file(tmp_path):
     en2 = staged[staged["_edition"] == "2020-EN2"]
     assert 4 not in set(en2["_line"]) and {2, 3, 5} <= set(en2["_line"])
     assert staged.groupby("_edition")["_line"].apply(lambda s: s.is_monotonic_increasing).all()
+
+
+def test_batches_never_exceed_the_maximum_even_with_partly_filled_ones():
+    """200 editions of four sites (94 / 45 / 44 / 17), at most 16 batches: 13 per batch would
+    give 19 (each site's last batch partly filled), so batches grow to 15 -> 7 + 3 + 3 + 2."""
+    sizes = {"en": 94, "es": 45, "ar": 44, "fr": 17}
+    editions = [f"{s}{i:03d}" for s, n in sizes.items() for i in range(n)]
+    batches = edition_batches(editions, {e: e[:2] for e in editions}, 16)
+    assert len(batches) == 15 and max(len(b) for b in batches.values()) == 15
+    assert sorted(e for b in batches.values() for e in b) == sorted(editions)
+    assert list(batches)[:2] == ["en000--en014", "en015--en029"]
+    # one site per batch at least, whatever the maximum
+    assert len(edition_batches(editions, {e: e[:2] for e in editions}, 1)) == 4

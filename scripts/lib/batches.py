@@ -20,10 +20,13 @@ def edition_batches(editions: list[str], site_of: dict[str, str], max_batches: i
     consecutive in the scope's list of that site's editions)."""
     if max_batches < 1:
         raise ValueError(f"max_batches must be at least 1, not {max_batches}")
+    per_site = [[e for e in editions if site_of[e] == s] for s in dict.fromkeys(site_of[e] for e in editions)]
     size = max(1, math.ceil(len(editions) / max_batches))
+    # each site's last batch may be partly filled: grow the size until the count fits
+    while sum(math.ceil(len(mine) / size) for mine in per_site) > max(max_batches, len(per_site)):
+        size += 1
     batches: dict[str, list[str]] = {}
-    for site in dict.fromkeys(site_of[e] for e in editions):
-        mine = [e for e in editions if site_of[e] == site]
+    for mine in per_site:
         for start in range(0, len(mine), size):
             chunk = mine[start : start + size]
             batches[chunk[0] if len(chunk) == 1 else f"{chunk[0]}--{chunk[-1]}"] = chunk
