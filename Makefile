@@ -91,7 +91,7 @@ trace: venv
 
 # Needs a running cluster: scripts/ci/slurm-up.sh (and scripts/ci/slurm-down.sh after).
 test-slurm: venv-slurm
-	VENV_BIN=$(VENV_SLURM)/bin scripts/ci/test_slurm.sh $(SNAKEMAKE_ARGS) $(CONFIG_ARGS)
+	VENV_BIN=$(abspath $(VENV_SLURM))/bin scripts/ci/test_slurm.sh $(SNAKEMAKE_ARGS) $(CONFIG_ARGS)
 
 # Not a test: prints measured figures (default data + 10, 40 and 200 editions, ~6 min).
 # Other sizes: make bench BENCH_ARGS="--sizes 20x100000x10000"

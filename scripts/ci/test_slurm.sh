@@ -31,6 +31,7 @@ say() { printf 'test-slurm: %s\n' "$*" >&2; }
 die() { say "FAILED: $*"; exit 1; }
 
 [[ -x $BIN/snakemake ]] || die "$BIN/snakemake not found (make venv-slurm)"
+BIN=$(cd "$BIN" && pwd)   # absolute: the runs below happen in another directory
 [[ -n $(sinfo -h -o %P 2>/dev/null) ]] ||
     die "no SLURM cluster answers (sinfo): bring it up with scripts/ci/slurm-up.sh"
 
