@@ -9,7 +9,6 @@ file order).
 E-mails stay in the staging layer only: quarantined rows are written without them."""
 
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,20 +22,17 @@ sys.path.insert(0, str(Path(snakemake.input.schema_survey).resolve().parent.pare
 import pandas as pd
 
 from lib import io as lib_io
-from lib.batches import combine_reports
 from lib.codebook import Codebook, normalise_label, quarantine_table, stage_export
 from lib.validation import ValidationFailed, failed_report_path, write_report
 from schemas.survey import staging_schema
 
-instrument = snakemake.params.instrument
+instrument, report_path = snakemake.params.instrument, snakemake.output.report
 codebook = Codebook.read(snakemake.input.questions, snakemake.input.options)
 questions = codebook.questions_for(instrument)
 schema = staging_schema(codebook, instrument)
-parts_dir = Path(tempfile.mkdtemp(prefix="stage_survey-"))
-frames, quarantines, parts, failed_parts, failures = [], [], [], [], []
-for i, p in enumerate(snakemake.params.exports):
-    part = parts_dir / f"{i}.csv"
-    parts.append(part)
+frames, quarantines, reports, failures = [], [], [], []
+for p in snakemake.params.exports:
+    mine = len(reports)  # where this export's report goes
     try:
         raw = lib_io.read_export(p["source"], delimiter=p["delimiter"], encoding=p["encoding"], header_map=None, source=p["source"])
         valid, quarantined = stage_export(
@@ -49,14 +45,14 @@ for i, p in enumerate(snakemake.params.exports):
             separator=p["separator"],
             source=p["source"],
             rule=snakemake.rule,
-            report_path=part,
+            report_path=report_path,
             on_invalid=snakemake.params.on_invalid,
+            reports=reports,
         )
     except ValidationFailed as err:
         err.report["rule"] = err.report["rule"].fillna(snakemake.rule).replace("", snakemake.rule)
-        write_report(err.report, part)
-        err.report_path = str(failed_report_path(snakemake.output.report))
-        failed_parts.append(part)
+        err.report_path = str(failed_report_path(report_path))
+        reports[mine:] = [err.report]  # instead of the one validate appended, if it did
         failures.append(err)
         continue
     valid = valid.sort_values("_line").reset_index(drop=True)
@@ -68,10 +64,13 @@ for i, p in enumerate(snakemake.params.exports):
     quarantines.append(quarantine_table(quarantined, p["source"], mask_columns=email_headers))
     print(f"{p['source']}: {len(raw)} responses read, {len(valid)} valid, {len(quarantined)} quarantined", file=sys.stderr)
 
-combine_reports(parts, snakemake.output.report)
+# one report for the job: every export's problems (a stopped export's report replaces the
+# one validate wrote for it), sorted by file and line
+report = pd.concat([r for r in reports if len(r)] or reports[:1], ignore_index=True)
+write_report(report, report_path)
 if failures:
-    combine_reports(failed_parts, failed_report_path(snakemake.output.report))
+    write_report(report, failed_report_path(report_path))
     raise SystemExit("\n\n".join(str(err) for err in failures))  # printed once, to the log (stderr)
-failed_report_path(snakemake.output.report).unlink(missing_ok=True)
+failed_report_path(report_path).unlink(missing_ok=True)
 lib_io.write_parquet(pd.concat(frames, ignore_index=True), snakemake.output.staged)
 lib_io.write_csv(pd.concat(quarantines, ignore_index=True), snakemake.output.quarantine)

@@ -1,6 +1,6 @@
 """Batches of editions (issue 8): the per-edition jobs work on batches (scripts/lib/batches.py).
 
-Unit tests of the batching rule and of the report concatenation on hand-made inputs, and
+Unit tests of the batching rule on hand-made inputs, and
 two workflow runs on the default data with every edition of a site in one batch
 (`performance.max_edition_batches: 1`): the published outputs are byte-identical to the
 one-edition-per-job run, and a broken export in a batch still stops with its file, line
@@ -17,7 +17,7 @@ import pytest
 import yaml
 from conftest import copy_repo, run_snakemake
 
-from lib.batches import combine_reports, edition_batches
+from lib.batches import edition_batches
 
 SITE = {"a1": "A", "a2": "A", "b1": "B", "a3": "A", "b2": "B"}
 
@@ -39,17 +39,6 @@ def test_batches_hold_one_site_and_follow_scope_order():
     ]
     with pytest.raises(ValueError, match="at least 1"):
         edition_batches(editions, SITE, 0)
-
-
-def test_combine_reports_keeps_one_header_and_every_row(tmp_path):
-    a, b, c = tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "c.csv"
-    a.write_text("file,line\nx.csv,2\n", encoding="utf-8")
-    b.write_text("file,line\n", encoding="utf-8")
-    c.write_text('file,line\ny.csv,"3\n4"\n', encoding="utf-8")
-    combine_reports([a, b, c], tmp_path / "out" / "r.csv")
-    assert (tmp_path / "out" / "r.csv").read_text(encoding="utf-8") == 'file,line\nx.csv,2\ny.csv,"3\n4"\n'
-    combine_reports([a], tmp_path / "one.csv")  # one part: the same bytes
-    assert (tmp_path / "one.csv").read_bytes() == a.read_bytes()
 
 
 # Per-batch files (named after the batch, so they differ by name) and the run record.

@@ -33,14 +33,3 @@ def edition_batches(editions: list[str], site_of: dict[str, str], max_batches: i
     position = {e: i for i, e in enumerate(editions)}
     return dict(sorted(batches.items(), key=lambda item: position[item[1][0]]))
 
-
-def combine_reports(parts: list[str], out: str) -> None:
-    """Concatenate CSV reports with the same header (lib.validation.write_report, one per
-    raw file) into ``out``, in the order given: header once, then every part's rows."""
-    from pathlib import Path
-
-    texts = [Path(p).read_text(encoding="utf-8") for p in parts]
-    header = texts[0].split("\n", 1)[0]
-    body = "".join(t.split("\n", 1)[1] if "\n" in t else "" for t in texts)
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
-    Path(out).write_text(f"{header}\n{body}", encoding="utf-8")

@@ -394,13 +394,14 @@ def stage_export(
     rule: str,
     report_path: str,
     on_invalid: str,
+    reports: list | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Harmonise an export read by lib.io.read_export and validate it against `schema`.
 
     Codebook problems (unknown header or label, unreadable number or date) and pandera
     problems go to one validation report (`report_path`). Header problems always stop;
     row problems stop or quarantine the rows as `on_invalid` says. Returns (valid rows,
-    quarantined raw rows + reason).
+    quarantined raw rows + reason); the report is also appended to `reports` if given.
     """
     from lib import validation  # local: keeps this module importable without pandera
 
@@ -423,6 +424,7 @@ def stage_export(
         report_path=report_path,
         on_invalid=on_invalid,
         extra_errors=rows or None,
+        reports=reports,
     )
     quarantined = raw.loc[bad_coded.index].assign(reason=bad_coded["reason"])
     return valid, quarantined

@@ -10,7 +10,7 @@
 rule stage_lms:
     input:
         unpack(lms_raw_inputs),
-        **libs("io", "validation", "safe_text", "batches", "schema_lms"),
+        **libs("io", "validation", "safe_text", "schema_lms"),
     output:
         staging=expand(
             "private/staging/lms/{{batch}}/{source}.parquet", source=LMS_SOURCES

@@ -21,7 +21,7 @@ rule stage_evaluation:
     input:
         **CODEBOOK,
         **SURVEY_LIB,
-        **libs("io", "validation", "safe_text", "batches"),
+        **libs("io", "validation", "safe_text"),
         exports=lambda w: [raw_path(e, "evaluation") for e in BATCH_EDITIONS[w.batch]],
     output:
         staged="private/staging/evaluation/{batch}.parquet",
@@ -107,7 +107,7 @@ rule stage_followup:
     input:
         **CODEBOOK,
         **SURVEY_LIB,
-        **libs("io", "validation", "safe_text", "batches"),
+        **libs("io", "validation", "safe_text"),
         export=lambda w: config["followup_surveys"][w.survey]["forms"][w.form]["path"],
     output:
         staged="private/staging/survey/followup-{survey}-{form}.parquet",
