@@ -147,3 +147,24 @@ def test_batches_never_exceed_the_maximum_even_with_partly_filled_ones():
     assert list(batches)[:2] == ["en000--en014", "en015--en029"]
     # one site per batch at least, whatever the maximum
     assert len(edition_batches(editions, {e: e[:2] for e in editions}, 1)) == 4
+
+
+@pytest.mark.e2e
+def test_a_broken_evaluation_export_in_a_batch_is_named_and_stops_the_batch(tmp_path):
+    """stage_evaluation with three exports: the other two are staged and reported clean,
+    the broken one is named with its line, column and value; nothing of the batch is built."""
+    ws = _batched_copy(tmp_path)
+    path = ws / "raw/evaluation/2020-EN2.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert "Somewhat relevant" in lines[2]
+    lines[2] = lines[2].replace("Somewhat relevant", "Kinda relevant")  # line 3: no such answer
+    path.write_text("\n".join(lines), encoding="utf-8")
+    batch = "2020-EN1--2020-EN3"
+    done = run_snakemake(ws, f"private/staging/evaluation/{batch}.parquet", "--configfile", "batches.yaml")
+    assert done.returncode != 0
+    log = (ws / f"logs/stage_evaluation/{batch}.log").read_text(encoding="utf-8")
+    assert "raw/evaluation/2020-EN1.csv: 256 responses read, 256 valid" in log
+    assert "raw/evaluation/2020-EN2.csv:3" in log and "value 'Kinda relevant'" in log and "[stage_evaluation]" in log
+    failed = pd.read_csv(ws / f"results/validation/survey/evaluation-{batch}.failed.csv")
+    assert failed[["file", "line", "value"]].values.tolist() == [["raw/evaluation/2020-EN2.csv", 3, "Kinda relevant"]]
+    assert not (ws / f"private/staging/evaluation/{batch}.parquet").exists()
