@@ -23,5 +23,5 @@ metrics = survey_metrics.reaction_metrics(evaluation, list(snakemake.params.edit
 rows = MetricRows(registry, stage="reaction")
 survey_metrics.collect(metrics, rows, registry, ids=["edition", "response_id"], key_type="edition/response_id")
 lib_io.write_csv(rows.frame(), snakemake.output.metrics)
-lib_io.write_parquet(rows.evidence_frame(), snakemake.output.evidence)
+rows.write_evidence(snakemake.output.evidence)  # in row groups, as the other metric stages
 print(rows.frame().to_string(), file=sys.stderr)

@@ -62,15 +62,13 @@ for source, out_path, report_path in zip(
             print(f"{path}: columns not in the contract, ignored: {df.attrs['unmapped_headers']}", file=sys.stderr)
         frames.append(df)
         read.append((edition["id"], path))
-    valid = bad = None
     if frames:
-        several = len(frames) > 1
         try:
             valid, bad = validate(
-                stack_files(frames) if several else frames[0],
+                stack_files(frames),
                 raw_schema(source, site),
                 source_file=", ".join(p for _, p in read),
-                files=[p for _, p in read] if several else None,
+                files=[p for _, p in read],
                 rule="stage_lms",
                 report_path=report_path,
                 on_invalid=snakemake.params.on_invalid,
@@ -86,8 +84,7 @@ for source, out_path, report_path in zip(
         failures += failed
         continue
     # per file: rows in file order, their edition, the quarantined rows with their file
-    position = valid.index.get_level_values(0) if len(frames) > 1 else pd.Index([0] * len(valid))
-    bad_position = bad.index.get_level_values(0) if len(frames) > 1 else pd.Index([0] * len(bad))
+    position, bad_position = valid.index.get_level_values(0), bad.index.get_level_values(0)
     typed = to_typed(valid, source, site).assign(_edition=[read[i][0] for i in position], _file_no=position)
     typed = typed.sort_values(["_file_no", "_line"], kind="stable").drop(columns="_file_no").reset_index(drop=True)
     lib_io.write_parquet(typed, out_path)

@@ -16,6 +16,7 @@ run fails or a portfolio's metrics differ from the ground truth.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -130,13 +131,11 @@ def machine() -> dict:
     # `scontrol show config` then, which waits MessageTimeout when SLURM's client is
     # installed but no controller answers. It lives in .venv-slurm, not in the benchmarked
     # environment: say whether this one has it (and what importing it costs).
-    probe = subprocess.run([sys.executable, "-c", "import time, importlib.util as u; t = time.perf_counter(); "
-                            "s = u.find_spec('snakemake_executor_plugin_slurm'); "
-                            "s and __import__('snakemake_executor_plugin_slurm'); "
-                            "print(round(time.perf_counter() - t, 2) if s else 'absent')"],
-                           capture_output=True, text=True)  # fmt: skip
-    plugin = probe.stdout.strip() or "error"
-    plugin_s = float(plugin) if plugin.replace(".", "", 1).isdigit() else plugin
+    plugin_s = "absent"
+    if importlib.util.find_spec("snakemake_executor_plugin_slurm"):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import snakemake_executor_plugin_slurm"], capture_output=True)
+        plugin_s = round(time.perf_counter() - t0, 2)
     return {"cpus": os.cpu_count(), "cpu_model": cpu, "mem_gb": round(mem_kb / 2**20, 1),
             "python": platform.python_version(), "platform": platform.platform(),
             "packages": {p: md.version(p) for p in pkgs}, "slurm_plugin_import_s": plugin_s,

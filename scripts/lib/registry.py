@@ -157,13 +157,16 @@ class MetricRows:
         any iterable of keys (each turned into text with ``str``). ``presorted=True``: `keys`
         is an Arrow text array already distinct and sorted (e.g. taken in order from a
         sorted key column); that is checked (one vectorised comparison), not assumed."""
+        keys = checked_sorted_keys(keys) if presorted else distinct_sorted_keys(keys)
+        self._evidence.append((metric_id, self._evidence_level(metric_id, level, role), role, key_type, keys))
+
+    def _evidence_level(self, metric_id: str, level, role: str) -> str:
+        """Check an evidence call's metric and role; the level as stored ('' for none)."""
         if metric_id not in self.registry:
             raise KeyError(f"metric {metric_id!r} is not defined in the metric registry")
         if role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}, not {role!r}")
-        level = "" if level is None else str(level)
-        keys = checked_sorted_keys(keys) if presorted else distinct_sorted_keys(keys)
-        self._evidence.append((metric_id, level, role, key_type, keys))
+        return "" if level is None else str(level)
 
     def evidence_at(self, metric_id: str, level, role: str, source: pa.Array, positions, key_type: str) -> None:
         """Record as evidence the keys of ``source`` (an Arrow text column, distinct and
@@ -171,17 +174,13 @@ class MetricRows:
         checked), so they come out distinct and sorted. Nothing is copied until the
         evidence table is built or written: at 1,000,000 participants the evidence is ~19
         million keys, which as text would need several GB."""
-        if metric_id not in self.registry:
-            raise KeyError(f"metric {metric_id!r} is not defined in the metric registry")
-        if role not in ROLES:
-            raise ValueError(f"role must be one of {ROLES}, not {role!r}")
+        level = self._evidence_level(metric_id, level, role)
         # keyed by id(): the entry keeps `source` alive, so its id cannot be reused
         if id(source) not in self._sorted_sources:
             self._sorted_sources[id(source)] = (source, checked_sorted_keys(source))
         positions = np.asarray(positions, dtype=np.int64)
         if len(positions) and (positions[0] < 0 or positions[-1] >= len(source) or (np.diff(positions) <= 0).any()):
             raise ValueError("evidence positions must be strictly increasing row numbers of the key column")
-        level = "" if level is None else str(level)
         taken = _Taken(self._sorted_sources[id(source)][1], positions)
         self._evidence.append((metric_id, level, role, key_type, taken))
 
@@ -274,8 +273,9 @@ def _keys_of(keys: pa.Array | _Taken) -> pa.Array:
     return keys
 
 
-def _label_columns(runs: list) -> dict[str, pa.Array]:
-    """The four repeated columns of evidence runs, decoded from dictionary codes."""
+def _columns(runs: list) -> dict[str, pa.Array]:
+    """The five evidence columns of some runs: the four repeated ones decoded from
+    dictionary codes, the key column as one contiguous array."""
     lengths = [len(keys) for _, keys in runs]
     columns = {}
     for position, name in enumerate(EVIDENCE_COLUMNS[:4]):
@@ -284,22 +284,17 @@ def _label_columns(runs: list) -> dict[str, pa.Array]:
         indices = np.repeat(np.array([codes[label[position]] for label, _ in runs], dtype=np.int32), lengths)
         column = pa.DictionaryArray.from_arrays(pa.array(indices, type=pa.int32()), pa.array(values, type=pa.large_string()))
         columns[name] = column.dictionary_decode()
-    return columns
+    columns["key"] = pa.concat_arrays([keys for _, keys in runs] or [pa.array([], type=pa.large_string())])
+    return {c: columns[c].cast(pa.large_string()) for c in EVIDENCE_COLUMNS}
 
 
 def _evidence_table(runs: list) -> pd.DataFrame:
-    if not runs:
-        return pd.DataFrame({c: pd.arrays.ArrowStringArray(pa.array([], type=pa.large_string())) for c in EVIDENCE_COLUMNS})
-    columns = _label_columns(runs) | {"key": pa.concat_arrays([keys for _, keys in runs]).cast(pa.large_string())}
-    return pd.DataFrame({c: pd.arrays.ArrowStringArray(columns[c]) for c in EVIDENCE_COLUMNS})
+    return pd.DataFrame({c: pd.arrays.ArrowStringArray(a) for c, a in _columns(runs).items()})
 
 
 def _arrow_table(runs: list, schema: pa.Schema) -> pa.Table:
     """One row group of the evidence table as Arrow (schema: that of the pandas frame)."""
-    if not runs:
-        return schema.empty_table()
-    columns = _label_columns(runs) | {"key": pa.concat_arrays([keys for _, keys in runs]).cast(pa.large_string())}
-    return pa.table([columns[c] for c in EVIDENCE_COLUMNS], schema=schema)
+    return pa.table(list(_columns(runs).values()), schema=schema)
 
 
 def _runs(values: np.ndarray) -> list[tuple[int, int]]:
