@@ -12,6 +12,25 @@ import seaborn as sns  # noqa: E402
 
 SVG_HASHSALT = "impact-story"
 
+# One palette for every figure of the report: a single-hue blue ramp (ColorBrewer
+# "Blues", 9 classes, Cynthia Brewer, Apache-2.0), ordered light to dark. Lightness alone
+# carries the order, so it reads under every common colour-vision deficiency. The map's
+# participant classes take consecutive steps of it; bar charts take BAR_COLOUR.
+BLUES_9 = (
+    "#f7fbff",
+    "#deebf7",
+    "#c6dbef",
+    "#9ecae1",
+    "#6baed6",
+    "#4292c6",
+    "#2171b5",
+    "#08519c",
+    "#08306b",
+)
+BAR_COLOUR = BLUES_9[6]
+INK = "#333333"  # text, interval whiskers and reference lines
+NEUTRAL = "#d9d9d9"  # shapes that carry no data
+
 
 def set_theme() -> None:
     """White-grid seaborn theme, a font every machine has, a fixed SVG id salt."""
