@@ -31,6 +31,13 @@ BAR_COLOUR = BLUES_9[6]
 INK = "#333333"  # text, interval whiskers and reference lines
 NEUTRAL = "#d9d9d9"  # shapes that carry no data
 
+# Print size: the PDF's text block is A4 less 2 x 2.3 cm margins (templates/report.typst),
+# 16.4 cm. A figure drawn at TEXT_WIDTH_IN inches wide and saved with its dpi prints at
+# its natural size, so a font size in points here is the printed size. No text in a
+# figure is smaller than MIN_FONT_PT at print size.
+TEXT_WIDTH_IN = 16.4 / 2.54
+MIN_FONT_PT = 8.0
+
 
 def set_theme() -> None:
     """White-grid seaborn theme, a font every machine has, a fixed SVG id salt."""
