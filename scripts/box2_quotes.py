@@ -1,7 +1,7 @@
 """Box 2: the examples of application chosen in config.yaml `quotes` (by response id),
-from consenting respondents only, shown as role and country with the original text and
-the analyst's translation. A chosen id that did not consent or does not exist stops the
-workflow with a clear message."""
+from consenting respondents only, shown as role and country (its UN name) with the
+original text and the analyst's translation. A chosen id that did not consent or does
+not exist stops the workflow with a clear message."""
 
 import sys
 from pathlib import Path
@@ -17,12 +17,13 @@ import pandas as pd
 
 from lib import io as lib_io
 from lib.codebook import Codebook
+from lib.countries import UnNames
 from lib.survey_metrics import QuoteError, box2_quotes
 
 codebook = Codebook.read(snakemake.input.questions, snakemake.input.options)
 followup = pd.read_parquet(snakemake.input.followup)
 try:
-    quotes = box2_quotes(followup, snakemake.params.quotes, codebook.roles())
+    quotes = box2_quotes(followup, snakemake.params.quotes, codebook.roles(), UnNames(snakemake.input.un_m49))
 except QuoteError as err:
     raise SystemExit(str(err)) from None  # printed once, to the log (stderr)
 lib_io.write_csv(quotes, snakemake.output.quotes)

@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(snakemake.input.lib_io).resolve().parent.parent))
 import pandas as pd
 
 from lib import io as lib_io
-from lib.countries import english_name
+from lib.countries import UnNames
 from lib.worldmap import ZERO_COLOUR, draw, load_geometry, make_bins, notes, save, sha256
 
 digest = sha256(snakemake.input.geometry)
@@ -25,7 +25,7 @@ by_country = metrics[metrics["metric_id"] == "participants_by_country"]
 counts = pd.DataFrame(
     {"iso3": by_country["level"].astype(str), "n": pd.to_numeric(by_country["value"]).astype(int)}
 ).query("n > 0")
-counts["name"] = counts["iso3"].map(english_name)
+counts["name"] = counts["iso3"].map(UnNames(snakemake.input.un_m49))
 counts = counts.sort_values(["n", "iso3"], ascending=[False, True]).reset_index(drop=True)
 
 geo = load_geometry(snakemake.input.geometry)

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(snakemake.input.lib_report_vars).resolve().parent.pa
 import pandas as pd
 import yaml
 
-from lib.countries import english_name
+from lib.countries import UnNames
 from lib.registry import load_registry
 from lib.report_blocks import quarantined_rows, write_generated
 from lib.report_vars import Labels, load_metrics
@@ -47,7 +47,7 @@ variables = write_generated(
     figure1_notes=read_optional_csv(inp.figure1_notes),
     provenance=list(inp.provenance),
     has_followup=bool(snakemake.params.has_followup),
-    country_name=english_name,
+    country_name=UnNames(inp.un_m49),
     quarantined=quarantined_rows(inp.quarantine),
 )
 print(f"report variables: {len(variables['m'])} metrics, followup={snakemake.params.has_followup}, "

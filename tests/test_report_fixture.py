@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from lib.countries import english_name
+from lib.countries import UnNames
 from lib.registry import load_registry
 from lib.report_blocks import write_generated
 from lib.report_render import prepare_build, render_pandoc
@@ -205,7 +205,7 @@ def build_inputs(tmp: Path, scope: str = "2020", metrics: pd.DataFrame | None = 
             labels=Labels(prose), prose=prose, notes=interview_notes(),
             quotes=quotes if quotes is not None else quotes_frame(),
             figure1_notes=pd.DataFrame({"country_iso3": ["SGP"], "participants": ["2"]}),
-            provenance=["raw/export.csv"], has_followup=(scope == "2020"), country_name=english_name)
+            provenance=["raw/export.csv"], has_followup=(scope == "2020"), country_name=UnNames(ROOT / "resources" / "un_m49.csv"))
     out["figures"] = [figures / n for n in (FIGURES if scope == "2020" else FIGURES[:1])]
     return out
 

@@ -2,12 +2,14 @@
 report, quarantine, clean schema and Box 2 quotes (hand-made frames)."""
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from test_codebook import OPTIONS, QUESTIONS
 
 from lib.codebook import Codebook, harmonise, quarantine_table, stage_export
+from lib.countries import UnNames
 from lib.survey_metrics import QuoteError, box2_quotes
 from lib.validation import ValidationFailed
 from schemas.survey import staging_schema
@@ -127,11 +129,13 @@ FOLLOWUP = pd.DataFrame(
         "consent_quote": ["yes", "yes", "no", None],
         "example": ["He mejorado la entrevista.", "I trained NGOs.", "secret", "x"],
         "sector": ["government", "international_organization", "ngo", "ngo"],
-        "country_name": ["Mexico", "Democratic Republic of the Congo", "Peru", "Chile"],
+        "country_iso3": ["MEX", "COD", "PER", "CHL"],
+        "country_name": ["Mexico", "Congo, The Democratic Republic of the", "Peru", "Chile"],
         "form_language": ["es", "en", "en", "en"],
     }
 )
 ROLES = {"government": "Government officer", "international_organization": "Officer in an international organization"}
+UN_NAMES = UnNames(Path(__file__).resolve().parents[1] / "resources" / "un_m49.csv")
 
 
 def test_box2_quotes_in_config_order():
@@ -139,8 +143,11 @@ def test_box2_quotes_in_config_order():
         FOLLOWUP,
         [{"response_id": "EN-0012"}, {"response_id": "ES-0007", "translation": "I improved the interview."}],
         ROLES,
+        UN_NAMES,
     )
     assert out["response_id"].tolist() == ["EN-0012", "ES-0007"]
+    # the country is the UN name of country_iso3, not the resolver's country_name
+    assert out.iloc[0]["country"] == "Democratic Republic of the Congo"
     assert out.iloc[1].tolist() == [
         "ES-0007",
         "Government officer",
@@ -158,7 +165,7 @@ def test_box2_quotes_in_config_order():
 )
 def test_box2_refuses_non_consenting_or_unknown(rid, words):
     with pytest.raises(QuoteError, match=words):
-        box2_quotes(FOLLOWUP, [{"response_id": "EN-0012"}, {"response_id": rid}], ROLES)
+        box2_quotes(FOLLOWUP, [{"response_id": "EN-0012"}, {"response_id": rid}], ROLES, UN_NAMES)
 
 
 def test_row_problems_name_file_and_line():

@@ -76,6 +76,76 @@ def english_name(iso3: str) -> str:
     return getattr(c, "common_name", None) or c.name
 
 
+# UN names for the codes the resolver can return that the UNSD M49 table does not list
+# (resources/un_m49.md says why these forms). M49 wins if a later copy lists the code.
+UN_NAMES_OUTSIDE_M49 = {
+    "TWN": "Taiwan Province of China",
+    "XKX": "Kosovo (under Security Council resolution 1244 (1999))",
+}
+UN_M49_COLUMNS = ["m49", "iso2", "iso3", "name"]
+_M49 = re.compile(r"^[0-9]{3}$")
+_ALPHA = {"iso2": re.compile(r"^[A-Z]{2}$"), "iso3": re.compile(r"^[A-Z]{3}$")}
+
+
+def read_un_m49(path: str | Path) -> dict[str, str]:
+    """ISO alpha-3 -> English name of the UNSD M49 table (``resources/un_m49.csv``).
+
+    The table is checked as it is read: header ``m49, iso2, iso3, name``; M49 codes of
+    three digits; ISO codes of two / three capitals, or both empty (an area with no ISO
+    code); a name on every row; no M49 or ISO code twice. Any problem raises ValueError
+    naming the file and line.
+    """
+    problems, names, m49_seen, iso2_seen = [], {}, set(), set()
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if reader.fieldnames != UN_M49_COLUMNS:
+            raise ValueError(f"{path}: header must be {','.join(UN_M49_COLUMNS)}, not {reader.fieldnames}")
+        for lineno, row in enumerate(reader, start=2):
+            m49, iso2, iso3, name = (row[c] or "" for c in UN_M49_COLUMNS)
+            if not _M49.match(m49) or m49 in m49_seen:
+                problems.append(f"line {lineno}: M49 code {m49!r} is not three digits or appears twice")
+            if not name.strip() or name != name.strip():
+                problems.append(f"line {lineno}: name {name!r} is empty or has outer spaces")
+            if (iso2 == "") != (iso3 == ""):
+                problems.append(f"line {lineno}: ISO alpha-2 {iso2!r} and alpha-3 {iso3!r}: one without the other")
+            for col, code, seen in (("iso2", iso2, iso2_seen), ("iso3", iso3, names)):
+                if code and (not _ALPHA[col].match(code) or code in seen):
+                    problems.append(f"line {lineno}: {col} {code!r} is malformed or appears twice")
+            m49_seen.add(m49)
+            iso2_seen.add(iso2)
+            if iso3:
+                names[iso3] = name
+    if problems:
+        raise ValueError(f"{path}: " + "; ".join(problems))
+    return names
+
+
+class UnNames:
+    """The short name UN documents give a country or area, from its ISO alpha-3 code.
+
+    ``UnNames("resources/un_m49.csv")("RUS") == "Russian Federation"``. Names come from
+    the vendored UNSD M49 table ("Standard country or area codes for statistical use",
+    see ``resources/un_m49.md``); the two codes it does not list take the names in
+    ``UN_NAMES_OUTSIDE_M49`` (TWN, XKX). Any other code raises KeyError naming the code
+    and the table: the report never prints a bare code or a name that is not the UN's.
+    Used for every country a reader sees (report text, Box 2, case studies, Figure 1
+    notes); the resolver's ``name_en`` (``english_name``) stays an analyst's label.
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        self.names = {**UN_NAMES_OUTSIDE_M49, **read_un_m49(path)}
+
+    def __call__(self, iso3: str) -> str:
+        try:
+            return self.names[iso3]
+        except KeyError:
+            raise KeyError(
+                f"no UN name for country code {iso3!r}: it is neither in {self.path} (UNSD M49) "
+                "nor in UN_NAMES_OUTSIDE_M49 (scripts/lib/countries.py)"
+            ) from None
+
+
 def _iso_keys() -> dict[str, str]:
     translators = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]) for lang in LANGUAGES]
     seen: dict[str, set[str]] = {}

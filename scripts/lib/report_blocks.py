@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from lib.countries import fold
 from lib.report_format import fmt_count, fmt_interval, fmt_value, is_missing, join_words, number_words
 from lib.report_markdown import blockquote, bullet_list, clean_text, escape_markdown, pipe_table
 from lib.report_vars import LANGUAGE_NAMES, fmt_number, ranked, unanswered_ids
@@ -54,12 +55,12 @@ def box1_table(metrics: pd.DataFrame, editions: list[str], edition_languages: di
 
 
 def _country(value: object, country_name) -> str:
+    """A country as the reader sees it: an ISO alpha-3 code becomes its UN name
+    (`country_name`, lib.countries.UnNames, which raises on a code it cannot name);
+    any other text (a name already) is shown as given."""
     text = clean_text(value)
     if _ISO3.match(text):
-        try:
-            text = country_name(text)
-        except KeyError:
-            pass
+        text = country_name(text)
     return escape_markdown(text)
 
 
@@ -216,13 +217,13 @@ def figure1_note(notes: pd.DataFrame, country_name) -> str:
         raise ValueError("figure1_notes.csv: expected a column country_iso3 (or iso3, country)")
     count_col = next((c for c in ("participants", "value", "n") if c in notes.columns), None)
     items = []
-    for r in notes.sort_values(code_col).itertuples():
+    for r in notes.itertuples():
         label = _country(getattr(r, code_col), country_name)
         if count_col and not is_missing(getattr(r, count_col)):
             label += f" ({fmt_count(getattr(r, count_col))})"
         items.append(label)
     return ("Participant countries too small to show at this scale (participants): "
-            + join_words(items) + ".\n")
+            + join_words(sorted(items, key=fold)) + ".\n")
 
 
 def quarantined_rows(paths: list[str]) -> int:

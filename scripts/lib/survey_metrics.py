@@ -15,7 +15,7 @@ in_numerator, value.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -455,11 +455,14 @@ class QuoteError(ValueError):
     """A quote chosen in config.yaml cannot be published."""
 
 
-def box2_quotes(followup: pd.DataFrame, chosen: Sequence[Mapping], roles: Mapping[str, str]) -> pd.DataFrame:
+def box2_quotes(
+    followup: pd.DataFrame, chosen: Sequence[Mapping], roles: Mapping[str, str], country_name: Callable[[str], str]
+) -> pd.DataFrame:
     """The Box 2 examples chosen in config `quotes`, in the configured order.
 
     Each is shown with the role of the respondent's sector (codebook role_en) and the
-    country's English name only; `text` is the example in its original language (the
+    country only, named by `country_name` from `country_iso3` (the UN name:
+    lib.countries.UnNames); `text` is the example in its original language (the
     form language), `translation` the analyst's English rendering when given. A chosen id
     that does not exist, did not consent (consent_quote != yes) or gave no example stops
     with a message naming every such id.
@@ -483,7 +486,7 @@ def box2_quotes(followup: pd.DataFrame, chosen: Sequence[Mapping], roles: Mappin
             {
                 "response_id": rid,
                 "role": roles.get(r["sector"], "") if pd.notna(r["sector"]) else "",
-                "country": r["country_name"] if pd.notna(r["country_name"]) else "",
+                "country": country_name(r["country_iso3"]) if pd.notna(r["country_iso3"]) else "",
                 "language": r["form_language"],
                 "text": str(r["example"]).strip(),
                 "translation": q.get("translation") or "",

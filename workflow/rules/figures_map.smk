@@ -7,6 +7,7 @@ rule figure_world_map:
         **libs("io", "safe_text", "validation", "countries", "worldmap"),
         metrics="results/metrics/participation.csv",
         geometry="resources/geo/countries-50m.json",
+        un_m49="resources/un_m49.csv",
     output:
         png=report(
             "results/figures/figure1_world_map.png",

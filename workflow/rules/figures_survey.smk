@@ -72,8 +72,9 @@ if SURVEY_CFG:
     rule box2_quotes:
         input:
             **CODEBOOK,
-            **libs("io", "safe_text", "validation"),
+            **libs("io", "safe_text", "validation", "countries"),
             followup="results/clean/followup.parquet",
+            un_m49="resources/un_m49.csv",
             lib_codebook="scripts/lib/codebook.py",
             lib_survey_metrics="scripts/lib/survey_metrics.py",
             lib_stats="scripts/lib/stats.py",

@@ -62,6 +62,7 @@ rule report_variables:
         lib_report_blocks="scripts/lib/report_blocks.py",
         metrics="results/metrics/metrics.csv",
         registry="resources/metric_registry.yaml",
+        un_m49="resources/un_m49.csv",
         labels="workflow/report/labels.yml",
         codebook_options=(
             [config["codebook"]["options"]] if REPORT_HAS_FOLLOWUP else []
