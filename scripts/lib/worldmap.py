@@ -36,10 +36,11 @@ from lib.figures import BLUES_9, INK, MIN_FONT_PT, NEUTRAL, TEXT_WIDTH_IN  # noq
 
 EQUAL_EARTH = "EPSG:8857"
 SMALL_KM2 = 15000.0
-# At most seven classes, so that the lightest class is the third step of the ramp and
-# stays well apart from the white of "no participants".
-BIN_EDGES = [1, 5, 10, 25, 50, 100, 250]
-MAX_CLASSES = len(BLUES_9) - 2
+# At most six classes, so that the lightest class is the fourth step of the ramp and
+# stays well apart from the white of "no participants" under colour-vision deficiencies
+# (tests/test_figure_map_standard.py).
+BIN_EDGES = [1, 5, 10, 25, 50, 100]
+MAX_CLASSES = len(BIN_EDGES)
 NAME_TO_ISO3 = {"Kosovo": "XKX"}
 DROP = {"ATA"}
 # Natural Earth abbreviates some names of the shapes it carries without a country code.
