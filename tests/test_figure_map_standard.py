@@ -28,6 +28,11 @@ UN_DISCLAIMER = (
 )
 
 
+def note_paragraphs(markdown: str) -> list[str]:
+    """The reader-facing paragraphs of the note (the raw HTML/Typst wrappers left out)."""
+    return [p for p in markdown.strip("\n").split("\n\n") if not p.startswith("```")]
+
+
 def simulate(colour: str, cvd_type: str) -> np.ndarray:
     rgb = np.array(to_rgb(colour))
     out = cspace_convert(rgb, {"name": "sRGB1+CVD", "cvd_type": cvd_type, "severity": 100}, "sRGB1")
@@ -213,9 +218,8 @@ def test_note_carries_disclaimer_dots_and_unnamed_areas():
         }
     )
     names = {"SGP": "Singapore", "BHR": "Bahrain", "TUV": "Tuvalu"}
-    text = figure1_note(notes, names.__getitem__)
-    paragraphs = text.rstrip("\n").split("\n\n")
-    assert paragraphs[0].endswith(": Bahrain (1) and Singapore (2).")
+    paragraphs = note_paragraphs(figure1_note(notes, names.__getitem__))
+    assert paragraphs[0].startswith("*Note:* ") and paragraphs[0].endswith(": Bahrain (1) and Singapore (2).")
     assert paragraphs[1].endswith(": Tuvalu (3).")
     assert paragraphs[2].endswith(": Northern Cyprus and Somaliland.")  # named, no count
     assert paragraphs[-1] == UN_DISCLAIMER
@@ -223,8 +227,14 @@ def test_note_carries_disclaimer_dots_and_unnamed_areas():
 
 
 def test_note_has_disclaimer_when_nothing_else_to_say():
-    assert figure1_note(None, str).strip() == UN_DISCLAIMER
-    assert figure1_note(pd.DataFrame(), str).strip() == UN_DISCLAIMER
+    assert note_paragraphs(figure1_note(None, str)) == [UN_DISCLAIMER]
+    assert note_paragraphs(figure1_note(pd.DataFrame(), str)) == [UN_DISCLAIMER]
+
+
+def test_note_is_set_apart_in_both_formats():
+    text = figure1_note(None, str)
+    assert text.index("```{=html}\n<div") < text.index(UN_DISCLAIMER) < text.index("```{=html}\n</div>")
+    assert text.index("```{=typst}\n#block") < text.index(UN_DISCLAIMER) < text.index("```{=typst}\n]")
 
 
 def test_note_rejects_unknown_kind():

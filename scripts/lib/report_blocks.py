@@ -209,6 +209,9 @@ def appendix_inputs(paths: list[str]) -> str:
 
 MAP_DISCLAIMER = ("The boundaries and names shown and the designations used on this map do not imply "
                   "official endorsement or acceptance by the United Nations.")
+_FIGURE_NOTE_OPEN = ('```{=html}\n<div class="figure-note" style="font-size: 0.88em; margin-bottom: 1.4em;">\n```',
+                     "```{=typst}\n#block(width: 100%, below: 1.4em)[#set text(size: 0.88em)\n```")
+_FIGURE_NOTE_CLOSE = ("```{=typst}\n]\n```", "```{=html}\n</div>\n```")
 _MAP_NOTE_KINDS = {
     "small": "Dots mark participant countries too small to show at this scale (participants): ",
     "not_in_geometry": "Participant countries missing from the base map (participants): ",
@@ -246,8 +249,11 @@ def figure1_note(notes: pd.DataFrame | None, country_name) -> str:
                 items.append(label)
             if items:
                 paragraphs.append(opening + join_words(sorted(items, key=str.casefold)) + ".")
+    if paragraphs:
+        paragraphs[0] = "*Note:* " + paragraphs[0]
     paragraphs.append(MAP_DISCLAIMER)
-    return "\n\n".join(paragraphs) + "\n"
+    # in smaller type than the running text, so that the note reads as part of the figure
+    return "\n\n".join([*_FIGURE_NOTE_OPEN, *paragraphs, *_FIGURE_NOTE_CLOSE]) + "\n"
 
 
 def quarantined_rows(paths: list[str]) -> int:
