@@ -14,7 +14,6 @@ from lib.countries import english_name
 from lib.worldmap import (
     NO_CODE,
     SMALL,
-    UN_MAP_DISCLAIMER,
     draw,
     legend_entries,
     load_geometry,
@@ -56,7 +55,6 @@ caption = {
     ],
     "not_drawn_note": listed[["country_name", "participants", "note"]].to_dict("records"),
     "areas_without_country_code": unnamed["country_name"].tolist(),
-    "disclaimer": UN_MAP_DISCLAIMER,
 }
 Path(snakemake.output.caption).write_text(json.dumps(caption, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 print(

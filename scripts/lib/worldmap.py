@@ -1,15 +1,16 @@
 """Figure 1: world map of participants per country (geopandas + matplotlib).
 
-The figure follows the map conventions of a UN publication
-(``shared`` publication standards, "Maps"): participant countries take consecutive steps
-of the report's one palette (``lib.figures.BLUES_9``, darker = more participants);
+The figure follows the map conventions of a UN publication: participant countries take
+consecutive steps of the report's one palette (``lib.figures.BLUES_9``, darker = more
+participants);
 countries with no participants are white with a grey hatch, apart from every class under
 the common colour-vision deficiencies; shapes that the base geometry carries without a
 country code (Somaliland, Northern Cyprus, ...) are drawn in the neutral grey, never as a
 country with no participants, and are named in the note under the map. Participant
 countries too small to see at this scale are drawn as a dot in their class colour. The
 figure is drawn at the PDF's text width, so font sizes are printed points; it carries no
-title (the document's caption gives it).
+title (the document's caption gives it). The note under the map, with the UN map
+disclaimer, is written by ``lib.report_blocks.figure1_note`` from ``notes``.
 """
 
 from __future__ import annotations
@@ -45,11 +46,6 @@ NAME_TO_ISO3 = {"Kosovo": "XKX"}
 DROP = {"ATA"}
 # Natural Earth abbreviates some names of the shapes it carries without a country code.
 AREA_NAMES = {"N. Cyprus": "Northern Cyprus", "Indian Ocean Ter.": "Indian Ocean Territories"}
-
-UN_MAP_DISCLAIMER = (
-    "The boundaries and names shown and the designations used on this map do not imply "
-    "official endorsement or acceptance by the United Nations."
-)
 
 FONT_PT = MIN_FONT_PT  # legend entries; the legend titles are one point larger
 DPI = 300
