@@ -11,7 +11,16 @@ import pandas as pd
 
 from lib import io as lib_io
 from lib.countries import UnNames
-from lib.worldmap import ZERO_COLOUR, draw, load_geometry, make_bins, notes, save, sha256
+from lib.worldmap import (
+    NO_CODE,
+    SMALL,
+    draw,
+    legend_entries,
+    load_geometry,
+    notes,
+    save,
+    sha256,
+)
 
 digest = sha256(snakemake.input.geometry)
 if digest != snakemake.params.geometry_sha256:
@@ -29,19 +38,27 @@ counts["name"] = counts["iso3"].map(UnNames(snakemake.input.un_m49))
 counts = counts.sort_values(["n", "iso3"], ascending=[False, True]).reset_index(drop=True)
 
 geo = load_geometry(snakemake.input.geometry)
-small = notes(counts, geo)
-fig = draw(counts, geo, small, snakemake.params.title)
+map_notes = notes(counts, geo)
+fig = draw(counts, geo, map_notes)
 save(fig, snakemake.output.png, snakemake.output.svg)
-lib_io.write_csv(small, snakemake.output.notes)
+lib_io.write_csv(map_notes, snakemake.output.notes)
+unnamed = map_notes[map_notes["kind"] == NO_CODE]
+listed = map_notes[map_notes["kind"] != NO_CODE]
 
 caption = {
     "countries": int(len(counts)),
     "participants_with_country": int(counts["n"].sum()),
     "top_countries": counts.head(3)[["iso3", "name", "n"]].to_dict("records"),
-    "zero_colour": ZERO_COLOUR,
-    "zero_label": "dark grey: no participants",
-    "bins": [b[2] for b in make_bins(int(counts["n"].max()) if len(counts) else 1)],
-    "not_drawn_note": small[["country_name", "participants", "note"]].to_dict("records"),
+    "legend": [
+        {k: e[k] for k in ("label", "colour", "hatch")}
+        for e in legend_entries(counts, has_unnamed=len(unnamed) > 0, has_dots=bool((listed["kind"] == SMALL).any()))
+    ],
+    "not_drawn_note": listed[["country_name", "participants", "note"]].to_dict("records"),
+    "areas_without_country_code": unnamed["country_name"].tolist(),
 }
 Path(snakemake.output.caption).write_text(json.dumps(caption, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-print(f"{len(counts)} countries drawn; {len(small)} listed in the note", file=sys.stderr)
+print(
+    f"{len(counts)} countries drawn; {len(listed)} participant countries and {len(unnamed)} areas without a "
+    "country code listed in the note",
+    file=sys.stderr,
+)

@@ -65,7 +65,7 @@ def test_figure_is_byte_identical(tmp_path, geo):
     small = worldmap.notes(counts, geo)
     digests = []
     for i in range(2):
-        fig = worldmap.draw(counts, geo, small, "t")
+        fig = worldmap.draw(counts, geo, small)
         worldmap.save(fig, tmp_path / f"f{i}.png", tmp_path / f"f{i}.svg")
         digests.append([hashlib.sha256((tmp_path / f"f{i}.{e}").read_bytes()).hexdigest() for e in ("png", "svg")])
     assert digests[0] == digests[1]

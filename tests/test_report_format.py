@@ -156,8 +156,10 @@ def test_appendix_inputs_hashes_files(tmp_path):
 def test_figure1_note_names_countries_not_drawn():
     notes = pd.DataFrame({"country_iso3": ["SGP", "BHR"], "participants": ["2", "1"]})
     names = {"SGP": "Singapore", "BHR": "Bahrain"}
-    assert figure1_note(notes, names.__getitem__).endswith("Bahrain (1) and Singapore (2).\n")
-    assert figure1_note(pd.DataFrame(), names.__getitem__) == ""
+    text = [p for p in figure1_note(notes, names.__getitem__).split("\n\n") if not p.startswith("```")]
+    assert len(text) == 2 and text[0].endswith("Bahrain (1) and Singapore (2).")
+    assert text[1].startswith("The boundaries and names shown") and text[1].endswith("United Nations.")
+    assert text[1] in figure1_note(pd.DataFrame(), names.__getitem__)  # the disclaimer is always there
 
 
 def test_renderer_choice():

@@ -208,22 +208,53 @@ def appendix_inputs(paths: list[str]) -> str:
     return pipe_table(["File", "Bytes", "SHA-256"], rows, "lrl", widths=[34, 8, 58])
 
 
-def figure1_note(notes: pd.DataFrame, country_name) -> str:
-    """Sentence under Figure 1 naming participant countries the map cannot draw."""
-    if notes is None or notes.empty:
-        return ""
-    code_col = next((c for c in ("country_iso3", "iso3", "country", "level") if c in notes.columns), None)
-    if code_col is None:
-        raise ValueError("figure1_notes.csv: expected a column country_iso3 (or iso3, country)")
-    count_col = next((c for c in ("participants", "value", "n") if c in notes.columns), None)
-    items = []
-    for r in notes.itertuples():
-        label = _country(getattr(r, code_col), country_name)
-        if count_col and not is_missing(getattr(r, count_col)):
-            label += f" ({fmt_count(getattr(r, count_col))})"
-        items.append(label)
-    return ("Participant countries too small to show at this scale (participants): "
-            + join_words(sorted(items, key=fold)) + ".\n")
+MAP_DISCLAIMER = ("The boundaries and names shown and the designations used on this map do not imply "
+                  "official endorsement or acceptance by the United Nations.")
+_FIGURE_NOTE_OPEN = ('```{=html}\n<div class="figure-note" style="font-size: 0.88em; margin-bottom: 1.4em;">\n```',
+                     "```{=typst}\n#block(width: 100%, below: 1.4em)[#set text(size: 0.88em)\n```")
+_FIGURE_NOTE_CLOSE = ("```{=typst}\n]\n```", "```{=html}\n</div>\n```")
+_MAP_NOTE_KINDS = {
+    "small": "Dots mark participant countries too small to show at this scale (participants): ",
+    "not_in_geometry": "Participant countries missing from the base map (participants): ",
+    "no_country_code": "Areas shown in grey have no country code of their own in the base map and are not "
+                       "counted separately: ",
+}
+
+
+def figure1_note(notes: pd.DataFrame | None, country_name) -> str:
+    """The block under Figure 1: participant countries the map draws as dots or cannot draw,
+    the areas drawn in grey because the base map gives them no country code (named from the
+    map's notes, column `kind` = small / not_in_geometry / no_country_code; without that
+    column every row is a participant country drawn as a dot), and the UN map disclaimer,
+    which every map carries."""
+    paragraphs = []
+    if notes is not None and not notes.empty:
+        code_col = next((c for c in ("country_iso3", "iso3", "country", "level") if c in notes.columns), None)
+        if code_col is None:
+            raise ValueError("figure1_notes.csv: expected a column country_iso3 (or iso3, country)")
+        count_col = next((c for c in ("participants", "value", "n") if c in notes.columns), None)
+        kinds = notes["kind"] if "kind" in notes.columns else pd.Series("small", index=notes.index)
+        unknown = sorted(set(kinds) - set(_MAP_NOTE_KINDS))
+        if unknown:
+            raise ValueError(f"figure1_notes.csv: unknown kind {unknown} (expected one of {sorted(_MAP_NOTE_KINDS)})")
+        for kind, opening in _MAP_NOTE_KINDS.items():
+            items = []
+            for r in notes[kinds == kind].itertuples():
+                code = getattr(r, code_col)
+                if is_missing(code):
+                    label = escape_markdown(getattr(r, "country_name", ""))
+                else:
+                    label = _country(code, country_name)
+                if kind != "no_country_code" and count_col and not is_missing(getattr(r, count_col)):
+                    label += f" ({fmt_count(getattr(r, count_col))})"
+                items.append(label)
+            if items:
+                paragraphs.append(opening + join_words(sorted(items, key=fold)) + ".")
+    if paragraphs:
+        paragraphs[0] = "*Note:* " + paragraphs[0]
+    paragraphs.append(MAP_DISCLAIMER)
+    # in smaller type than the running text, so that the note reads as part of the figure
+    return "\n\n".join([*_FIGURE_NOTE_OPEN, *paragraphs, *_FIGURE_NOTE_CLOSE]) + "\n"
 
 
 def quarantined_rows(paths: list[str]) -> int:

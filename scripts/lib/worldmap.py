@@ -1,15 +1,22 @@
-"""Figure 1: world map of participants per country (geopandas + seaborn/matplotlib).
+"""Figure 1: world map of participants per country (geopandas + matplotlib).
 
-Countries with no participants are drawn in a dark grey (the published story uses
-black) and named so in the legend; participant countries are coloured by binned counts.
-Participant countries that are too small to see at this scale are drawn as a dot in
-their bin colour, and every participant country that is small or missing from the
-geometry is listed in the notes (``figure1_notes.csv`` and the caption data).
+The figure follows the map conventions of a UN publication: participant countries take
+consecutive steps of the report's one palette (``lib.figures.BLUES_9``, darker = more
+participants);
+countries with no participants are white with a grey hatch, apart from every class under
+the common colour-vision deficiencies; shapes that the base geometry carries without a
+country code (Somaliland, Northern Cyprus, ...) are drawn in the neutral grey, never as a
+country with no participants, and are named in the note under the map. Participant
+countries too small to see at this scale are drawn as a dot in their class colour. The
+figure is drawn at the PDF's text width, so font sizes are printed points; it carries no
+title (the document's caption gives it). The note under the map, with the UN map
+disclaimer, is written by ``lib.report_blocks.figure1_note`` from ``notes``.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 import geopandas as gpd
 import matplotlib
@@ -23,17 +30,56 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pycountry  # noqa: E402
-import seaborn as sns  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
+from lib.figures import BLUES_9, INK, MIN_FONT_PT, NEUTRAL, TEXT_WIDTH_IN  # noqa: E402
+
 EQUAL_EARTH = "EPSG:8857"
-ZERO_COLOUR = "#3b3b3b"
-EDGE_COLOUR = "#ffffff"
 SMALL_KM2 = 15000.0
-BIN_EDGES = [1, 5, 10, 25, 50, 100, 250, 500, 1000]
+# At most six classes, so that the lightest class is the fourth step of the ramp and
+# stays well apart from the white of "no participants" under colour-vision deficiencies
+# (tests/test_figure_map_standard.py).
+BIN_EDGES = [1, 5, 10, 25, 50, 100]
+MAX_CLASSES = len(BIN_EDGES)
 NAME_TO_ISO3 = {"Kosovo": "XKX"}
 DROP = {"ATA"}
+# Natural Earth abbreviates some names of the shapes it carries without a country code.
+AREA_NAMES = {"N. Cyprus": "Northern Cyprus", "Indian Ocean Ter.": "Indian Ocean Territories"}
+
+FONT_PT = MIN_FONT_PT  # legend entries; the legend titles are one point larger
+DPI = 300
+LEGEND_IN = 0.8  # height of the legend band under the map, inches
+BORDER_PT = 0.3
+RC = {
+    "font.family": "DejaVu Sans",
+    "hatch.linewidth": 0.5,
+    "svg.hashsalt": "impact-story-figure1",
+    "svg.fonttype": "path",
+}
+
+# note kinds in figure1_notes.csv
+SMALL, NOT_IN_GEOMETRY, NO_CODE = "small", "not_in_geometry", "no_country_code"
+
+
+@dataclass(frozen=True)
+class MapPalette:
+    """Colours of the map: ``classes`` light to dark, one per participant class."""
+
+    classes: tuple[str, ...]
+    no_participants: str = "#ffffff"
+    no_participants_hatch: str = "////"
+    hatch_colour: str = "#969696"  # hatch lines and outline of land with no participants
+    no_country_code: str = NEUTRAL
+    border: str = "#ffffff"  # borders between coloured shapes
+    ink: str = INK
+
+
+def map_palette(n_classes: int) -> MapPalette:
+    """The darkest ``n_classes`` consecutive steps of the Blues ramp (top class darkest)."""
+    if not 1 <= n_classes <= MAX_CLASSES:
+        raise ValueError(f"{n_classes} classes: the map draws 1 to {MAX_CLASSES}")
+    return MapPalette(classes=tuple(BLUES_9[len(BLUES_9) - n_classes :]))
 
 
 def sha256(path) -> str:
@@ -109,79 +155,186 @@ def bin_index(n: int, bins) -> int:
     raise ValueError(n)
 
 
+def area_name(name: str) -> str:
+    """Reader-facing name of a shape without a country code (Natural Earth abbreviations spelt out)."""
+    return AREA_NAMES.get(name, name)
+
+
+def unnamed_areas(geo: gpd.GeoDataFrame) -> list[str]:
+    """Names of the shapes that have no country code in the geometry, sorted, each once."""
+    return sorted({area_name(n) for n in geo.loc[geo["iso3"].isna(), "name"]})
+
+
 def notes(counts: pd.DataFrame, geo: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Participant countries missing from the geometry or too small to see."""
+    """What the note under the map names: participant countries missing from the geometry
+    or too small to see (``kind`` not_in_geometry / small), then the shapes without a
+    country code (``kind`` no_country_code, no iso3, no participant count)."""
     area = geo.dropna(subset=["iso3"]).groupby("iso3")["km2"].sum()
     rows = []
     for r in counts.itertuples():
         if r.iso3 not in area.index:
-            rows.append((r.iso3, r.name, r.n, "not in the map geometry"))
+            rows.append((r.iso3, r.name, r.n, "not in the map geometry", NOT_IN_GEOMETRY))
         elif area[r.iso3] < SMALL_KM2:
             rows.append(
-                (r.iso3, r.name, r.n, f"too small to see at this scale (under {SMALL_KM2:,.0f} km²): drawn as a dot")
+                (
+                    r.iso3,
+                    r.name,
+                    r.n,
+                    f"too small to see at this scale (under {SMALL_KM2:,.0f} km²): drawn as a dot",
+                    SMALL,
+                )
             )
-    return pd.DataFrame(rows, columns=["iso3", "country_name", "participants", "note"])
+    for name in unnamed_areas(geo):
+        rows.append((None, name, None, "no country code in the map geometry: drawn in neutral grey", NO_CODE))
+    out = pd.DataFrame(rows, columns=["iso3", "country_name", "participants", "note", "kind"])
+    out["participants"] = out["participants"].astype("Int64")
+    return out
 
 
-def draw(counts: pd.DataFrame, geo: gpd.GeoDataFrame, small: pd.DataFrame, title: str):
-    """The figure: ``counts`` has iso3, name, n (participants > 0)."""
-    sns.set_theme(style="white", context="paper", font_scale=1.15)
+def legend_entries(counts: pd.DataFrame, has_unnamed: bool = True, has_dots: bool = True) -> list[dict]:
+    """The legend of the map, in order: one entry per participant class (light to dark),
+    then "No participants", the shapes without a country code and the dot for small
+    countries. Each entry: kind, label, colour (face colour), hatch, edge."""
     bins = make_bins(int(counts["n"].max()) if len(counts) else 1)
-    palette = sns.color_palette("YlOrRd", n_colors=len(bins) + 1)[1:]
-    colour_of = {r.iso3: palette[bin_index(r.n, bins)] for r in counts.itertuples()}
-    geo = geo.copy()
-    geo["colour"] = [colour_of.get(c, ZERO_COLOUR) if isinstance(c, str) else ZERO_COLOUR for c in geo["iso3"]]
+    pal = map_palette(len(bins))
+    n_bin = [sum(bin_index(n, bins) == i for n in counts["n"]) for i in range(len(bins))]
+    entries = [
+        {"kind": "class", "label": f"{b[2]} ({n_bin[i]})", "colour": pal.classes[i], "hatch": None, "edge": pal.border}
+        for i, b in enumerate(bins)
+    ]
+    entries.append(
+        {
+            "kind": "no_participants",
+            "label": "No participants",
+            "colour": pal.no_participants,
+            "hatch": pal.no_participants_hatch,
+            "edge": pal.hatch_colour,
+        }
+    )
+    if has_unnamed:
+        entries.append(
+            {
+                "kind": NO_CODE,
+                "label": "Without a country code (named below)",
+                "colour": pal.no_country_code,
+                "hatch": None,
+                "edge": pal.border,
+            }
+        )
+    if has_dots:
+        entries.append(
+            {
+                "kind": "dot",
+                "label": "Too small to see: dot in its class colour",
+                "colour": "#ffffff",
+                "hatch": None,
+                "edge": pal.ink,
+            }
+        )
+    return entries
+
+
+def _handle(e: dict):
+    if e["kind"] == "dot":
+        return Line2D(
+            [],
+            [],
+            marker="o",
+            markersize=5,
+            linestyle="",
+            markerfacecolor=e["colour"],
+            markeredgecolor=e["edge"],
+            markeredgewidth=0.6,
+            label=e["label"],
+        )
+    return Patch(
+        facecolor=e["colour"],
+        edgecolor=e["edge"] if e["hatch"] else "none",
+        hatch=e["hatch"],
+        linewidth=BORDER_PT,
+        label=e["label"],
+    )
+
+
+def draw(counts: pd.DataFrame, geo: gpd.GeoDataFrame, small: pd.DataFrame):
+    """The figure at the PDF's text width: ``counts`` has iso3, name, n (participants > 0);
+    ``small`` is the frame of ``notes`` (its ``small`` rows are drawn as dots)."""
+    with plt.rc_context(RC):
+        return _draw(counts, geo, small)
+
+
+def _draw(counts: pd.DataFrame, geo: gpd.GeoDataFrame, small: pd.DataFrame):
+    bins = make_bins(int(counts["n"].max()) if len(counts) else 1)
+    pal = map_palette(len(bins))
+    colour_of = {r.iso3: pal.classes[bin_index(r.n, bins)] for r in counts.itertuples()}
+    has_code = geo["iso3"].notna()
+    participant = geo["iso3"].isin(list(colour_of))
+    dot_codes = small.loc[small["kind"] == SMALL, "iso3"] if "kind" in small else small["iso3"]
+    dots = geo[geo["iso3"].isin(list(dot_codes.dropna()))].sort_values("km2").drop_duplicates("iso3", keep="last")
 
     minx, miny, maxx, maxy = geo.total_bounds
-    fig, ax = plt.subplots(figsize=(11, 11 * (maxy - miny) / (maxx - minx) + 0.6), dpi=150)
-    geo.plot(ax=ax, color=geo["colour"], edgecolor=EDGE_COLOUR, linewidth=0.2)
-    dots = geo[geo["iso3"].isin(small["iso3"])].sort_values("km2").drop_duplicates("iso3", keep="last")
+    width = TEXT_WIDTH_IN
+    pad = 0.015 * (maxy - miny)  # a margin so that no shape touches the edge of the image
+    map_h = width * (maxy - miny + 2 * pad) / (maxx - minx)
+    height = map_h + LEGEND_IN
+    fig = plt.figure(figsize=(width, height), dpi=DPI)
+    ax = fig.add_axes((0.0, LEGEND_IN / height, 1.0, map_h / height))
+    zero = geo[has_code & ~participant]
+    if len(zero):
+        zero.plot(
+            ax=ax,
+            facecolor=pal.no_participants,
+            edgecolor=pal.hatch_colour,
+            hatch=pal.no_participants_hatch,
+            linewidth=BORDER_PT,
+        )
+    unnamed = geo[~has_code]
+    if len(unnamed):
+        unnamed.plot(ax=ax, color=pal.no_country_code, edgecolor=pal.border, linewidth=BORDER_PT)
+    coloured = geo[participant]
+    if len(coloured):
+        coloured.plot(ax=ax, color=[colour_of[c] for c in coloured["iso3"]], edgecolor=pal.border, linewidth=BORDER_PT)
     if len(dots):
         pts = dots.geometry.representative_point()
         ax.scatter(
-            pts.x, pts.y, s=22, c=[colour_of[c] for c in dots["iso3"]], edgecolors="#222222", linewidths=0.6, zorder=3
+            pts.x, pts.y, s=14, c=[colour_of[c] for c in dots["iso3"]], edgecolors=pal.ink, linewidths=0.6, zorder=3
         )
     ax.set_xlim(minx, maxx)
-    ax.set_ylim(miny, maxy)
+    ax.set_ylim(miny - pad, maxy + pad)
+    ax.set_aspect("equal")
     ax.set_axis_off()
-    n_bin = [sum(bin_index(n, bins) == i for n in counts["n"]) for i in range(len(bins))]
-    handles = [Patch(facecolor=ZERO_COLOUR, edgecolor="none", label="No participants")]
-    handles += [
-        Patch(facecolor=palette[i], edgecolor="none", label=f"{b[2]}  ({n_bin[i]} countries)")
-        for i, b in enumerate(bins)
-    ]
-    if len(dots):
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="",
-                markerfacecolor="#bbbbbb",
-                markeredgecolor="#222222",
-                label="Small country (dot)",
-            )
-        )
-    ax.legend(
-        handles=handles,
-        title="Participants per country",
-        loc="lower left",
-        frameon=True,
-        framealpha=0.92,
-        fontsize=9,
-        title_fontsize=10,
-        bbox_to_anchor=(0.0, 0.02),
+
+    entries = legend_entries(counts, has_unnamed=bool(len(unnamed)), has_dots=bool(len(dots)))
+    classes = [_handle(e) for e in entries if e["kind"] == "class"]
+    others = [_handle(e) for e in entries if e["kind"] != "class"]
+    style = dict(
+        frameon=False,
+        fontsize=FONT_PT,
+        title_fontsize=FONT_PT + 1,
+        alignment="left",
+        handlelength=1.6,
+        handleheight=1.0,
+        borderaxespad=0.0,
+        borderpad=0.2,
+        labelspacing=0.35,
+        columnspacing=1.2,
     )
-    ax.set_title(title, fontsize=13, loc="left")
-    fig.tight_layout()
+    top = (LEGEND_IN - 0.04) / height
+    fig.legend(
+        handles=classes,
+        title="Participants per country (number of countries)",
+        loc="upper left",
+        bbox_to_anchor=(0.005, top),
+        ncol=(len(classes) + 1) // 2,
+        **style,
+    )
+    fig.legend(handles=others, title="Other areas", loc="upper left", bbox_to_anchor=(0.52, top), ncol=1, **style)
     return fig
 
 
 def save(fig, png_path, svg_path) -> None:
-    """Byte-identical PNG and SVG: no dates, no software string, fixed SVG id salt."""
-    with plt.rc_context({"svg.hashsalt": "impact-story-figure1", "svg.fonttype": "path"}):
-        fig.savefig(png_path, format="png", metadata={"Software": None}, bbox_inches="tight", pad_inches=0.15)
-        fig.savefig(
-            svg_path, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight", pad_inches=0.15
-        )
+    """Byte-identical PNG and SVG at print size: no dates, no software string, fixed SVG id salt."""
+    with plt.rc_context(RC):
+        fig.savefig(png_path, format="png", dpi=DPI, metadata={"Software": None})
+        fig.savefig(svg_path, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)

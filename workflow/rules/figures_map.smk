@@ -4,7 +4,7 @@
 
 rule figure_world_map:
     input:
-        **libs("io", "safe_text", "validation", "countries", "worldmap"),
+        **libs("io", "safe_text", "validation", "countries", "figures", "worldmap"),
         metrics="results/metrics/participation.csv",
         geometry="resources/geo/countries-50m.json",
         un_m49="resources/un_m49.csv",
@@ -27,7 +27,6 @@ rule figure_world_map:
         mem_mb=800,
     params:
         geometry_sha256="04342cdc1e3016bcd7db1630de95684d67b79fe3c8c460321e87aef469502394",
-        title=f"Participants per country, {SCOPE_CFG.get('title', SCOPE)}",
     script:
         "../../scripts/figure_world_map.py"
 
