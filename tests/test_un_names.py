@@ -186,7 +186,7 @@ def test_top_countries_sentence_uses_un_names():
 def test_figure1_note_uses_un_names_in_alphabetical_order():
     notes = pd.DataFrame({"iso3": ["PSE", "QAT", "MDA", "CIV"], "participants": ["4", "3", "2", "5"]})
     text = figure1_note(notes, UN)
-    assert text.endswith("Côte d’Ivoire (5), Qatar (3), Republic of Moldova (2) and State of Palestine (4).\n")
+    assert "Côte d’Ivoire (5), Qatar (3), Republic of Moldova (2) and State of Palestine (4).\n" in text
 
 
 def interview_note(**changes) -> dict:
