@@ -34,7 +34,7 @@ for form, staged in zip(p.forms, snakemake.input.staged, strict=True):
     forms.append(frame.assign(form_language=p.languages[form], source_file=p.sources[form]))
 df = pd.concat(forms, ignore_index=True)
 
-countries = CountryResolver(snakemake.input.aliases).resolve(df["country"])
+countries = CountryResolver(snakemake.input.aliases, snakemake.input.moodle_countries).resolve(df["country"])
 problems = followup_problems(df, countries["unknown"], survey=p.survey, editions=list(p.editions))
 try:
     validation.report_errors(problems, rule=snakemake.rule, report_path=snakemake.output.report, on_invalid="stop")

@@ -29,7 +29,8 @@ staged_all = {s: lib_io.read_parquet(p) for s, p in zip(sources, snakemake.input
 # rows quarantined by stage_lms (on_invalid: quarantine) enter the log as the first step
 counts = pd.read_csv(snakemake.input.staging_counts, dtype={"edition": "string", "source": "string"})
 counts = counts.set_index(["edition", "source"])
-resolver, salt = CountryResolver(snakemake.input.aliases), read_salt(snakemake.input.salt)
+resolver = CountryResolver(snakemake.input.aliases, snakemake.input.moodle_countries)
+salt = read_salt(snakemake.input.salt)
 log, errors, people, staged_of = [], [], [], {}
 for edition in editions:
     eid, files = edition["id"], {s: edition["files"][s] for s in sources}

@@ -6,12 +6,17 @@ removed after Unicode NFKD, inner whitespace collapsed) and looked up in
 1. ISO 3166-1 from pycountry: alpha-2, alpha-3, ``name``, ``official_name``,
    ``common_name``, plus the gettext translations of the names into Spanish, French
    and Arabic that pycountry ships;
-2. the explicit alias table ``resources/country_aliases.csv`` (columns ``alias, iso3,
+2. Moodle's own country names (``get_list_of_countries()``, the language packs'
+   ``countries.php``) in English, Spanish, French and Arabic, vendored as
+   ``resources/moodle_countries.csv`` (columns ``lang, code, name, version, source``;
+   ``code`` is ISO alpha-2; source and licence in ``resources/moodle_countries.md``);
+3. the explicit alias table ``resources/country_aliases.csv`` (columns ``alias, iso3,
    note``) for everything else an LMS or a respondent writes (EE.UU., RDC, Holanda...).
 
-A folded key that two ISO entries share is ambiguous and left out of step 1 (the alias
-table must then decide). An alias that contradicts ISO, or two alias rows that disagree,
-are errors when the table is loaded. Values that match nothing are returned with
+A folded key that two ISO entries share is ambiguous and left out of step 1 (the Moodle
+table or the alias table must then decide). A Moodle name shared by two codes, a Moodle
+name or an alias that contradicts ISO, an alias that contradicts a Moodle name, or two
+alias rows that disagree, are errors when the tables are loaded. Values that match nothing are returned with
 ``unknown=True`` so the caller can report them by file, line and value; blanks are
 not unknown, just missing.
 """
@@ -162,11 +167,57 @@ def _iso_keys() -> dict[str, str]:
     return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1 and k}
 
 
+# Moodle's country names in en, es, fr and ar (resources/moodle_countries.md).
+MOODLE_COUNTRIES = Path(__file__).resolve().parents[2] / "resources" / "moodle_countries.csv"
+_ALPHA_2 = re.compile(r"[A-Z]{2}")
+
+
+def _moodle_keys(moodle_csv: str | Path, iso: dict[str, str]) -> dict[str, str]:
+    """Folded Moodle country name -> ISO alpha-3; ValueError if the table is ambiguous.
+
+    A name (after folding) must point to one code in every language and version, and a
+    name that ISO already resolves must resolve to the same code.
+    """
+    found: dict[str, dict[str, list[str]]] = {}
+    problems = []
+    with open(moodle_csv, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if reader.fieldnames is None or not {"lang", "code", "name"} <= set(reader.fieldnames):
+            raise ValueError(f"{moodle_csv}: needs the columns lang, code, name, version, source")
+        for lineno, row in enumerate(reader, start=2):
+            code, name = (row["code"] or "").strip().upper(), row["name"] or ""
+            country = pycountry.countries.get(alpha_2=code) if _ALPHA_2.fullmatch(code) else None
+            if country is None:
+                problems.append(f"line {lineno}: {name!r} has {code!r}, not an ISO alpha-2 code")
+                continue
+            key = fold(name)
+            if not key:
+                problems.append(f"line {lineno}: empty name")
+                continue
+            where = f"line {lineno} ({row['lang']} {name!r})"
+            found.setdefault(key, {}).setdefault(country.alpha_3, []).append(where)
+    table: dict[str, str] = {}
+    for key, codes in found.items():
+        if len(codes) > 1:
+            shared = "; ".join(f"{iso3} at {', '.join(where)}" for iso3, where in sorted(codes.items()))
+            problems.append(f"name {key!r} is ambiguous: {shared}")
+            continue
+        ((iso3, where),) = codes.items()
+        if key in iso and iso[key] != iso3:
+            problems.append(f"{where[0]} -> {iso3} contradicts ISO lookup -> {iso[key]}")
+            continue
+        table[key] = iso3
+    if problems:
+        raise ValueError(f"{moodle_csv}: " + "; ".join(problems))
+    return table
+
+
 class CountryResolver:
     """Resolve raw country values to ISO alpha-3 and an English name."""
 
-    def __init__(self, alias_csv: str | Path):
+    def __init__(self, alias_csv: str | Path, moodle_csv: str | Path = MOODLE_COUNTRIES):
         self.iso = _iso_keys()
+        self.moodle = _moodle_keys(moodle_csv, self.iso)
         self.aliases: dict[str, str] = {}
         problems = []
         with open(alias_csv, encoding="utf-8", newline="") as fh:
@@ -187,6 +238,11 @@ class CountryResolver:
                         f"line {lineno}: alias {alias!r} -> {iso3} contradicts ISO lookup -> {self.iso[key]}"
                     )
                     continue
+                if key in self.moodle and self.moodle[key] != iso3:
+                    problems.append(
+                        f"line {lineno}: alias {alias!r} -> {iso3} contradicts Moodle's country name -> {self.moodle[key]}"
+                    )
+                    continue
                 if key in self.aliases and self.aliases[key] != iso3:
                     problems.append(
                         f"line {lineno}: alias {alias!r} -> {iso3} contradicts an earlier row -> {self.aliases[key]}"
@@ -203,7 +259,7 @@ class CountryResolver:
         key = fold(value)
         if not key:
             return None
-        return self.iso.get(key) or self.aliases.get(key)
+        return self.iso.get(key) or self.moodle.get(key) or self.aliases.get(key)
 
     def resolve(self, values: pd.Series) -> pd.DataFrame:
         """DataFrame (same index) with ``iso3``, ``name_en`` and ``unknown`` (bool).

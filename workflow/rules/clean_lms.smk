@@ -21,6 +21,7 @@ rule clean_lms:
         ),
         staging_counts="private/staging/lms/{batch}/row_counts.csv",
         aliases="resources/country_aliases.csv",
+        moodle_countries="resources/moodle_countries.csv",
         salt=SALT_FILE,
     output:
         participants="results/clean/editions/{batch}/participants.parquet",

@@ -164,6 +164,7 @@ if SURVEY_CFG:
             participants="results/clean/participants.parquet",
             salt=SALT_FILE,
             aliases="resources/country_aliases.csv",
+            moodle_countries="resources/moodle_countries.csv",
         output:
             clean="results/clean/followup.parquet",
             report="results/validation/survey/followup-clean.csv",
