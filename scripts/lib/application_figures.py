@@ -22,13 +22,13 @@ INTERVAL_LABEL = "95% confidence interval"
 LABEL_WRAP = 34  # characters per line of a category label
 GROUP_LABEL_WRAP = 40  # the group labels end with their n, kept on one line
 OVERHEAD_IN = 0.9  # legend above the plot, x axis and its label below
-VALUE_ROOM = 12  # per cent of axis kept right of the longest whisker for its value label
+VALUE_ROOM = 9  # per cent of the axis right of a whisker for its value label (about 30 pt)
 
 
-def axis_right(reach: float) -> float:
-    """Right end of a 0-100 per cent axis, extended past 100 only to keep the value label
-    of a whisker that reaches near 100 inside the axes."""
-    return max(100.0, math.ceil(reach + VALUE_ROOM))
+def axis_right(reach: float) -> int:
+    """Right end of a 0-100 per cent axis, extended past 100 (to the next ten) only when the
+    value label after a whisker reaching `reach` per cent would not fit inside the axes."""
+    return max(100, 10 * math.ceil((reach + VALUE_ROOM) / 10))
 
 
 def _interval_bars(ax, rows: pd.DataFrame, labels: list[str]) -> None:
