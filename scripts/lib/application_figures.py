@@ -20,7 +20,7 @@ from lib.report_format import fmt_percent
 
 INTERVAL_LABEL = "95% confidence interval"
 LABEL_WRAP = 34  # characters per line of a category label
-GROUP_LABEL_WRAP = 40  # the group labels end with their n, kept on one line
+GROUP_LABEL_WRAP = 40  # group labels end with "(n = 13)", its spaces unbreakable
 OVERHEAD_IN = 0.9  # legend above the plot, x axis and its label below
 VALUE_ROOM = 9  # per cent of the axis right of a whisker for its value label (about 30 pt)
 

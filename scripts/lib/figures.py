@@ -165,7 +165,7 @@ def draw_hbars(
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
         )
     ax.set_yticks(y, list(labels))
-    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.set_ylim(max(len(labels), 1) - 0.5, -0.5)
     ax.set_ylabel("")
     ax.grid(axis="y", visible=False)
     ax.tick_params(axis="y", length=0)
