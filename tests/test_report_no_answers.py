@@ -124,9 +124,11 @@ def test_figure_draws_answered_panel_and_says_no_answers_in_the_other():
     try:
         assert draw_panel(left, m, "sector_share", "Sector of work", str.upper, 70) == 0
         assert draw_panel(right, m, "career_stage_share", "Career stage", str.upper, 70) == 2
-        assert left.get_title(loc="left") == "Sector of work (n = 0)"
+        # no panel title: the item and its respondents are in the x-axis label
+        assert left.get_title(loc="left") == "" and right.get_title(loc="left") == ""
+        assert left.get_xlabel() == "Sector of work (n = 0)\nShare of respondents (%)"
         assert [t.get_text() for t in left.texts] == [NO_ANSWERS] and len(left.patches) == 0
-        assert right.get_title(loc="left") == "Career stage (n = 10)"
+        assert right.get_xlabel() == "Career stage (n = 10)\nShare of respondents (%)"
         assert len(right.patches) == 2
         assert [t.get_text() for t in right.texts] == ["60%", "40%"]
         assert [t.get_text() for t in right.get_yticklabels()] == ["YOUNG_PROFESSIONAL", "STUDENT"]

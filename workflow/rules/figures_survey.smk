@@ -28,7 +28,7 @@ if SURVEY_CFG:
     rule figure_topics_applied:
         input:
             **CODEBOOK,
-            **libs("figures", "io", "safe_text", "validation"),
+            **libs("application_figures", "figures", "io", "safe_text", "validation"),
             lib_report_format="scripts/lib/report_format.py",
             metrics="results/metrics/application.csv",
             lib_codebook="scripts/lib/codebook.py",
@@ -50,7 +50,7 @@ if SURVEY_CFG:
     rule figure_application_by_group:
         input:
             **CODEBOOK,
-            **libs("figures", "io", "safe_text", "validation"),
+            **libs("application_figures", "figures", "io", "safe_text", "validation"),
             lib_report_format="scripts/lib/report_format.py",
             metrics="results/metrics/application.csv",
             lib_codebook="scripts/lib/codebook.py",
