@@ -14,6 +14,10 @@ Pandoc's Typst writer drops alt text, so the image is written here as
 A numbered figure without `fig-alt` stops the render: no figure is published without
 alt text.
 
+Run-in headings (Typst only): a paragraph that is only bold text ("**What changed after
+the course**" before a list) is kept on the page of what follows it (`block(sticky:)`),
+like a heading.
+
 Tables (HTML only): each table is wrapped in `<div class="table-scroll">`, which
 report.css lets scroll sideways inside its box on a narrow screen instead of widening
 the page.
@@ -75,6 +79,11 @@ local function wrap_table(tbl)
   return pandoc.Div({ tbl }, pandoc.Attr("", { "table-scroll" }))
 end
 
+local function sticky_label(para)
+  if FORMAT ~= "typst" or #para.content ~= 1 or para.content[1].t ~= "Strong" then return nil end
+  return pandoc.Blocks({ pandoc.RawBlock("typst", "#block(sticky: true)["), para, pandoc.RawBlock("typst", "]") })
+end
+
 function Pandoc(doc)
   number_figures(doc)
   return doc:walk({
@@ -89,6 +98,7 @@ function Pandoc(doc)
       return fig
     end,
     Table = wrap_table,
+    Para = sticky_label,
     Cite = function(cite)
       local id = cite.citations[1].id
       if #cite.citations ~= 1 or not id:match("^fig%-") then return nil end
