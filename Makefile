@@ -13,6 +13,8 @@
 #   make bench            # benchmark: default data + portfolios -> results/bench/bench.json (docs/benchmarks.md)
 #   make audit            # verify raw/ checksums, rerun, compare every published claim
 #   make trace CLAIM=A01  # claim -> metric -> rule/script -> inputs (sha256) -> evidence -> report
+#   make page-check       # HTML pages at 1280 and 390 px in headless Chromium: nothing wider
+#                         # than the screen, every image with alt text (screenshots in results/page_check)
 #   make clean            # remove results/, private/staging/, logs/ and Snakemake's state
 #
 # Variables: PYTHON (interpreter used to create .venv, default python3.11), CORES
@@ -36,7 +38,7 @@ STAMP := $(VENV)/.installed-from-lock
 VENV_SLURM ?= .venv-slurm
 STAMP_SLURM := $(VENV_SLURM)/.installed-from-lock
 
-.PHONY: venv venv-slurm run run-slurm test data lint lock clean report-bundle audit trace test-slurm bench
+.PHONY: venv venv-slurm run run-slurm test data lint lock clean report-bundle audit trace test-slurm bench page-check
 
 # The virtualenv is rebuilt from scratch whenever its lock changes (stamp file), so it
 # holds exactly the locked packages (pip install alone never removes a package).
@@ -98,6 +100,13 @@ test-slurm: venv-slurm
 BENCH_ARGS ?=
 bench: venv
 	$(BIN)/python scripts/bench/bench.py --cores $(CORES) $(BENCH_ARGS)
+
+# Needs Debian's chromium (.ci/run installs it) and the pages: the Impact Story (make run),
+# the technical annex when the workflow writes one, and claims.html (make audit).
+# PAGES= checks other files.
+PAGES ?=
+page-check: venv
+	$(BIN)/python scripts/ci/page_check.py --out results/page_check $(PAGES)
 
 clean:
 	rm -rf results private/staging logs .snakemake

@@ -64,13 +64,23 @@ def _country(value: object, country_name) -> str:
     return escape_markdown(text)
 
 
-def box2_quotes(quotes: pd.DataFrame, country_name) -> str:
-    """Box 2: each chosen quote as typed, its translation, then role and country only."""
+_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def box2_quotes(quotes: pd.DataFrame, country_name, document_lang: str = "en") -> str:
+    """Box 2: each chosen quote as typed, its translation, then role and country only.
+    A quote in another language than the document's (column `language`, a BCP 47 code)
+    is marked with it (a div with `lang`: `lang` in HTML, `text(lang:)` in the PDF), so
+    screen readers and hyphenation use the quote's language."""
     if quotes.empty:
         return "No respondent quote was selected for this report.\n"
     parts = []
     for q in quotes.itertuples():
-        paragraphs = [escape_markdown(q.text)]
+        text = escape_markdown(q.text)
+        lang = clean_text(getattr(q, "language", "")).lower()
+        if _LANG.match(lang) and lang.split("-")[0] != document_lang:
+            text = f'::: {{lang="{lang}"}}\n> {text}\n> :::'
+        paragraphs = [text]
         translation = "" if is_missing(getattr(q, "translation", "")) else clean_text(q.translation)
         if translation:
             paragraphs.append(f"*Translation:* {escape_markdown(translation)}")

@@ -285,4 +285,56 @@ def build_variables(metrics: pd.DataFrame, config: dict, labels: Labels, country
         text.update(application_text(metrics, labels))
     text["case_count"] = number_words(case_count)
     variables["text"] = text
+    variables.update(alt_text_variables(metrics, labels, country_name, has_followup))
     return variables
+
+
+# ----------------------------------------------------------------------------- alt text
+
+def _count_phrase(metrics: pd.DataFrame, metric_id: str) -> str:
+    row = metrics[(metrics["metric_id"] == metric_id) & (metrics["level"] == "")]
+    return fmt_count(row["value"].iloc[0], metric_id) if not row.empty else ""
+
+
+def alt_text_variables(metrics: pd.DataFrame, labels: Labels, country_name, has_followup: bool) -> dict:
+    """``alt.*``: the alt text of each figure, stating what it shows (its finding), from
+    the computed metrics, never typed; each starts with a word (no sentence opens with a
+    numeral). Keys: map, and with the follow-up survey profile, groups, topics."""
+    top = ranked(metrics, "participants_by_country").head(3)
+    leaders = join_words([f"{escape_markdown(country_name(r.level))} ({fmt_count(r.value, r.metric_id)})"
+                          for r in top.itertuples()])
+    alt = {"map": (f"World map of participants by country of residence. {leaders} had the most participants; "
+                   f"in all, the {_count_phrase(metrics, 'participants_total')} participants came from "
+                   f"{_count_phrase(metrics, 'countries_total')} countries.")}
+    if not has_followup:
+        return {"alt": alt}
+
+    def leading(metric_id: str, dimension: str, n: int) -> str:
+        if not has_answers(metrics, metric_id):
+            return no_answers(metric_id)
+        return share_phrase(metrics, metric_id, labels, dimension, n=n)
+
+    alt["profile"] = ("Career stage and sector of work of the survey respondents. The largest career stages were "
+                      f"{leading('career_stage_share', 'career_stage', 2)}; the largest sectors were "
+                      f"{leading('sector_share', 'sector', 3)}.")
+    groups = ranked(metrics, "application_rate_by_relationship")
+    groups = groups[(groups["level"] != "other") & pd.to_numeric(groups["value"], errors="coerce").notna()]
+    overall = metrics.loc[metrics["metric_id"] == "application_rate", "value"]
+    if len(groups) and len(overall):
+        first, last = groups.iloc[0], groups.iloc[-1]
+        alt["groups"] = (
+            "Share of respondents who applied knowledge from the course, by relationship to the topic, with "
+            f"confidence intervals. It was highest among {labels.get('relationship', first['level'])} "
+            f"({fmt_value(first['value'], 'share')} per cent) and lowest among "
+            f"{labels.get('relationship', last['level'])} ({fmt_value(last['value'], 'share')} per cent), "
+            f"against {fmt_value(overall.iloc[0], 'share')} per cent of all respondents.")
+    topics = ranked(metrics, "topic_applied_share")
+    topics = topics[pd.to_numeric(topics["value"], errors="coerce").notna()]
+    if len(topics):
+        first, last = topics.iloc[0], topics.iloc[-1]
+        alt["topics"] = (
+            "Course topics that respondents applied, as a share of those who applied knowledge. "
+            f"The topic named most often was {labels.get('topic', first['level'])} "
+            f"({fmt_value(first['value'], 'share')} per cent), the least often "
+            f"{labels.get('topic', last['level'])} ({fmt_value(last['value'], 'share')} per cent).")
+    return {"alt": alt}

@@ -4,6 +4,8 @@
 Pandoc's own YAML metadata reader, so values are Markdown exactly as in Quarto, and looks
 up dotted keys (`m.gender_share.female.value`). An unknown key or a key that names a group
 stops the render with its name: a figure is never silently left out.
+A `var` inside an image attribute (`fig-alt="{{< var alt.map >}}"`) is replaced by the
+variable's plain text, so alt text too is built from computed figures.
 `include` must stand alone in its paragraph; the file is read as Markdown, relative to
 the working directory (the render runs in the build directory), after `var` has run, so
 shortcode-like text inside an included file stays text (as with Quarto, where the
@@ -108,9 +110,27 @@ local function resolve_inlines(inlines)
   return out
 end
 
+-- `{{< var key >}}` inside an image's attribute values (e.g. fig-alt): the value's plain text.
+local function resolve_attributes(img)
+  local changed = false
+  for key, value in pairs(img.attributes) do
+    if value:find("{{<", 1, true) then
+      img.attributes[key] = value:gsub("{{<%s*var%s+(%S+)%s*>}}", function(name)
+        return pandoc.utils.stringify(lookup(name))
+      end)
+      if img.attributes[key]:find("{{<", 1, true) then
+        error("shortcodes.lua: unsupported shortcode in attribute " .. key .. ": " .. value)
+      end
+      changed = true
+    end
+  end
+  if changed then return img end
+  return nil
+end
+
 -- `var` first, then `include`: included files are generated Markdown whose text is data
 -- (survey quotes, interview notes), so a "{{< var >}}" typed by a respondent is never run.
 return {
-  { Inlines = resolve_inlines },
+  { Inlines = resolve_inlines, Image = resolve_attributes },
   { Para = include_block, Plain = include_block },
 }
