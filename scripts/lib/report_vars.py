@@ -22,8 +22,9 @@ from lib.report_format import (
     is_missing,
     join_words,
     number_words,
+    sentence_start,
 )
-from lib.report_markdown import escape_markdown
+from lib.report_markdown import clean_text, escape_markdown
 
 METRIC_COLUMNS = ["metric_id", "level", "value", "numerator", "denominator", "unit", "ci_low", "ci_high", "rank"]
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "fr": "French", "ar": "Arabic"}
@@ -53,12 +54,16 @@ def fmt_number(value: object, what: str) -> str:
 
 
 def metric_entry(row: pd.Series) -> dict[str, str]:
-    """Formatted value, numerator, denominator and interval of one metric row."""
+    """Formatted value, numerator, denominator and interval of one metric row; `start` is
+    the value as the first word of a sentence, spelled out ("Eighty" per cent of ...), since
+    UN style never opens a sentence with a numeral."""
     what = row["metric_id"] + (f":{row['level']}" if row["level"] else "")
     if is_missing(row["value"]):
         raise MissingValue(f"metric {what} has no value in metrics.csv")
+    value = fmt_value(row["value"], row["unit"], what)
     return {
-        "value": fmt_value(row["value"], row["unit"], what),
+        "value": value,
+        "start": sentence_start(value),
         "numerator": fmt_number(row["numerator"], what),
         "denominator": fmt_number(row["denominator"], what),
         "ci": fmt_interval(row["ci_low"], row["ci_high"], row["unit"]),
@@ -106,8 +111,26 @@ def ranked(metrics: pd.DataFrame, metric_id: str) -> pd.DataFrame:
     return rows.sort_values(["_rank", "_value", "level"], na_position="last").drop(columns=["_rank", "_value"])
 
 
+# First words a label keeps capitalized in mid-sentence (proper adjectives and names).
+PROPER_WORDS = frozenset(LANGUAGE_NAMES.values()) | {"African", "American", "Arab", "Asian", "European", "Internet"}
+
+
+def mid_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: "Legal support" -> "legal support", while
+    proper nouns keep their capital ("NGO officers", "Spanish speakers", "United Nations
+    agencies": an acronym, a proper adjective, or a name of several capitalized words)."""
+    words = label.split(" ")
+    first = words[0]
+    if not first[:1].isupper() or any(ch.isupper() for ch in first[1:]) or first in PROPER_WORDS:
+        return label
+    if len(words) > 1 and words[1][:1].isupper():
+        return label
+    return first[:1].lower() + label[1:]
+
+
 class Labels:
-    """Prose labels of answer codes: labels.yml, then the codebook's English label, then the code."""
+    """Prose labels of answer codes: labels.yml, then the codebook's English label, then the
+    code; as they read in mid-sentence (`mid_sentence`)."""
 
     def __init__(self, prose: dict, codebook: pd.DataFrame | None = None):
         self.prose = prose or {}
@@ -118,7 +141,7 @@ class Labels:
 
     def get(self, dimension: str, code: str) -> str:
         label = self.prose.get(dimension, {}).get(code) or self.codebook.get((dimension, code))
-        return escape_markdown(label or str(code).replace("_", " "))
+        return escape_markdown(mid_sentence(clean_text(label) or str(code).replace("_", " ")))
 
 
 def share_phrase(metrics: pd.DataFrame, metric_id: str, labels: Labels, dimension: str,
@@ -145,6 +168,7 @@ def course_variables(config: dict) -> dict:
     for ed in scope["editions"]:
         lang = editions[ed]["language"]
         scope_langs[lang] = scope_langs.get(lang, 0) + 1
+    sentence, phrase = scope_sentence(scope["editions"], editions)
     first = min(date.fromisoformat(str(e["start"])) for e in editions.values())
     lang_order = sorted(by_lang, key=lambda k: (-by_lang[k], k))
     return {
@@ -162,8 +186,33 @@ def course_variables(config: dict) -> dict:
             "editions": join_words(list(scope["editions"])),
             "by_language": join_words([f"{number_words(n)} in {LANGUAGE_NAMES.get(k, k)}"
                                        for k, n in sorted(scope_langs.items(), key=lambda kv: (-kv[1], kv[0]))]),
+            "sentence": sentence,
+            "phrase": phrase,
         },
     }
+
+
+def scope_sentence(scope_editions: list[str], editions: dict) -> tuple[str, str]:
+    """The sentence saying which editions the story covers, each named once with its
+    language, and a short phrase naming them ("the four editions of 2020")."""
+    years = join_words([str(y) for y in sorted({editions[e]["year"] for e in scope_editions})])
+    if len(scope_editions) == 1:
+        ed = scope_editions[0]
+        lang = LANGUAGE_NAMES.get(editions[ed]["language"], editions[ed]["language"])
+        name = escape_markdown(ed)
+        return f"This story covers edition {name}, taught in {lang} in {years}.", f"edition {name}"
+    by_lang: dict[str, list[str]] = {}
+    for ed in scope_editions:
+        by_lang.setdefault(editions[ed]["language"], []).append(escape_markdown(ed))
+    order = sorted(by_lang, key=lambda k: (-len(by_lang[k]), k))
+    count = number_words(len(scope_editions))
+    if len(order) == 1:
+        lang = LANGUAGE_NAMES.get(order[0], order[0])
+        return (f"This story covers the {count} editions of {years}, all taught in {lang}: "
+                f"{join_words(by_lang[order[0]])}.", f"the {count} editions of {years}")
+    groups = join_words([f"{number_words(len(by_lang[k]))} in {LANGUAGE_NAMES.get(k, k)} "
+                         f"({join_words(by_lang[k])})" for k in order])
+    return f"This story covers the {count} editions of {years}: {groups}.", f"the {count} editions of {years}"
 
 
 def participation_text(metrics: pd.DataFrame, country_name) -> dict:
