@@ -251,37 +251,59 @@ def no_answers(metric_id: str) -> str:
     return f"No respondent answered the survey question on {ITEM_QUESTIONS[metric_id]}."
 
 
+def ranked_with_other(metrics: pd.DataFrame, metric_id: str, labels: Labels, dimension: str,
+                      other: str, n: int | None = None) -> str:
+    """"a (44 per cent), b (32 per cent) and c (7 per cent); 6 per cent <other>": the named
+    answers best first, then the catch-all "other" as a clause of its own (a list item
+    "other respondents (6 per cent)" reads badly)."""
+    rows = ranked(metrics, metric_id)
+    named = rows[rows["level"] != "other"]
+    text = join_words([f"{labels.get(dimension, r.level)} ({fmt_value(r.value, r.unit)} per cent)"
+                       for r in (named.head(n) if n else named).itertuples()])
+    rest = rows[rows["level"] == "other"]
+    if rest.empty or is_missing(rest["value"].iloc[0]) or not text:
+        return text or share_phrase(metrics, metric_id, labels, dimension, n=n)
+    return f"{text}; {fmt_value(rest['value'].iloc[0], 'share')} per cent {other}"
+
+
 def item_sentences(metrics: pd.DataFrame, labels: Labels) -> dict:
     """One sentence per survey item of the application sections: its figures, or that the
     item had no answers (never an empty list or a missing per cent)."""
-    def phrase(metric_id, dimension, n=None):
-        return share_phrase(metrics, metric_id, labels, dimension, n=n)
+    def phrase(metric_id, dimension, other, n=None):
+        return ranked_with_other(metrics, metric_id, labels, dimension, other, n=n)
 
     builders = {
-        "relationship_share": lambda: ("Asked how they relate to the course's subject, respondents described "
-                                       f"themselves as {phrase('relationship_share', 'relationship')}."),
-        "career_stage_share": lambda: f"By career stage, they were {phrase('career_stage_share', 'career_stage')}.",
+        "relationship_share": lambda: ("Asked how they relate to the course’s subject, respondents described "
+                                       "themselves as "
+                                       f"{phrase('relationship_share', 'relationship', 'gave another answer')}."),
+        "career_stage_share": lambda: ("By career stage, they were "
+                                       f"{phrase('career_stage_share', 'career_stage', 'were at another stage')}."),
         "sector_share": lambda: sector_sentence(metrics, labels),
         "challenge_share": lambda: challenge_sentence(metrics, labels),
-        "recommendation_share": lambda: ("Their suggestions for future editions were "
-                                         f"{phrase('recommendation_share', 'recommendation')}."),
-        "followup_topic_share": lambda: ("For follow-up courses, respondents asked for "
-                                         f"{phrase('followup_topic_share', 'followup_topic')}."),
+        "recommendation_share": lambda: ("For future editions, respondents recommended "
+                                         f"{phrase('recommendation_share', 'recommendation', 'made other suggestions')}."),
+        "followup_topic_share": lambda: ("As topics for follow-up courses, respondents proposed "
+                                         f"{phrase('followup_topic_share', 'followup_topic', 'named other topics')}."),
     }
     text = {f"{metric_id.removesuffix('_share')}_sentence": build() if has_answers(metrics, metric_id)
             else no_answers(metric_id) for metric_id, build in builders.items()}
+    top = ranked(metrics, "recommendation_share") if has_answers(metrics, "recommendation_share") else None
+    top = None if top is None else top[top["level"] != "other"].head(1)
     text["recommendation_top_sentence"] = (
-        f"The recommendation made most often was {phrase('recommendation_share', 'recommendation', 1)}."
-        if has_answers(metrics, "recommendation_share") else no_answers("recommendation_share"))
+        f"The recommendation made most often was {labels.get('recommendation', top['level'].iloc[0])} "
+        f"({fmt_value(top['value'].iloc[0], 'share')} per cent)."
+        if top is not None and not top.empty else no_answers("recommendation_share"))
     return text
 
 
 def sector_sentence(metrics: pd.DataFrame, labels: Labels) -> str:
     """The three largest sectors and the smallest named one (the catch-all "other" aside)."""
-    text = f"The sectors most represented were {share_phrase(metrics, 'sector_share', labels, 'sector', n=3)}"
     sectors = ranked(metrics, "sector_share")
     named = sectors[(sectors["level"] != "other") & pd.to_numeric(sectors["value"], errors="coerce").notna()]
-    if len(named) < 2:
+    top = join_words([f"{labels.get('sector', r.level)} ({fmt_value(r.value, r.unit)} per cent)"
+                      for r in named.head(3).itertuples()])
+    text = f"The sectors most represented were {top}"
+    if len(named) <= 3:
         return text + "."
     smallest = named.iloc[-1]
     return (f"{text}, while {labels.get('sector', smallest['level'])} was the smallest group at "
@@ -289,22 +311,26 @@ def sector_sentence(metrics: pd.DataFrame, labels: Labels) -> str:
 
 
 def challenge_sentence(metrics: pd.DataFrame, labels: Labels) -> str:
-    """The three challenges named most often, and how many had no opportunity to apply."""
-    text = f"The ones cited most often were {share_phrase(metrics, 'challenge_share', labels, 'challenge', n=3)}"
-    row = metrics[(metrics["metric_id"] == "challenge_share") & (metrics["level"] == "no_opportunity")]
+    """The three obstacles named most often, and how many had no opportunity to apply."""
+    rows = ranked(metrics, "challenge_share")
+    named = rows[~rows["level"].isin(["other", "no_opportunity"])]
+    top = join_words([f"{labels.get('challenge', r.level)} ({fmt_value(r.value, r.unit)} per cent)"
+                      for r in named.head(3).itertuples()])
+    text = f"The obstacles cited most often were {top}"
+    row = rows[rows["level"] == "no_opportunity"]
     if row.empty or is_missing(row["value"].iloc[0]):
         return text + "."
-    return (f"{text}; having had no opportunity to apply the course was named by "
-            f"{fmt_value(row['value'].iloc[0], 'share')} per cent.")
+    return (f"{text}, and {fmt_value(row['value'].iloc[0], 'share')} per cent said they had had no "
+            "opportunity to apply what they learnt.")
 
 
 def application_text(metrics: pd.DataFrame, labels: Labels) -> dict:
     """Phrases of the application sections (only when the follow-up survey exists)."""
     text = {
         "respondent_languages": join_words(
-            [f"{fmt_value(r.value, r.unit)} per cent had taken an edition taught in "
+            [f"{fmt_value(r.value, r.unit)} per cent had taken {'an edition' if i == 0 else 'one'} taught in "
              f"{labels.get('edition_language', r.level)}"
-             for r in ranked(metrics, "respondents_by_edition_language").itertuples()]),
+             for i, r in enumerate(ranked(metrics, "respondents_by_edition_language").itertuples())]),
         "topics_ranked": share_phrase(metrics, "topic_applied_share", labels, "topic", other_last=False),
         **item_sentences(metrics, labels),
     }
