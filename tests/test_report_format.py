@@ -185,7 +185,7 @@ def test_case_study_placeholders_write_figures_with_their_units():
     assert text.startswith("One thousand five hundred business plans plans\\? No\\: 1\\,500 business plans\\.")
     assert "His two companies date from the 1950s\\; in 2021 module 3 \\(improving access to finance\\) helped\\, three times" in text
     assert "times\\. Three months passed\\." in text
-    assert "[¡hola\\!]{lang=es} and two\\." in text
+    assert "*[¡hola\\!]{lang=es}* and two\\." in text
     assert figure_text(note(), "module_most_useful", False, True, {}) == "Module 3"
 
 

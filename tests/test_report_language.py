@@ -66,3 +66,14 @@ def test_lint_catches_a_numeral_opening_a_generated_sentence(fixture_page):
 
 def test_default_report_follows_un_style(workflow_run):
     _check((workflow_run / "results/report/impact_story.html").read_text(encoding="utf-8"))
+
+
+def test_case_studies_mark_spanish_and_quote_only_with_consent(fixture_page):
+    assert '<div lang="es">\n<p>“Aprendí mucho.”</p>\n</div>' in fixture_page
+    assert '<em><span lang="es">aulas tecnológicas</span></em>' in fixture_page
+    assert "Not for print" not in fixture_page and "Hidden Person" not in fixture_page
+    # figures written from the note's data, with units; a figure opening a sentence is spelled out
+    assert "William moved three years ago. He has coordinated three projects and supported some 50 business plans. " \
+           "Ten business plans have matured" in " ".join(prose_blocks(fixture_page))
+    assert "His two companies date from the 1950s; module 3 (improving access to finance) helped most." in \
+        " ".join(prose_blocks(fixture_page))

@@ -269,8 +269,8 @@ def _escape_segment(text: str) -> str:
 
 def narrative_paragraph(note: dict, paragraph: str, prose: dict) -> str:
     """One narrative paragraph as Markdown: text escaped, placeholders filled (spelled out in
-    full when one opens a sentence), foreign terms marked with their language (a Pandoc
-    span: `lang` in HTML)."""
+    full when one opens a sentence), foreign terms in italics and marked with their language
+    (a Pandoc span: `lang` in HTML)."""
     paragraph = clean_text(paragraph)
     out, pos = [], 0
     for m in _TOKEN.finditer(paragraph):
@@ -280,7 +280,7 @@ def narrative_paragraph(note: dict, paragraph: str, prose: dict) -> str:
             initial = bool(_SENTENCE_END.search(before))
             out.append(escape_markdown(figure_text(note, m.group(1), m.group(2) == "number", initial, prose)))
         else:
-            out.append(f"[{escape_markdown(m.group(3))}]{{lang={m.group(4)}}}")
+            out.append(f"*[{escape_markdown(m.group(3))}]{{lang={m.group(4)}}}*")  # foreign terms in italics
         pos = m.end()
     out.append(_escape_segment(paragraph[pos:]))
     return "".join(out)
