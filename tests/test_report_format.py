@@ -35,7 +35,17 @@ from lib.report_format import (
 )
 from lib.report_markdown import pipe_table
 from lib.report_render import RenderError, choose_renderer, pandoc_command
-from lib.report_vars import Labels, level_key, metric_variables, participation_text, ranked, share_phrase
+from lib.report_vars import (
+    Labels,
+    level_key,
+    metric_variables,
+    mid_sentence,
+    participation_text,
+    ranked,
+    ranked_with_other,
+    scope_sentence,
+    share_phrase,
+)
 
 
 def frame(rows):
@@ -301,3 +311,32 @@ def test_quarantine_count_and_phrase(tmp_path):
     assert quarantine_variables(2) == {"count": "2", "rows": "Two rows were"}
     assert quarantine_variables(1)["rows"] == "One row was"
     assert quarantine_variables(1234)["rows"] == "One thousand two hundred and thirty-four rows were"
+
+
+def test_scope_sentence_names_each_edition_once():
+    editions = {"A1": {"year": 2020, "language": "en"}, "A2": {"year": 2020, "language": "en"},
+                "B1": {"year": 2020, "language": "es"}, "C1": {"year": 2021, "language": "fr"}}
+    assert scope_sentence(["A1", "B1", "A2"], editions) == (
+        "This story covers the three editions of 2020: two in English (A1 and A2) and one in Spanish (B1).",
+        "the three editions of 2020")
+    assert scope_sentence(["A1", "C1"], editions)[1] == "the two editions of 2020 and 2021"
+    assert scope_sentence(["A1", "A2"], editions)[0] == "This story covers the two editions of 2020, all taught in English: A1 and A2."
+    assert scope_sentence(["C1"], editions) == ("This story covers edition C1, taught in French in 2021.", "edition C1")
+
+
+def test_labels_read_in_mid_sentence_keep_proper_nouns():
+    assert [mid_sentence(x) for x in ("Legal support", "NGO officers", "Spanish speakers", "United Nations agencies",
+                                      "government", "PhD students")] == [
+        "legal support", "NGO officers", "Spanish speakers", "United Nations agencies", "government", "PhD students"]
+    codebook = pd.DataFrame({"list_name": ["topic"], "option_code": ["finance"], "label_en": ["Improving access to finance"]})
+    assert Labels({}, codebook).get("topic", "finance") == "improving access to finance"
+
+
+def test_other_answers_get_a_clause_of_their_own():
+    m = frame([("career_stage_share", "other", 0.06, 6, 100, "share", None, None, None),
+               ("career_stage_share", "student", 0.54, 54, 100, "share", None, None, None),
+               ("career_stage_share", "senior", 0.40, 40, 100, "share", None, None, None)])
+    assert ranked_with_other(m, "career_stage_share", Labels({}), "career_stage", "were at another stage") == \
+        "student (54 per cent) and senior (40 per cent); 6 per cent were at another stage"
+    only_other = m[m["level"] == "other"]
+    assert ranked_with_other(only_other, "career_stage_share", Labels({}), "career_stage", "x") == "other (6 per cent)"

@@ -77,3 +77,12 @@ def test_case_studies_mark_spanish_and_quote_only_with_consent(fixture_page):
            "Ten business plans have matured" in " ".join(prose_blocks(fixture_page))
     assert "His two companies date from the 1950s; module 3 (improving access to finance) helped most." in \
         " ".join(prose_blocks(fixture_page))
+
+
+def test_scope_without_survey_follows_un_style(tmp_path):
+    _check_short(render(tmp_path, scope="2021")[0])
+
+
+def _check_short(html: str) -> None:
+    blocks = prose_blocks(html, skip_ids=APPENDIX)
+    assert numeral_openings(blocks) == [] and spelling_problems(blocks) == []
