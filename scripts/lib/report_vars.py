@@ -1,9 +1,12 @@
 """The report's variables (`_variables.yml`): every figure the prose shows, computed here.
 
 `metric_variables` turns each row of results/metrics/metrics.csv into
-``m.<metric_id>[.<level>].{value, numerator, denominator, ci}`` (formatted as published);
+``m.<metric_id>[.<level>].{value, start, numerator, denominator, ci}`` (formatted as
+published; `start` is the value spelled out to open a sentence, "Eighty");
 `build_variables` adds the scope and course facts from config.yaml and short generated
-phrases (ranked lists with their per cents) under ``text.*``. The .qmd only ever writes
+phrases (ranked lists with their per cents) under ``text.*``. Generated sentences follow UN
+editorial style: no sentence opens with a numeral, labels read in mid-sentence keep
+capitals only for proper nouns. The .qmd only ever writes
 ``{{< var m.gender_share.female.value >}}``: no figure is typed by hand.
 """
 
