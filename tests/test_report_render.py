@@ -46,7 +46,7 @@ def test_html_shows_every_published_figure(rendered):
 
 def test_group_rates_above_overall_are_the_published_groups(rendered):
     text = visible_text(rendered[0])
-    m = re.search(r"above the overall rate were (.*?), and the lowest", text)
+    m = re.search(r"Respondents above the overall rate were (.*?), and the lowest", text)
     assert m is not None
     assert "professionals working on entrepreneurship or on migrant and refugee issues (90 per cent)" in m.group(1)
     assert "(88 per cent)" in m.group(1)

@@ -350,6 +350,10 @@ def application_text(metrics: pd.DataFrame, labels: Labels) -> dict:
     lowest = groups.iloc[-1]
     text["application_group_lowest"] = (f"{labels.get('relationship', lowest['level'])} "
                                         f"({fmt_value(lowest['value'], 'share')} per cent)")
+    text["application_groups_sentence"] = (
+        (f"Respondents above the overall rate were {text['application_groups_above']}"
+         if not above.empty else "No group was above the overall rate")
+        + f", and the lowest rate was among {text['application_group_lowest']}.")
     return text
 
 
