@@ -33,13 +33,13 @@ INTERVIEWS = (
         },
         "narrative": [
             "William ran a business in Nicaragua before settling in Costa Rica "
-            "{years_in_host_country} ago. He saw how hard it was for newly arrived asylum "
+            "{years_in_host_country} ago. He saw how hard it was for newly arrived asylum-"
             "seekers to find their feet: after {unhcr_support_months} of UNHCR support, many "
             "still could not reach banks or credit. He chose to put his business experience "
             "to work for them and moved into social work. He now works for a humanitarian NGO "
-            "that coaches Nicaraguan migrants and asylum seekers as they draw up project "
+            "that coaches Nicaraguan migrants and asylum-seekers as they draw up project "
             "proposals and business plans, and that can add seed funding and mental-health "
-            "support. His aim is for host societies to see asylum seekers as people with skills "
+            "support. His aim is for host societies to see asylum-seekers as people with skills "
             "and economic potential rather than as victims.",
             "The course was one of the ways he prepared for this change of career. It gave him "
             "a formal basis, above all the international legal framework for migrant and "
