@@ -41,7 +41,8 @@ INTERVIEWS = (
             "proposals and business plans, and that can add seed funding and mental-health "
             "support. His aim is for host societies to see asylum-seekers as people with skills "
             "and economic potential rather than as victims.",
-            "The course was one of the ways he prepared for this change of career. It gave him "
+            "He used the course, among other resources, to equip himself for this change of "
+            "career. It gave him "
             "a formal basis, above all the international legal framework for migrant and "
             "refugee entrepreneurship, for work he had been doing by instinct, and it improved "
             "his own business practice. Its attention to policy widened his aims: besides "
@@ -127,8 +128,8 @@ INTERVIEWS = (
             "Eleutherius works in apparel manufacturing and in audiovisual production (film, "
             "music and photography). His {companies_owned} grew out of family businesses in "
             "textiles and audiovisual work that his grandparents started in the "
-            "{family_business_since}. For him, carrying on and supporting the family is one of "
-            "the strongest reasons an immigrant has to build a business.",
+            "{family_business_since}. He sees the wish to continue the family’s work and provide "
+            "for it as a prime motive for immigrants who start businesses.",
             "He moved to Spain {years_in_host_country} ago and enrolled as one step towards "
             "finding his place in the Spanish business ecosystem, alongside other programmes "
             "such as Erasmus for Young Entrepreneurs. Experienced as he was, he credits the "
