@@ -17,7 +17,7 @@ import yaml
 
 from lib.countries import UnNames
 from lib.registry import load_registry
-from lib.report_blocks import quarantined_rows, write_generated
+from lib.report_blocks import load_interview_notes, quarantined_rows, write_generated
 from lib.report_vars import Labels, load_metrics
 
 
@@ -33,7 +33,7 @@ def read_optional_csv(paths, **kwargs):
 
 inp = snakemake.input
 prose = read_yaml(inp.labels)
-notes = [read_yaml(p) for p in sorted(inp.interviews)]
+notes = load_interview_notes(inp.interviews)  # validated: a broken note stops with its file and key
 quotes = read_optional_csv(inp.quotes)
 variables = write_generated(
     dict(snakemake.output.items()),

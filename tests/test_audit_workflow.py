@@ -29,11 +29,12 @@ RAW = {
 }
 INTERVIEWS = {  # the fields of raw/interviews/<slug>.yaml that the claims register reads
     "william-ramirez": {"years_in_host_country": 3,
-                        "figures": {"unhcr_support_months": 3, "projects_coordinated": 3,
-                                    "business_plans_supported": 50, "business_plans_matured": 10}},
-    "chayan-chakraborty": {"figures": {"session_planned_year": 2021}},
+                        "figures": {"unhcr_support_months": {"value": 3}, "projects_coordinated": {"value": 3},
+                                    "business_plans_supported": {"value": 50},
+                                    "business_plans_matured": {"value": 10}}},
+    "chayan-chakraborty": {"figures": {"session_planned_year": {"value": 2021}}},
     "eleutherius-michaelides": {"years_in_host_country": 3, "module_most_useful": 3,
-                                "figures": {"companies_owned": 2, "family_business_since": 1950}},
+                                "figures": {"companies_owned": {"value": 2}, "family_business_since": {"value": 1950}}},
 }
 
 

@@ -21,6 +21,8 @@ import pycountry
 import pytest
 import yaml
 
+from lib.report_blocks import validate_note
+
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
 TRUTH = ROOT / "tests" / "data" / "ground_truth.json"
@@ -410,24 +412,33 @@ def test_box2_quotes_pinned(truth):
 
 # ------------------------------------------------------------------ interviews
 def test_interviews_structured():
-    keys = ["slug", "name", "consent_to_publish", "role", "organisation", "city", "country",
-            "origin_country", "headline", "years_in_host_country", "edition_language",
-            "background", "what_changed", "figures", "module_most_useful", "wishes"]  # fmt: skip
+    keys = ["slug", "name", "short_name", "consent_to_publish", "role", "city", "country",
+            "origin_country", "headline", "edition_language", "years_in_host_country",
+            "module_most_useful", "figures", "narrative", "quotes"]  # fmt: skip
     notes = {}
     for slug in ("william-ramirez", "chayan-chakraborty", "eleutherius-michaelides"):
-        note = yaml.safe_load((RAW / "interviews" / f"{slug}.yaml").read_text("utf-8"))
+        path = RAW / "interviews" / f"{slug}.yaml"
+        note = yaml.safe_load(path.read_text("utf-8"))
         assert sorted(note) == sorted(keys) and note["slug"] == slug
         assert note["consent_to_publish"] is True
         assert pycountry.countries.get(alpha_3=note["country"])
+        validate_note(note, f"raw/interviews/{slug}.yaml")  # the report's own check
+        text = " ".join(note["narrative"])
+        untyped = re.sub(r"\{[a-z_]+(:number)?\}|COVID-19", "", text)  # a name with digits aside
+        assert not re.search(r"\d", untyped), (slug, "a figure typed in the narrative")
+        for name in note["figures"]:  # every figure is written into the narrative
+            assert re.search(r"\{" + name + r"(:number)?\}", text), (slug, name)
         notes[slug] = note
-    assert notes["william-ramirez"]["figures"] == {"projects_coordinated": 3,
-                                                   "business_plans_supported": 50,
-                                                   "business_plans_matured": 10,
-                                                   "unhcr_support_months": 3}
-    assert notes["chayan-chakraborty"]["figures"]["session_planned_year"] == 2021
-    assert notes["eleutherius-michaelides"]["figures"] == {"companies_owned": 2,
-                                                           "family_business_since": 1950}
+    values = {slug: {k: f["value"] for k, f in n["figures"].items()} for slug, n in notes.items()}
+    assert values["william-ramirez"] == {"projects_coordinated": 3, "business_plans_supported": 50,
+                                         "business_plans_matured": 10, "unhcr_support_months": 3}
+    assert notes["william-ramirez"]["figures"]["unhcr_support_months"]["unit"] == "month"
+    assert values["chayan-chakraborty"]["session_planned_year"] == 2021
+    assert values["eleutherius-michaelides"] == {"companies_owned": 2, "family_business_since": 1950}
+    assert notes["eleutherius-michaelides"]["figures"]["family_business_since"]["unit"] == "decade"
     assert notes["eleutherius-michaelides"]["module_most_useful"] == 3
+    assert [q["consent"] for q in notes["chayan-chakraborty"]["quotes"]] == [True]
+    assert "[aulas tecnológicas]{lang=es}" in " ".join(notes["william-ramirez"]["narrative"])
 
 
 # ------------------------------------------------------------------ ground truth

@@ -145,22 +145,32 @@ def quotes_frame(extra_text: str = INJECTION) -> pd.DataFrame:
 
 
 def interview_notes() -> list[dict]:
-    base = {"consent_to_publish": True, "edition_language": "en", "background": ["Background sentence."],
-            "what_changed": ["Change one.", "Change two."], "wishes": ["climate migration"]}
+    base = {"consent_to_publish": True, "edition_language": "en", "origin_country": None,
+            "years_in_host_country": None, "module_most_useful": None, "figures": {}, "quotes": []}
     return [
-        dict(base, slug="william", name="William Example", role="Project manager", organisation="An NGO",
+        dict(base, slug="william", name="William Example", short_name="William", role="Project manager at an NGO",
              city="San José", country="CRI", origin_country="NIC", headline="Business skills for others",
              years_in_host_country=3, edition_language="es",
-             figures={"projects_coordinated": 3, "business_plans_supported": 50, "business_plans_matured": 10},
-             module_most_useful="legal"),
-        dict(base, slug="chayan", name="Chayan Example", role="Lecturer", organisation="A law college",
-             city="Kolkata", country="IND", origin_country=None, headline="Teaching migration",
-             years_in_host_country=None, figures={}, module_most_useful=None),
-        dict(base, slug="eleutherius", name="Eleutherius Example", role="Entrepreneur", organisation="A start-up",
-             city="Madrid", country="ESP", origin_country="GRC", headline="A family business, rebuilt",
-             years_in_host_country=3, figures={"companies": 2}, module_most_useful=3),
-        dict(base, slug="withheld", name="Hidden Person", role="x", organisation="y", city="z", country="FRA",
-             headline="h", consent_to_publish=False),
+             figures={"projects_coordinated": {"value": 3, "unit": "project"},
+                      "business_plans_supported": {"value": 50, "unit": "business plan"},
+                      "business_plans_matured": {"value": 10, "unit": "business plan"}},
+             narrative=["William moved {years_in_host_country} ago. He has coordinated {projects_coordinated} "
+                        "and supported some {business_plans_supported}. {business_plans_matured} have matured; "
+                        "classes run in [aulas tecnológicas]{lang=es}."],
+             quotes=[{"text": "Aprendí mucho.", "language": "es", "translation": "I learnt a lot.",
+                      "consent": True}]),
+        dict(base, slug="chayan", name="Chayan Example", short_name="Chayan", role="Lecturer at a law college",
+             city="Kolkata", country="IND", headline="Teaching migration",
+             figures={"session_planned_year": {"value": 2021, "unit": "calendar year"}},
+             narrative=["Chayan plans a session for {session_planned_year}."],
+             quotes=[{"text": "Not for print.", "language": "en", "consent": False}]),
+        dict(base, slug="eleutherius", name="Eleutherius Example", short_name="Eleutherius",
+             role="Entrepreneur", city="Madrid", country="ESP", origin_country="GRC",
+             headline="A family business, rebuilt", years_in_host_country=3, module_most_useful=3,
+             figures={"companies": {"value": 2, "unit": "company"},
+                      "since": {"value": 1950, "unit": "decade"}},
+             narrative=["His {companies} date from the {since}; {module_most_useful} helped most."]),
+        {"slug": "withheld", "name": "Hidden Person", "consent_to_publish": False},
     ]
 
 

@@ -6,13 +6,19 @@ import pandas as pd
 import pytest
 
 from lib.report_blocks import (
+    InterviewNoteError,
     appendix_inputs,
     appendix_metrics,
     box1_table,
     case_studies,
     figure1_note,
+    figure_text,
+    load_interview_notes,
+    narrative_paragraph,
+    plural,
     quarantine_variables,
     quarantined_rows,
+    validate_note,
 )
 from lib.report_format import (
     MissingValue,
@@ -23,10 +29,23 @@ from lib.report_format import (
     join_words,
     number_words,
     round_half_up,
+    sentence_number,
+    sentence_start,
+    spelled_number,
 )
 from lib.report_markdown import pipe_table
 from lib.report_render import RenderError, choose_renderer, pandoc_command
-from lib.report_vars import Labels, level_key, metric_variables, participation_text, ranked, share_phrase
+from lib.report_vars import (
+    Labels,
+    level_key,
+    metric_variables,
+    mid_sentence,
+    participation_text,
+    ranked,
+    ranked_with_other,
+    scope_sentence,
+    share_phrase,
+)
 
 
 def frame(rows):
@@ -65,6 +84,17 @@ def test_interval_and_lists():
     assert number_words(3) == "three" and number_words(11) == "eleven" and number_words(1681) == "1,681"
 
 
+def test_numbers_spelled_out_to_open_a_sentence():
+    cases = {0: "zero", 7: "seven", 13: "thirteen", 21: "twenty-one", 80: "eighty", 100: "one hundred",
+             105: "one hundred and five", 915: "nine hundred and fifteen", 1005: "one thousand and five",
+             1681: "one thousand six hundred and eighty-one", 12240: "twelve thousand two hundred and forty",
+             2_000_050: "two million and fifty"}
+    assert {n: spelled_number(n) for n in cases} == cases
+    assert sentence_number(80) == "Eighty" and sentence_number(0.5) == "One"  # half up, as every figure
+    assert sentence_start("1,234 rows were") == "One thousand two hundred and thirty-four rows were"
+    assert sentence_start("80") == "Eighty" and sentence_start("rows") == "Rows"
+
+
 def test_metric_variables_nest_levels_and_format_by_unit():
     m = frame([
         ("participants_total", "", 1681, 1681, None, "count", None, None, None),
@@ -74,8 +104,10 @@ def test_metric_variables_nest_levels_and_format_by_unit():
     ])
     m["level"] = m["level"].fillna("")
     v = metric_variables(m)
-    assert v["participants_total"] == {"value": "1,681", "numerator": "1,681", "denominator": "", "ci": ""}
-    assert v["gender_share"]["female"] == {"value": "57", "numerator": "915", "denominator": "1,614", "ci": ""}
+    assert v["participants_total"] == {"value": "1,681", "start": "One thousand six hundred and eighty-one",
+                                       "numerator": "1,681", "denominator": "", "ci": ""}
+    assert v["gender_share"]["female"] == {"value": "57", "start": "Fifty-seven", "numerator": "915",
+                                           "denominator": "1,614", "ci": ""}
     assert v["respondent_comparison"]["respondents_language_es"]["value"] == "33"
     assert v["application_rate"]["ci"] == "75–84"
     assert level_key("a.b=c d") == "a_b_c_d"
@@ -129,19 +161,85 @@ def test_pipe_table_checks_shape():
         pipe_table(["a", "b"], [["1"]])
 
 
+def note(**kw):
+    base = {"slug": "ana", "name": "Ana <b>", "short_name": "Ana", "consent_to_publish": True,
+            "role": "Owner of a café", "city": "Madrid", "country": "ESP", "origin_country": "VEN",
+            "headline": "H", "edition_language": "es", "years_in_host_country": 3, "module_most_useful": 3,
+            "figures": {"plans": {"value": 1500, "unit": "business plan"},
+                        "months": {"value": 3, "unit": "month"},
+                        "companies": {"value": 2, "unit": "company"},
+                        "since": {"value": 1950, "unit": "decade"},
+                        "year": {"value": 2021, "unit": "calendar year"}},
+            "narrative": ["Ana came {years_in_host_country} ago, after {months} of support."],
+            "quotes": []}
+    return base | kw
+
+
+PROSE = {"module_order": ["contributions", "barriers", "finance"], "topic": {"finance": "improving access to finance"}}
+
+
 def test_case_studies_only_with_consent_and_escaped():
-    notes = [
-        {"name": "Ana <b>", "consent_to_publish": True, "headline": "H", "role": "R", "organisation": "O",
-         "city": "C", "country": "ESP", "origin_country": "VEN", "years_in_host_country": 3,
-         "figures": {"business_plans_supported": 1500}, "module_most_useful": 3, "wishes": ["x", "y"]},
-        {"name": "Secret", "consent_to_publish": False},
-        {"name": "Also secret", "consent_to_publish": "yes"},  # only a real `true` counts
-    ]
-    text = case_studies(notes, lambda iso: {"ESP": "Spain", "VEN": "Venezuela"}[iso], {})
-    assert "### Ana \\<b\\>: H" in text
-    assert "comes from Venezuela and has lived in Spain for three years" in text
-    assert "Business plans supported: 1,500" in text and "module 3" in text and "x and y" in text
+    notes = [note(),
+             {"name": "Secret", "consent_to_publish": False},
+             {"name": "Also secret", "consent_to_publish": "yes"}]  # only a real `true` counts
+    text = case_studies(notes, lambda iso: {"ESP": "Spain", "VEN": "Venezuela"}[iso], PROSE)
+    assert text.startswith("### H\n\n***Ana \\<b\\>** · Owner of a café · Madrid, Spain · Course taken in Spanish*\n")
+    assert "Ana came three years ago\\, after three months of support\\." in text
     assert "Secret" not in text and "Two further interview notes were left out" in text
+
+
+def test_case_study_placeholders_write_figures_with_their_units():
+    paragraph = ("{plans} plans? No: {plans}. His {companies} date from the {since}; in {year} "
+                 "{module_most_useful} helped, {months:number} times. {months} passed. [¡hola!]{lang=es} and {companies:number}.")
+    text = narrative_paragraph(note(), paragraph, PROSE)
+    assert text.startswith("One thousand five hundred business plans plans\\? No\\: 1\\,500 business plans\\.")
+    assert "His two companies date from the 1950s\\; in 2021 module 3 \\(improving access to finance\\) helped\\, three times" in text
+    assert "times\\. Three months passed\\." in text
+    assert "*[¡hola\\!]{lang=es}* and two\\." in text
+    assert figure_text(note(), "module_most_useful", False, True, {}) == "Module 3"
+
+
+def test_case_study_quote_needs_consent_and_marks_its_language():
+    quotes = [{"text": "No.", "language": "en", "consent": False},
+              {"text": "Aprendí mucho.", "language": "es", "translation": "I learnt a lot.", "consent": True},
+              {"text": "Second.", "language": "en", "consent": True}]
+    text = case_studies([note(quotes=quotes)], lambda iso: "Spain", PROSE)
+    assert "> ::: {lang=es}\n> “Aprendí mucho\\.”\n> :::" in text
+    assert "*Translation:* I learnt a lot\\." in text and "— Ana \\<b\\>" in text
+    assert "No\\." not in text and "Second" not in text  # one quote per case, only with consent
+
+
+@pytest.mark.parametrize(("change", "key"), [
+    ({"figures": {"months": {"value": "3", "unit": "month"}}}, "figures.months.value"),
+    ({"figures": {"months": {"value": 3}}}, "figures.months.unit"),
+    ({"figures": {"since": {"value": 1955, "unit": "decade"}}}, "figures.since.value"),
+    ({"narrative": ["After {weeks} of support."]}, "narrative[0]"),
+    ({"narrative": ["A {stray brace."]}, "narrative[0]"),
+    ({"years_in_host_country": None}, "narrative[0]"),
+    ({"module_most_useful": 7}, "module_most_useful"),
+    ({"country": "Spain"}, "country"),
+    ({"slug": "someone-else"}, "slug"),
+    ({"organisation": "O"}, "organisation"),
+    ({"quotes": [{"text": "Hola.", "language": "es", "consent": True}]}, "quotes[0].translation"),
+    ({"quotes": [{"text": "Hi.", "language": "en", "consent": "yes"}]}, "quotes[0].consent"),
+])
+def test_note_validation_names_file_and_key(change, key):
+    with pytest.raises(InterviewNoteError) as err:
+        validate_note(note(**change), "raw/interviews/ana.yaml")
+    assert str(err.value).startswith(f"raw/interviews/ana.yaml, key '{key}': ")
+    validate_note(note(), "raw/interviews/ana.yaml")
+
+
+def test_notes_are_validated_when_read(tmp_path):
+    (tmp_path / "ana.yaml").write_text("name: Ana\nconsent_to_publish: true\nrole: x\n", encoding="utf-8")
+    with pytest.raises(InterviewNoteError, match=r"ana\.yaml, key 'slug': missing"):
+        load_interview_notes([tmp_path / "ana.yaml"])
+
+
+def test_units_plural():
+    assert [plural(u, 2) for u in ("month", "company", "business plan", "day", "match")] == [
+        "months", "companies", "business plans", "days", "matches"]
+    assert plural("company", 1) == "company" and plural("person", 2, "people") == "people"
 
 
 def test_appendix_inputs_hashes_files(tmp_path):
@@ -182,15 +280,6 @@ def test_pandoc_commands_use_all_filters_and_self_contained_html():
     assert typ[typ.index("--template") + 1] == "templates/report.typst"
 
 
-def test_case_study_figures_keep_years_plain_and_counts_grouped():
-    note = {"name": "A", "headline": "H", "role": "R", "organisation": "O", "city": "C", "country": "ESP",
-            "consent_to_publish": True,
-            "figures": {"family_business_since": 1950, "session_planned_year": 2021, "plans_supported": 1500}}
-    text = case_studies([note], lambda iso: "Spain", {})
-    assert "Family business since: 1950" in text and "Session planned year: 2021" in text
-    assert "Plans supported: 1,500" in text
-
-
 def test_an_edition_without_evaluation_responses_is_skipped_with_a_note():
     m = frame([
         ("intention_to_use_by_edition", "2020-EN1", float("nan"), 0, 0, "share", None, None, None),
@@ -221,5 +310,35 @@ def test_quarantine_count_and_phrase(tmp_path):
     (tmp_path / "a.csv").write_text("source,line,reason,record\ngrades,4,too high,{}\nparticipants,9,x,{}\n")
     (tmp_path / "b.csv").write_text("source,line,reason,record\n")
     assert quarantined_rows([tmp_path / "a.csv", tmp_path / "b.csv"]) == 2
-    assert quarantine_variables(2) == {"count": "2", "rows": "2 rows were"}
-    assert quarantine_variables(1)["rows"] == "One row was" and quarantine_variables(1234)["rows"] == "1,234 rows were"
+    assert quarantine_variables(2) == {"count": "2", "rows": "Two rows were"}
+    assert quarantine_variables(1)["rows"] == "One row was"
+    assert quarantine_variables(1234)["rows"] == "One thousand two hundred and thirty-four rows were"
+
+
+def test_scope_sentence_names_each_edition_once():
+    editions = {"A1": {"year": 2020, "language": "en"}, "A2": {"year": 2020, "language": "en"},
+                "B1": {"year": 2020, "language": "es"}, "C1": {"year": 2021, "language": "fr"}}
+    assert scope_sentence(["A1", "B1", "A2"], editions) == (
+        "This story covers the three editions of 2020: two in English (A1 and A2) and one in Spanish (B1).",
+        "the three editions of 2020")
+    assert scope_sentence(["A1", "C1"], editions)[1] == "the two editions of 2020 and 2021"
+    assert scope_sentence(["A1", "A2"], editions)[0] == "This story covers the two editions of 2020, all taught in English: A1 and A2."
+    assert scope_sentence(["C1"], editions) == ("This story covers edition C1, taught in French in 2021.", "edition C1")
+
+
+def test_labels_read_in_mid_sentence_keep_proper_nouns():
+    assert [mid_sentence(x) for x in ("Legal support", "NGO officers", "Spanish speakers", "United Nations agencies",
+                                      "government", "PhD students")] == [
+        "legal support", "NGO officers", "Spanish speakers", "United Nations agencies", "government", "PhD students"]
+    codebook = pd.DataFrame({"list_name": ["topic"], "option_code": ["finance"], "label_en": ["Improving access to finance"]})
+    assert Labels({}, codebook).get("topic", "finance") == "improving access to finance"
+
+
+def test_other_answers_get_a_clause_of_their_own():
+    m = frame([("career_stage_share", "other", 0.06, 6, 100, "share", None, None, None),
+               ("career_stage_share", "student", 0.54, 54, 100, "share", None, None, None),
+               ("career_stage_share", "senior", 0.40, 40, 100, "share", None, None, None)])
+    assert ranked_with_other(m, "career_stage_share", Labels({}), "career_stage", "were at another stage") == \
+        "student (54 per cent) and senior (40 per cent); 6 per cent were at another stage"
+    only_other = m[m["level"] == "other"]
+    assert ranked_with_other(only_other, "career_stage_share", Labels({}), "career_stage", "x") == "other (6 per cent)"

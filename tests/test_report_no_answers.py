@@ -68,8 +68,9 @@ def test_sentences_say_no_answers_and_keep_the_answered_items():
     assert text["followup_topic_sentence"] == ("No respondent answered the survey question on topics for "
                                                "follow-up courses.")
     assert text["career_stage_sentence"] == "By career stage, they were young professional (60 per cent) and student (40 per cent)."
-    assert text["relationship_sentence"].endswith("described themselves as professional (75 per cent) and other (25 per cent).")
-    assert text["recommendation_sentence"] == ("Their suggestions for future editions were live session (50 per cent) "
+    assert text["relationship_sentence"].endswith("described themselves as professional (75 per cent); "
+                                                  "25 per cent gave another answer.")
+    assert text["recommendation_sentence"] == ("For future editions, respondents recommended live session (50 per cent) "
                                                "and recorded videos (25 per cent).")
     assert text["recommendation_top_sentence"] == "The recommendation made most often was live session (50 per cent)."
     assert not any("nan" in s.lower() or "()" in s for s in text.values())
@@ -88,9 +89,8 @@ def test_sector_and_challenge_sentences_with_answers():
     text = item_sentences(m, Labels({"sector": {"ngo": "NGOs"}}))
     assert text["sector_sentence"] == ("The sectors most represented were government (50 per cent), NGOs (30 per cent) "
                                        "and corporate (10 per cent), while academia was the smallest group at 0 per cent.")
-    assert text["challenge_sentence"] == ("The ones cited most often were funding (60 per cent) and no opportunity "
-                                          "(20 per cent); having had no opportunity to apply the course was named by "
-                                          "20 per cent.")
+    assert text["challenge_sentence"] == ("The obstacles cited most often were funding (60 per cent), and 20 per "
+                                          "cent said they had had no opportunity to apply what they learnt.")
 
 
 def test_appendix_says_no_answers_for_the_item():

@@ -14,9 +14,18 @@ from pathlib import Path
 import pandas as pd
 
 from lib.countries import fold
-from lib.report_format import fmt_count, fmt_interval, fmt_value, is_missing, join_words, number_words
-from lib.report_markdown import blockquote, bullet_list, clean_text, escape_markdown, pipe_table
-from lib.report_vars import LANGUAGE_NAMES, fmt_number, ranked, unanswered_ids
+from lib.report_format import (
+    fmt_count,
+    fmt_interval,
+    fmt_value,
+    is_missing,
+    join_words,
+    number_words,
+    round_half_up,
+    sentence_number,
+)
+from lib.report_markdown import blockquote, clean_text, escape_markdown, pipe_table
+from lib.report_vars import LANGUAGE_NAMES, fmt_number, mid_sentence, ranked, unanswered_ids
 
 INTERVALS = {
     "none": "none",
@@ -89,67 +98,240 @@ def box2_quotes(quotes: pd.DataFrame, country_name, document_lang: str = "en") -
     return "\n".join(parts)
 
 
-def _sentence(text: object) -> str:
-    """A note's fragment as a sentence: capital first letter, closing full stop."""
-    text = clean_text(text)
-    if text and text[-1] not in ".!?":
-        text += "."
-    return text[:1].upper() + text[1:]
+# ---------------------------------------------------------------- interview notes
+NOTE_KEYS = {  # key: (required, what it holds) -- raw/README.md section 5 documents them
+    "slug": "the file name without .yaml",
+    "name": "the interviewee's full name",
+    "short_name": "the name the narrative uses after the first mention",
+    "consent_to_publish": "true or false",
+    "role": "the byline role, e.g. 'Project manager at a local humanitarian NGO'",
+    "city": "city of residence",
+    "country": "ISO 3166 alpha-3 code of the country of residence",
+    "origin_country": "ISO3 code or null",
+    "headline": "the case study's title",
+    "edition_language": "language code of the edition taken (en, es, fr, ar)",
+    "years_in_host_country": "a whole number of years or null",
+    "module_most_useful": "a module number 1-5 or null",
+    "figures": "a mapping of figure names to {value, unit}",
+    "narrative": "a list of paragraphs",
+    "quotes": "a list of {text, language, consent, translation}",
+}
+SPECIAL_UNITS = ("calendar year", "decade")
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(?::(number))?\}")
+_LANG_SPAN = re.compile(r"\[([^\[\]{}]+)\]\{lang=([a-z]{2,3})\}")
+_TOKEN = re.compile(f"{_PLACEHOLDER.pattern}|{_LANG_SPAN.pattern}")
+_SENTENCE_END = re.compile(r"(^|[.!?][”’\"')]*)\s*$")
 
 
-def _module_phrase(value: object, topic_labels: dict[str, str]) -> str:
-    text = clean_text(value)
-    if text.isdigit():
-        return f"module {text}"
-    return escape_markdown(topic_labels.get(text, text.replace("_", " ")))
+class InterviewNoteError(ValueError):
+    """An interview note breaks its format; the message names the file and the key."""
 
 
-def _figure(name: str, value: object) -> str:
-    """An interview figure as text: years (names ending in _year or _since) stay plain."""
-    if str(name).endswith(("_year", "_since")):
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def validate_note(note: object, source: str) -> dict:
+    """Check one parsed note (raw/interviews/<slug>.yaml); raise InterviewNoteError naming
+    `source` and the key for the first problem found. A note without consent needs only
+    `name` and `consent_to_publish`: nothing else of it is read."""
+    def fail(key: str, problem: str) -> None:
+        raise InterviewNoteError(f"{source}, key '{key}': {problem}")
+
+    def text(key: str, value: object, optional: bool = False) -> None:
+        if value is None and optional:
+            return
+        if not isinstance(value, str) or not value.strip():
+            fail(key, f"expected {NOTE_KEYS.get(key.split('.')[0].split('[')[0], 'text')}, got {value!r}")
+
+    if not isinstance(note, dict):
+        raise InterviewNoteError(f"{source}: expected a mapping of keys (see raw/README.md), got {type(note).__name__}")
+    if not isinstance(note.get("consent_to_publish"), bool):
+        fail("consent_to_publish", f"expected true or false, got {note.get('consent_to_publish')!r}")
+    text("name", note.get("name"))
+    if note["consent_to_publish"] is not True:
+        return note
+    unknown = sorted(set(note) - set(NOTE_KEYS))
+    if unknown:
+        fail(unknown[0], f"unknown key (expected one of {', '.join(NOTE_KEYS)})")
+    missing = [k for k in NOTE_KEYS if k not in note]
+    if missing:
+        fail(missing[0], f"missing ({NOTE_KEYS[missing[0]]})")
+    for key in ("slug", "short_name", "role", "city", "headline", "edition_language"):
+        text(key, note[key])
+    for key in ("country", "origin_country"):
+        value = note[key]
+        if not (value is None and key == "origin_country") and not (isinstance(value, str) and _ISO3.match(value)):
+            fail(key, f"expected {NOTE_KEYS[key]}, got {value!r}")
+    if note["slug"] != Path(source).stem:
+        fail("slug", f"'{note['slug']}' is not the file name '{Path(source).stem}'")
+    years, module = note["years_in_host_country"], note["module_most_useful"]
+    if years is not None and not (isinstance(years, int) and not isinstance(years, bool) and years >= 0):
+        fail("years_in_host_country", f"expected {NOTE_KEYS['years_in_host_country']}, got {years!r}")
+    if module is not None and not (isinstance(module, int) and not isinstance(module, bool) and 1 <= module <= 5):
+        fail("module_most_useful", f"expected {NOTE_KEYS['module_most_useful']}, got {module!r}")
+    figures = note["figures"]
+    if not isinstance(figures, dict):
+        fail("figures", f"expected {NOTE_KEYS['figures']}, got {figures!r}")
+    for name, fig in figures.items():
+        key = f"figures.{name}"
+        if not isinstance(fig, dict) or set(fig) - {"value", "unit", "plural"}:
+            fail(key, f"expected a mapping with value and unit (optional: plural), got {fig!r}")
+        if not _is_number(fig.get("value")):
+            fail(f"{key}.value", f"expected a number, got {fig.get('value')!r}")
+        text(f"{key}.unit", fig.get("unit"))
+        if fig["unit"] == "decade" and (fig["value"] % 10 or not float(fig["value"]).is_integer()):
+            fail(f"{key}.value", f"a decade is given by its first year (e.g. 1950), got {fig['value']!r}")
+        if fig["unit"] in SPECIAL_UNITS and not float(fig["value"]).is_integer():
+            fail(f"{key}.value", f"expected a whole year, got {fig['value']!r}")
+    known = set(figures) | {"years_in_host_country", "module_most_useful"}
+    narrative = note["narrative"]
+    if not isinstance(narrative, list) or not narrative:
+        fail("narrative", f"expected {NOTE_KEYS['narrative']}, got {narrative!r}")
+    for i, paragraph in enumerate(narrative):
+        key = f"narrative[{i}]"
+        text(key, paragraph)
+        for m in _PLACEHOLDER.finditer(paragraph):
+            if m.group(1) not in known:
+                fail(key, f"placeholder {m.group(0)} names no figure of this note "
+                          f"(known: {', '.join(sorted(known))})")
+            if m.group(1) in ("years_in_host_country", "module_most_useful") and note[m.group(1)] is None:
+                fail(key, f"placeholder {m.group(0)} names {m.group(1)}, which is null in this note")
+        stray = re.search(r"[{}]|\]\{", _TOKEN.sub("", paragraph))
+        if stray:
+            fail(key, "a brace outside a placeholder such as {figure_name} or a foreign term "
+                      "written [term]{lang=es}")
+    quotes = note["quotes"]
+    if not isinstance(quotes, list):
+        fail("quotes", f"expected {NOTE_KEYS['quotes']}, got {quotes!r}")
+    for i, quote in enumerate(quotes):
+        key = f"quotes[{i}]"
+        if not isinstance(quote, dict) or set(quote) - {"text", "language", "consent", "translation"}:
+            fail(key, f"expected a mapping of text, language, consent and translation, got {quote!r}")
+        text(f"{key}.text", quote.get("text"))
+        text(f"{key}.language", quote.get("language"))
+        if not isinstance(quote.get("consent"), bool):
+            fail(f"{key}.consent", f"expected true or false (may the words be quoted?), got {quote.get('consent')!r}")
+        if quote["language"] != "en":
+            text(f"{key}.translation", quote.get("translation"))
+    return note
+
+
+def load_interview_notes(paths) -> list[dict]:
+    """Read and validate every interview note (sorted by path)."""
+    import yaml
+
+    notes = []
+    for path in sorted(Path(p).as_posix() for p in paths):
+        try:
+            with open(path, encoding="utf-8") as fh:
+                note = yaml.safe_load(fh)
+        except yaml.YAMLError as err:
+            raise InterviewNoteError(f"{path}: not readable as YAML ({err})") from err
+        notes.append(validate_note(note, path))
+    return notes
+
+
+def plural(unit: str, n: int, explicit: str | None = None) -> str:
+    """A unit with its count: "month" -> "months", "company" -> "companies"."""
+    if n == 1:
+        return unit
+    if explicit:
+        return explicit
+    if re.search(r"[^aeiou]y$", unit):
+        return unit[:-1] + "ies"
+    return unit + ("es" if re.search(r"(s|x|ch|sh)$", unit) else "s")
+
+
+def _module_name(number: int, prose: dict) -> str:
+    order = prose.get("module_order") or []
+    label = prose.get("topic", {}).get(order[number - 1]) if number <= len(order) else None
+    return f"module {number} ({mid_sentence(label)})" if label else f"module {number}"
+
+
+def figure_text(note: dict, name: str, number_only: bool, initial: bool, prose: dict) -> str:
+    """A placeholder's text: the figure with its unit ("three months", "the 1950s" is
+    written "the {x}" -> "1950s", "2021"), spelled out in full when it opens a sentence."""
+    if name == "years_in_host_country":
+        fig = {"value": note[name], "unit": "year"}
+    elif name == "module_most_useful":
+        text = _module_name(int(note[name]), prose)
+        return text[:1].upper() + text[1:] if initial else text
+    else:
+        fig = note["figures"][name]
+    value, unit = fig["value"], fig["unit"]
+    if unit == "calendar year":
         return str(int(value))
-    return fmt_count(value)
+    if unit == "decade":
+        return f"{int(value)}s"
+    count = round_half_up(value, name)
+    number = sentence_number(count) if initial else (number_words(count) if float(value).is_integer()
+                                                      else f"{float(value):,}")
+    return number if number_only else f"{number} {plural(unit, count, fig.get('plural'))}"
 
 
-def case_study(note: dict, country_name, topic_labels: dict[str, str]) -> str:
-    """One interview note as a case study (only notes with consent_to_publish)."""
-    name, country = escape_markdown(note["name"]), _country(note["country"], country_name)
-    lines = [f"### {name}: {escape_markdown(note['headline'])}\n",
-             f"*{escape_markdown(note['role'])}, {escape_markdown(note['organisation'])}. "
-             f"{escape_markdown(note['city'])}, {country}.*\n"]
-    origin, years = note.get("origin_country"), note.get("years_in_host_country")
-    if origin and not is_missing(years):
-        lines.append(f"{name} comes from {_country(origin, country_name)} and has lived in {country} for "
-                     f"{number_words(int(years))} years. ")
+def _escape_segment(text: str) -> str:
+    """escape_markdown for a piece of an already cleaned paragraph (spaces kept at its ends)."""
+    core = text.strip()
+    if not core:
+        return text
+    return text[:len(text) - len(text.lstrip())] + escape_markdown(core) + text[len(text.rstrip()):]
+
+
+def narrative_paragraph(note: dict, paragraph: str, prose: dict) -> str:
+    """One narrative paragraph as Markdown: text escaped, placeholders filled (spelled out in
+    full when one opens a sentence), foreign terms in italics and marked with their language
+    (a Pandoc span: `lang` in HTML)."""
+    paragraph = clean_text(paragraph)
+    out, pos = [], 0
+    for m in _TOKEN.finditer(paragraph):
+        before = paragraph[:m.start()]
+        out.append(_escape_segment(paragraph[pos:m.start()]))
+        if m.group(1):
+            initial = bool(_SENTENCE_END.search(before))
+            out.append(escape_markdown(figure_text(note, m.group(1), m.group(2) == "number", initial, prose)))
+        else:
+            out.append(f"*[{escape_markdown(m.group(3))}]{{lang={m.group(4)}}}*")  # foreign terms in italics
+        pos = m.end()
+    out.append(_escape_segment(paragraph[pos:]))
+    return "".join(out)
+
+
+def _quote(note: dict, quote: dict) -> str:
+    """A consented quote as a block quote; a non-English one in a div marked with its
+    language (Pandoc writes `lang` in HTML and `text(lang:)` in Typst), then its translation."""
+    words = f"“{escape_markdown(quote['text'])}”"
+    paragraphs = [f"::: {{lang={quote['language']}}}\n> {words}\n> :::" if quote["language"] != "en" else words]
+    if quote["language"] != "en":
+        paragraphs.append(f"*Translation:* {escape_markdown(quote['translation'])}")
+    paragraphs.append(f"— {escape_markdown(note['name'])}")
+    return blockquote(paragraphs)
+
+
+def case_study(note: dict, country_name, prose: dict) -> str:
+    """One interview note with consent as a case study: the headline, a byline (name, role,
+    place, language of the edition taken), the narrative and at most one consented quote."""
+    country = _country(note["country"], country_name)
+    byline = [f"**{escape_markdown(note['name'])}**", escape_markdown(note["role"]),
+              f"{escape_markdown(note['city'])}, {country}"]
     lang = note.get("edition_language")
     if lang:
-        lines.append(f"{name} took an edition of the course taught in {LANGUAGE_NAMES.get(lang, escape_markdown(lang))}.\n")
-    background = [_sentence(p) for p in note.get("background") or []]
-    if background:
-        lines.append(" ".join(escape_markdown(p) for p in background) + "\n")
-    if note.get("what_changed"):
-        lines.append("**What changed after the course**\n")
-        lines.append(bullet_list([escape_markdown(p) for p in note["what_changed"]]))
-    if note.get("figures"):
-        facts = [f"{escape_markdown(str(k).replace('_', ' ').capitalize())}: {_figure(k, v)}"
-                 for k, v in sorted(note["figures"].items())]
-        lines.append("**In figures:** " + "; ".join(facts) + ".\n")
-    if note.get("module_most_useful") not in (None, ""):
-        lines.append(f"**Most useful part of the course:** "
-                     f"{_module_phrase(note['module_most_useful'], topic_labels)}.\n")
-    if note.get("wishes"):
-        lines.append("**Would like to learn next:** "
-                     + join_words([escape_markdown(w) for w in note["wishes"]]) + ".\n")
-    return "\n".join(lines) + "\n"
+        byline.append(f"Course taken in {LANGUAGE_NAMES.get(lang, escape_markdown(lang))}")
+    parts = [f"### {escape_markdown(note['headline'])}\n", "*" + " · ".join(byline) + "*\n"]
+    parts += [narrative_paragraph(note, p, prose) + "\n" for p in note["narrative"]]
+    quote = next((q for q in note.get("quotes") or [] if q.get("consent") is True), None)
+    if quote:
+        parts.append(_quote(note, quote))
+    return "\n".join(parts) + "\n"
 
 
-def case_studies(notes: list[dict], country_name, topic_labels: dict[str, str]) -> str:
+def case_studies(notes: list[dict], country_name, prose: dict) -> str:
     """All published case studies, by name; a sentence for notes withheld without consent."""
     published = sorted((n for n in notes if n.get("consent_to_publish") is True), key=lambda n: n["name"])
-    text = "".join(case_study(n, country_name, topic_labels) for n in published)
+    text = "".join(case_study(n, country_name, prose) for n in published)
     withheld = len(notes) - len(published)
     if withheld:
-        text += (f"{number_words(withheld).capitalize()} further interview "
+        text += (f"{sentence_number(withheld)} further interview "
                  f"note{'s were' if withheld > 1 else ' was'} left out: the interviewee did not consent to publication.\n")
     return text or "No interview note was available for this report.\n"
 
@@ -274,8 +456,9 @@ def quarantined_rows(paths: list[str]) -> int:
 
 
 def quarantine_variables(n: int) -> dict:
-    """`quarantine.*` variables: the count as the sentence starts ("One row was", "3 rows were")."""
-    rows = "One row was" if n == 1 else f"{fmt_count(n)} rows were"
+    """`quarantine.*` variables: the count as the sentence starts, spelled out ("One row was",
+    "Three rows were"): UN style never opens a sentence with a numeral."""
+    rows = "One row was" if n == 1 else f"{sentence_number(n)} rows were"
     return {"count": fmt_count(n), "rows": rows}
 
 
@@ -312,7 +495,7 @@ def write_generated(out: dict, *, metrics: pd.DataFrame, registry: dict, config:
     write_text(out["box1"], box1_table(metrics, editions, {e: config["editions"][e]["language"] for e in editions}))
     write_text(out["box2"], box2_quotes(quotes, country_name) if has_followup
                else "No follow-up survey exists for this scope.\n")
-    write_text(out["case_studies"], case_studies(notes, country_name, prose.get("topic", {})))
+    write_text(out["case_studies"], case_studies(notes, country_name, prose))
     write_text(out["figure1_note"], figure1_note(figure1_notes, country_name))
     write_text(out["appendix_metrics"], appendix_metrics(registry, metrics, country_name))
     write_text(out["appendix_inputs"], appendix_inputs(provenance))

@@ -100,3 +100,58 @@ def number_words(value: int) -> str:
     if 0 <= value < len(_SMALL_NUMBERS):
         return _SMALL_NUMBERS[value]
     return fmt_count(value)
+
+
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_TEENS = "thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_SCALES = ((10**9, "billion"), (10**6, "million"), (10**3, "thousand"))
+
+
+def _below_hundred(n: int) -> str:
+    if n < len(_SMALL_NUMBERS):
+        return _SMALL_NUMBERS[n]
+    if n < 20:
+        return _TEENS[n - 13]
+    tens, units = divmod(n, 10)
+    return _TENS[tens - 2] + (f"-{_SMALL_NUMBERS[units]}" if units else "")
+
+
+def _below_thousand(n: int) -> str:
+    hundreds, rest = divmod(n, 100)
+    if not hundreds:
+        return _below_hundred(rest)
+    return f"{_SMALL_NUMBERS[hundreds]} hundred" + (f" and {_below_hundred(rest)}" if rest else "")
+
+
+def spelled_number(value: object, what: str = "number") -> str:
+    """A whole number fully in words, British usage as in UN texts: 915 -> "nine hundred and
+    fifteen", 1681 -> "one thousand six hundred and eighty-one", 1005 -> "one thousand and five"."""
+    n = round_half_up(value, what)
+    if n < 0:
+        return "minus " + spelled_number(-n, what)
+    if n >= 10**12:
+        raise ValueError(f"{what}: {n} is too large to spell out; rephrase the sentence")
+    parts = []
+    for scale, name in _SCALES:
+        count, n = divmod(n, scale)
+        if count:
+            parts.append(f"{_below_thousand(count)} {name}")
+    if n or not parts:
+        parts.append(("and " if parts and n < 100 else "") + _below_thousand(n))
+    return " ".join(parts)
+
+
+def sentence_number(value: object, what: str = "number") -> str:
+    """A number as the first word of a sentence: spelled out, capital first ("Eighty").
+    UN style never opens a sentence with a numeral."""
+    text = spelled_number(value, what)
+    return text[:1].upper() + text[1:]
+
+
+def sentence_start(text: str) -> str:
+    """A generated phrase as the start of a sentence: a leading figure ("80", "1,681")
+    is spelled out ("Eighty"), otherwise the first letter is capitalized."""
+    head, _, rest = text.partition(" ")
+    if head.replace(",", "").isdigit():
+        return sentence_number(int(head.replace(",", ""))) + (f" {rest}" if rest else "")
+    return text[:1].upper() + text[1:]

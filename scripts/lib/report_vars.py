@@ -1,9 +1,12 @@
 """The report's variables (`_variables.yml`): every figure the prose shows, computed here.
 
 `metric_variables` turns each row of results/metrics/metrics.csv into
-``m.<metric_id>[.<level>].{value, numerator, denominator, ci}`` (formatted as published);
+``m.<metric_id>[.<level>].{value, start, numerator, denominator, ci}`` (formatted as
+published; `start` is the value spelled out to open a sentence, "Eighty");
 `build_variables` adds the scope and course facts from config.yaml and short generated
-phrases (ranked lists with their per cents) under ``text.*``. The .qmd only ever writes
+phrases (ranked lists with their per cents) under ``text.*``. Generated sentences follow UN
+editorial style: no sentence opens with a numeral, labels read in mid-sentence keep
+capitals only for proper nouns. The .qmd only ever writes
 ``{{< var m.gender_share.female.value >}}``: no figure is typed by hand.
 """
 
@@ -22,8 +25,9 @@ from lib.report_format import (
     is_missing,
     join_words,
     number_words,
+    sentence_start,
 )
-from lib.report_markdown import escape_markdown
+from lib.report_markdown import clean_text, escape_markdown
 
 METRIC_COLUMNS = ["metric_id", "level", "value", "numerator", "denominator", "unit", "ci_low", "ci_high", "rank"]
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "fr": "French", "ar": "Arabic"}
@@ -53,12 +57,16 @@ def fmt_number(value: object, what: str) -> str:
 
 
 def metric_entry(row: pd.Series) -> dict[str, str]:
-    """Formatted value, numerator, denominator and interval of one metric row."""
+    """Formatted value, numerator, denominator and interval of one metric row; `start` is
+    the value as the first word of a sentence, spelled out ("Eighty" per cent of ...), since
+    UN style never opens a sentence with a numeral."""
     what = row["metric_id"] + (f":{row['level']}" if row["level"] else "")
     if is_missing(row["value"]):
         raise MissingValue(f"metric {what} has no value in metrics.csv")
+    value = fmt_value(row["value"], row["unit"], what)
     return {
-        "value": fmt_value(row["value"], row["unit"], what),
+        "value": value,
+        "start": sentence_start(value),
         "numerator": fmt_number(row["numerator"], what),
         "denominator": fmt_number(row["denominator"], what),
         "ci": fmt_interval(row["ci_low"], row["ci_high"], row["unit"]),
@@ -106,8 +114,26 @@ def ranked(metrics: pd.DataFrame, metric_id: str) -> pd.DataFrame:
     return rows.sort_values(["_rank", "_value", "level"], na_position="last").drop(columns=["_rank", "_value"])
 
 
+# First words a label keeps capitalized in mid-sentence (proper adjectives and names).
+PROPER_WORDS = frozenset(LANGUAGE_NAMES.values()) | {"African", "American", "Arab", "Asian", "European", "Internet"}
+
+
+def mid_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: "Legal support" -> "legal support", while
+    proper nouns keep their capital ("NGO officers", "Spanish speakers", "United Nations
+    agencies": an acronym, a proper adjective, or a name of several capitalized words)."""
+    words = label.split(" ")
+    first = words[0]
+    if not first[:1].isupper() or any(ch.isupper() for ch in first[1:]) or first in PROPER_WORDS:
+        return label
+    if len(words) > 1 and words[1][:1].isupper():
+        return label
+    return first[:1].lower() + label[1:]
+
+
 class Labels:
-    """Prose labels of answer codes: labels.yml, then the codebook's English label, then the code."""
+    """Prose labels of answer codes: labels.yml, then the codebook's English label, then the
+    code; as they read in mid-sentence (`mid_sentence`)."""
 
     def __init__(self, prose: dict, codebook: pd.DataFrame | None = None):
         self.prose = prose or {}
@@ -118,7 +144,7 @@ class Labels:
 
     def get(self, dimension: str, code: str) -> str:
         label = self.prose.get(dimension, {}).get(code) or self.codebook.get((dimension, code))
-        return escape_markdown(label or str(code).replace("_", " "))
+        return escape_markdown(mid_sentence(clean_text(label) or str(code).replace("_", " ")))
 
 
 def share_phrase(metrics: pd.DataFrame, metric_id: str, labels: Labels, dimension: str,
@@ -145,6 +171,7 @@ def course_variables(config: dict) -> dict:
     for ed in scope["editions"]:
         lang = editions[ed]["language"]
         scope_langs[lang] = scope_langs.get(lang, 0) + 1
+    sentence, phrase = scope_sentence(scope["editions"], editions)
     first = min(date.fromisoformat(str(e["start"])) for e in editions.values())
     lang_order = sorted(by_lang, key=lambda k: (-by_lang[k], k))
     return {
@@ -162,8 +189,33 @@ def course_variables(config: dict) -> dict:
             "editions": join_words(list(scope["editions"])),
             "by_language": join_words([f"{number_words(n)} in {LANGUAGE_NAMES.get(k, k)}"
                                        for k, n in sorted(scope_langs.items(), key=lambda kv: (-kv[1], kv[0]))]),
+            "sentence": sentence,
+            "phrase": phrase,
         },
     }
+
+
+def scope_sentence(scope_editions: list[str], editions: dict) -> tuple[str, str]:
+    """The sentence saying which editions the story covers, each named once with its
+    language, and a short phrase naming them ("the four editions of 2020")."""
+    years = join_words([str(y) for y in sorted({editions[e]["year"] for e in scope_editions})])
+    if len(scope_editions) == 1:
+        ed = scope_editions[0]
+        lang = LANGUAGE_NAMES.get(editions[ed]["language"], editions[ed]["language"])
+        name = escape_markdown(ed)
+        return f"This story covers edition {name}, taught in {lang} in {years}.", f"edition {name}"
+    by_lang: dict[str, list[str]] = {}
+    for ed in scope_editions:
+        by_lang.setdefault(editions[ed]["language"], []).append(escape_markdown(ed))
+    order = sorted(by_lang, key=lambda k: (-len(by_lang[k]), k))
+    count = number_words(len(scope_editions))
+    if len(order) == 1:
+        lang = LANGUAGE_NAMES.get(order[0], order[0])
+        return (f"This story covers the {count} editions of {years}, all taught in {lang}: "
+                f"{join_words(by_lang[order[0]])}.", f"the {count} editions of {years}")
+    groups = join_words([f"{number_words(len(by_lang[k]))} in {LANGUAGE_NAMES.get(k, k)} "
+                         f"({join_words(by_lang[k])})" for k in order])
+    return f"This story covers the {count} editions of {years}: {groups}.", f"the {count} editions of {years}"
 
 
 def participation_text(metrics: pd.DataFrame, country_name) -> dict:
@@ -202,37 +254,59 @@ def no_answers(metric_id: str) -> str:
     return f"No respondent answered the survey question on {ITEM_QUESTIONS[metric_id]}."
 
 
+def ranked_with_other(metrics: pd.DataFrame, metric_id: str, labels: Labels, dimension: str,
+                      other: str, n: int | None = None) -> str:
+    """"a (44 per cent), b (32 per cent) and c (7 per cent); 6 per cent <other>": the named
+    answers best first, then the catch-all "other" as a clause of its own (a list item
+    "other respondents (6 per cent)" reads badly)."""
+    rows = ranked(metrics, metric_id)
+    named = rows[rows["level"] != "other"]
+    text = join_words([f"{labels.get(dimension, r.level)} ({fmt_value(r.value, r.unit)} per cent)"
+                       for r in (named.head(n) if n else named).itertuples()])
+    rest = rows[rows["level"] == "other"]
+    if rest.empty or is_missing(rest["value"].iloc[0]) or not text:
+        return text or share_phrase(metrics, metric_id, labels, dimension, n=n)
+    return f"{text}; {fmt_value(rest['value'].iloc[0], 'share')} per cent {other}"
+
+
 def item_sentences(metrics: pd.DataFrame, labels: Labels) -> dict:
     """One sentence per survey item of the application sections: its figures, or that the
     item had no answers (never an empty list or a missing per cent)."""
-    def phrase(metric_id, dimension, n=None):
-        return share_phrase(metrics, metric_id, labels, dimension, n=n)
+    def phrase(metric_id, dimension, other, n=None):
+        return ranked_with_other(metrics, metric_id, labels, dimension, other, n=n)
 
     builders = {
-        "relationship_share": lambda: ("Asked how they relate to the course's subject, respondents described "
-                                       f"themselves as {phrase('relationship_share', 'relationship')}."),
-        "career_stage_share": lambda: f"By career stage, they were {phrase('career_stage_share', 'career_stage')}.",
+        "relationship_share": lambda: ("Asked how they relate to the course’s subject, respondents described "
+                                       "themselves as "
+                                       f"{phrase('relationship_share', 'relationship', 'gave another answer')}."),
+        "career_stage_share": lambda: ("By career stage, they were "
+                                       f"{phrase('career_stage_share', 'career_stage', 'were at another stage')}."),
         "sector_share": lambda: sector_sentence(metrics, labels),
         "challenge_share": lambda: challenge_sentence(metrics, labels),
-        "recommendation_share": lambda: ("Their suggestions for future editions were "
-                                         f"{phrase('recommendation_share', 'recommendation')}."),
-        "followup_topic_share": lambda: ("For follow-up courses, respondents asked for "
-                                         f"{phrase('followup_topic_share', 'followup_topic')}."),
+        "recommendation_share": lambda: ("For future editions, respondents recommended "
+                                         f"{phrase('recommendation_share', 'recommendation', 'made other suggestions')}."),
+        "followup_topic_share": lambda: ("As topics for follow-up courses, respondents proposed "
+                                         f"{phrase('followup_topic_share', 'followup_topic', 'named other topics')}."),
     }
     text = {f"{metric_id.removesuffix('_share')}_sentence": build() if has_answers(metrics, metric_id)
             else no_answers(metric_id) for metric_id, build in builders.items()}
+    top = ranked(metrics, "recommendation_share") if has_answers(metrics, "recommendation_share") else None
+    top = None if top is None else top[top["level"] != "other"].head(1)
     text["recommendation_top_sentence"] = (
-        f"The recommendation made most often was {phrase('recommendation_share', 'recommendation', 1)}."
-        if has_answers(metrics, "recommendation_share") else no_answers("recommendation_share"))
+        f"The recommendation made most often was {labels.get('recommendation', top['level'].iloc[0])} "
+        f"({fmt_value(top['value'].iloc[0], 'share')} per cent)."
+        if top is not None and not top.empty else no_answers("recommendation_share"))
     return text
 
 
 def sector_sentence(metrics: pd.DataFrame, labels: Labels) -> str:
     """The three largest sectors and the smallest named one (the catch-all "other" aside)."""
-    text = f"The sectors most represented were {share_phrase(metrics, 'sector_share', labels, 'sector', n=3)}"
     sectors = ranked(metrics, "sector_share")
     named = sectors[(sectors["level"] != "other") & pd.to_numeric(sectors["value"], errors="coerce").notna()]
-    if len(named) < 2:
+    top = join_words([f"{labels.get('sector', r.level)} ({fmt_value(r.value, r.unit)} per cent)"
+                      for r in named.head(3).itertuples()])
+    text = f"The sectors most represented were {top}"
+    if len(named) <= 3:
         return text + "."
     smallest = named.iloc[-1]
     return (f"{text}, while {labels.get('sector', smallest['level'])} was the smallest group at "
@@ -240,22 +314,26 @@ def sector_sentence(metrics: pd.DataFrame, labels: Labels) -> str:
 
 
 def challenge_sentence(metrics: pd.DataFrame, labels: Labels) -> str:
-    """The three challenges named most often, and how many had no opportunity to apply."""
-    text = f"The ones cited most often were {share_phrase(metrics, 'challenge_share', labels, 'challenge', n=3)}"
-    row = metrics[(metrics["metric_id"] == "challenge_share") & (metrics["level"] == "no_opportunity")]
+    """The three obstacles named most often, and how many had no opportunity to apply."""
+    rows = ranked(metrics, "challenge_share")
+    named = rows[~rows["level"].isin(["other", "no_opportunity"])]
+    top = join_words([f"{labels.get('challenge', r.level)} ({fmt_value(r.value, r.unit)} per cent)"
+                      for r in named.head(3).itertuples()])
+    text = f"The obstacles cited most often were {top}"
+    row = rows[rows["level"] == "no_opportunity"]
     if row.empty or is_missing(row["value"].iloc[0]):
         return text + "."
-    return (f"{text}; having had no opportunity to apply the course was named by "
-            f"{fmt_value(row['value'].iloc[0], 'share')} per cent.")
+    return (f"{text}, and {fmt_value(row['value'].iloc[0], 'share')} per cent said they had had no "
+            "opportunity to apply what they learnt.")
 
 
 def application_text(metrics: pd.DataFrame, labels: Labels) -> dict:
     """Phrases of the application sections (only when the follow-up survey exists)."""
     text = {
         "respondent_languages": join_words(
-            [f"{fmt_value(r.value, r.unit)} per cent had taken an edition taught in "
+            [f"{fmt_value(r.value, r.unit)} per cent had taken {'an edition' if i == 0 else 'one'} taught in "
              f"{labels.get('edition_language', r.level)}"
-             for r in ranked(metrics, "respondents_by_edition_language").itertuples()]),
+             for i, r in enumerate(ranked(metrics, "respondents_by_edition_language").itertuples())]),
         "topics_ranked": share_phrase(metrics, "topic_applied_share", labels, "topic", other_last=False),
         **item_sentences(metrics, labels),
     }
@@ -272,6 +350,10 @@ def application_text(metrics: pd.DataFrame, labels: Labels) -> dict:
     lowest = groups.iloc[-1]
     text["application_group_lowest"] = (f"{labels.get('relationship', lowest['level'])} "
                                         f"({fmt_value(lowest['value'], 'share')} per cent)")
+    text["application_groups_sentence"] = (
+        (f"Respondents above the overall rate were {text['application_groups_above']}"
+         if not above.empty else "No group was above the overall rate")
+        + f", and the lowest rate was among {text['application_group_lowest']}.")
     return text
 
 
