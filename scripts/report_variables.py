@@ -1,9 +1,12 @@
-"""Write the report's figures: `_variables.yml`, the scope flag and the generated blocks.
+"""Write the figures of both documents: `_variables.yml`, the scope flags, the cover and
+the generated blocks of the Impact Story and of the technical annex.
 
 Reads only snakemake.input / params / output / log (see workflow/rules/report.smk).
-Every number the report prints is formatted here from results/metrics/metrics.csv, the
-Box 2 quotes table, the interview notes and the quarantine files (rows set aside with
-on_invalid: quarantine); the .qmd holds no figure of its own.
+Every number the documents print is formatted here from results/metrics/metrics.csv, the
+Box 2 quotes table, the interview notes, the quarantine files (rows set aside with
+on_invalid: quarantine), the claims register (the published count of editions) and the
+dates of the clean tables (the cover's date of the data); the .qmd files hold no figure
+of their own.
 """
 
 import sys
@@ -13,10 +16,12 @@ sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
 sys.path.insert(0, str(Path(snakemake.input.lib_report_vars).resolve().parent.parent))
 
 import pandas as pd
+import pyarrow.parquet as pq
 import yaml
 
 from lib.countries import english_name
 from lib.registry import load_registry
+from lib.report_annex import latest_record
 from lib.report_blocks import quarantined_rows, write_generated
 from lib.report_vars import Labels, load_metrics
 
@@ -29,6 +34,13 @@ def read_yaml(path):
 def read_optional_csv(paths, **kwargs):
     """The first file of an optional (possibly empty) input list, or None."""
     return pd.read_csv(paths[0], dtype=str, keep_default_na=False, **kwargs) if len(paths) else None
+
+
+def date_columns(path):
+    """The date columns of a clean table (pseudonymised: no personal column is read)."""
+    table = pq.read_table(path)
+    names = [f.name for f in table.schema if str(f.type).startswith(("timestamp", "date"))]
+    return table.select(names).to_pandas()
 
 
 inp = snakemake.input
@@ -49,6 +61,10 @@ variables = write_generated(
     has_followup=bool(snakemake.params.has_followup),
     country_name=english_name,
     quarantined=quarantined_rows(inp.quarantine),
+    quarantine_files=list(inp.quarantine),
+    level_labels=read_yaml(inp.registry).get("level_labels", {}),
+    claims=read_yaml(inp.claims),
+    latest=latest_record([date_columns(p) for p in inp.dated]),
 )
 print(f"report variables: {len(variables['m'])} metrics, followup={snakemake.params.has_followup}, "
       f"{len(notes)} interview notes, {0 if quotes is None else len(quotes)} quotes, "
