@@ -59,10 +59,11 @@ class LevelNamer:
     survey answer codes by labels.yml / codebook, other codes by the registry's
     ``level_labels``; editions and years as they are."""
 
-    def __init__(self, level_labels: dict, labels: Labels, country_name):
+    def __init__(self, level_labels: dict, labels: Labels, country_name, edition_order: list[str] = ()):
         self.level_labels = level_labels or {}
         self.labels = labels
         self.country_name = country_name
+        self.edition_order = {e: i for i, e in enumerate(edition_order)}  # editions as the scope lists them
 
     def _code(self, dimension: str, code: str) -> str:
         name = self.level_labels.get(dimension, {}).get(code)
@@ -134,7 +135,8 @@ def _levels_block(metric: dict, rows: pd.DataFrame, namer: LevelNamer) -> str:
     first (editions and years in their order)."""
     unit, dimension = metric["unit"], metric["breakdown"]
     if dimension in NATURAL_ORDER:
-        rows = rows.sort_values("level", kind="stable")
+        position = rows["level"].map(lambda e: namer.edition_order.get(e, len(namer.edition_order)))
+        rows = rows.assign(_o=position).sort_values(["_o", "level"], kind="stable").drop(columns="_o")
     if unit in ("count", "rank") and dimension in INLINE_COUNTS:
         items = [f"{namer.name(dimension, r.level)} {_value_text(r, unit)}" for r in rows.itertuples()]
         order = "" if dimension in NATURAL_ORDER else " (largest first)"
@@ -430,10 +432,11 @@ def cover_metadata(config: dict, latest: date | None, has_followup: bool) -> dic
 
 
 def write_annex(out: dict, *, metrics: pd.DataFrame, registry: dict, level_labels: dict, labels: Labels,
-                country_name, provenance: list[str], quarantine: list[str], write_text) -> None:
+                country_name, provenance: list[str], quarantine: list[str], write_text,
+                editions: list[str] = ()) -> None:
     """Write the annex blocks to the paths in `out` (keys annex_metrics, annex_reference,
-    annex_inputs, annex_quarantine, annex_comparison)."""
-    namer = LevelNamer(level_labels, labels, country_name)
+    annex_inputs, annex_quarantine, annex_comparison); `editions` in the scope's order."""
+    namer = LevelNamer(level_labels, labels, country_name, editions)
     write_text(out["annex_metrics"], annex_metrics(registry, metrics, namer))
     write_text(out["annex_reference"], annex_reference(registry))
     write_text(out["annex_inputs"], annex_inputs(provenance))

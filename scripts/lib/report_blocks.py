@@ -215,5 +215,5 @@ def write_generated(out: dict, *, metrics: pd.DataFrame, registry: dict, config:
     write_text(out["figure1_note"], figure1_note(figure1_notes, country_name))
     write_annex(out, metrics=metrics, registry=registry, level_labels=level_labels, labels=labels,
                 country_name=country_name, provenance=provenance, quarantine=list(quarantine_files),
-                write_text=write_text)
+                write_text=write_text, editions=list(editions))
     return variables
