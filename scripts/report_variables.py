@@ -45,7 +45,8 @@ def date_columns(path):
 
 inp = snakemake.input
 prose = read_yaml(inp.labels)
-notes = [read_yaml(p) for p in sorted(inp.interviews)]
+note_paths = sorted(inp.interviews)
+notes = [read_yaml(p) for p in note_paths]
 quotes = read_optional_csv(inp.quotes)
 variables = write_generated(
     dict(snakemake.output.items()),
@@ -65,6 +66,8 @@ variables = write_generated(
     level_labels=read_yaml(inp.registry).get("level_labels", {}),
     claims=read_yaml(inp.claims),
     latest=latest_record([date_columns(p) for p in inp.dated]),
+    # an interview note's file is named after the person: shown only with consent
+    withheld_files={p for p, n in zip(note_paths, notes, strict=True) if n.get("consent_to_publish") is not True},
 )
 print(f"report variables: {len(variables['m'])} metrics, followup={snakemake.params.has_followup}, "
       f"{len(notes)} interview notes, {0 if quotes is None else len(quotes)} quotes, "

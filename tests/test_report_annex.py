@@ -20,6 +20,7 @@ from lib.registry import load_registry
 from lib.report_annex import (
     LevelNamer,
     annex_comparison,
+    annex_inputs,
     annex_metrics,
     annex_quarantine,
     comparison_sentence,
@@ -128,6 +129,17 @@ def test_annex_metrics_define_count_and_show_values_without_codes(registry, name
     assert "not computed for the editions covered" in text  # e.g. the survey metrics absent here
     for code in ("none_vs_none", "young_professional", "ECU", "participants_total", "`"):
         assert code not in text
+
+
+def test_annex_inputs_withhold_the_name_of_a_note_without_consent(tmp_path):
+    (tmp_path / "interviews").mkdir()
+    hidden, shown = tmp_path / "interviews" / "ana-perez.yaml", tmp_path / "interviews" / "bo-li.yaml"
+    hidden.write_bytes(b"consent_to_publish: false\n")
+    shown.write_bytes(b"consent_to_publish: true\n")
+    table = annex_inputs([str(hidden), str(shown)], withheld={str(hidden)})
+    assert "ana-perez" not in table and hashlib.sha256(hidden.read_bytes()).hexdigest() in table
+    assert "(file name withheld: the interviewee did not consent to publication)" in table
+    assert f"`{shown.as_posix()}`" in table
 
 
 def test_annex_lists_rows_set_aside_by_file(tmp_path):

@@ -214,9 +214,20 @@ def sha256_file(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def annex_inputs(paths: list[str]) -> str:
-    """The input files of the figures with size and SHA-256, sorted by path."""
-    rows = [[f"`{Path(p).as_posix()}`", fmt_count(Path(p).stat().st_size), f"`{sha256_file(p)}`"]
+WITHHELD_NAME = "(file name withheld: the interviewee did not consent to publication)"
+
+
+def annex_inputs(paths: list[str], withheld: set[str] = frozenset()) -> str:
+    """The input files of the figures with size and SHA-256, sorted by path. The name of a
+    file in `withheld` (an interview note without consent: its name is the person's) is
+    not shown; its folder, size and checksum are."""
+    withheld = {Path(p).as_posix() for p in withheld}
+
+    def name(p: str) -> str:
+        path = Path(p).as_posix()
+        return f"`{Path(p).parent.as_posix()}/` {WITHHELD_NAME}" if path in withheld else f"`{path}`"
+
+    rows = [[name(p), fmt_count(Path(p).stat().st_size), f"`{sha256_file(p)}`"]
             for p in sorted(set(map(str, paths)))]
     return pipe_table(["File", "Bytes", "SHA-256"], rows, "lrl", widths=[34, 8, 58])
 
@@ -433,12 +444,13 @@ def cover_metadata(config: dict, latest: date | None, has_followup: bool) -> dic
 
 def write_annex(out: dict, *, metrics: pd.DataFrame, registry: dict, level_labels: dict, labels: Labels,
                 country_name, provenance: list[str], quarantine: list[str], write_text,
-                editions: list[str] = ()) -> None:
+                editions: list[str] = (), withheld: set[str] = frozenset()) -> None:
     """Write the annex blocks to the paths in `out` (keys annex_metrics, annex_reference,
-    annex_inputs, annex_quarantine, annex_comparison); `editions` in the scope's order."""
+    annex_inputs, annex_quarantine, annex_comparison); `editions` in the scope's order;
+    `withheld`: input files whose name is not shown (interview notes without consent)."""
     namer = LevelNamer(level_labels, labels, country_name, editions)
     write_text(out["annex_metrics"], annex_metrics(registry, metrics, namer))
     write_text(out["annex_reference"], annex_reference(registry))
-    write_text(out["annex_inputs"], annex_inputs(provenance))
+    write_text(out["annex_inputs"], annex_inputs(provenance, withheld))
     write_text(out["annex_quarantine"], annex_quarantine(quarantine_counts(quarantine)))
     write_text(out["annex_comparison"], annex_comparison(metrics, namer))

@@ -179,7 +179,7 @@ def write_generated(out: dict, *, metrics: pd.DataFrame, registry: dict, config:
                     prose: dict, notes: list[dict], quotes: pd.DataFrame, figure1_notes: pd.DataFrame | None,
                     provenance: list[str], has_followup: bool, country_name, quarantined: int = 0,
                     quarantine_files: list[str] = (), level_labels: dict | None = None,
-                    claims: dict | None = None, latest=None) -> dict:
+                    claims: dict | None = None, latest=None, withheld_files: set[str] = frozenset()) -> dict:
     """Write `_variables.yml`, the scope flags, the cover and every generated block to the
     paths in `out` (keys: variables, scope, cover, box1, box2, case_studies, figure1_note and
     the technical annex's annex_metrics, annex_reference, annex_inputs, annex_quarantine,
@@ -187,7 +187,8 @@ def write_generated(out: dict, *, metrics: pd.DataFrame, registry: dict, config:
     file from `quarantine_files`: the report says so when it is not zero (flag
     `has-quarantine`). `level_labels`: the registry's names of level codes; `claims`: the
     claims register (the published count of editions); `latest`: the date of the latest
-    record (the cover). Returns the variables."""
+    record (the cover); `withheld_files`: input files listed without their name (interview
+    notes without consent to publish). Returns the variables."""
     import yaml
 
     from lib.report_annex import LevelNamer, about_variables, cover_metadata, write_annex
@@ -215,5 +216,5 @@ def write_generated(out: dict, *, metrics: pd.DataFrame, registry: dict, config:
     write_text(out["figure1_note"], figure1_note(figure1_notes, country_name))
     write_annex(out, metrics=metrics, registry=registry, level_labels=level_labels, labels=labels,
                 country_name=country_name, provenance=provenance, quarantine=list(quarantine_files),
-                write_text=write_text, editions=list(editions))
+                write_text=write_text, editions=list(editions), withheld=set(withheld_files))
     return variables
