@@ -246,10 +246,11 @@ def annex_quarantine(counts: list[tuple[str, int]]) -> str:
         return ("No row was set aside: every row of every export met the data contract, so every "
                 "record counts in the figures.\n")
     rows = [[f"`{path}`", fmt_count(n)] for path, n in counts if n]
-    head = ("One row was" if total == 1 else f"{fmt_count(total)} rows were") + (
-        " set aside because they broke the data contract (an unknown answer, a value out of range, an "
-        "e-mail address that matches no account). They count in no figure. Each file below lists its rows "
-        "with the line of the export and the reason.\n\n")
+    head = ("One row was set aside because it" if total == 1 else f"{fmt_count(total)} rows were set aside "
+            "because they") + (
+        " broke the data contract (an unknown answer, a value out of range, an e-mail address that matches "
+        "no account), and count in no figure. Each file below lists its rows with the line of the export "
+        "and the reason.\n\n")
     return head + pipe_table(["File", "Rows set aside"], rows, "lr", widths=[80, 20])
 
 
