@@ -65,7 +65,7 @@ class LevelNamer:
         self.country_name = country_name
         self.edition_order = {e: i for i, e in enumerate(edition_order)}  # editions as the scope lists them
 
-    def _code(self, dimension: str, code: str) -> str:
+    def code(self, dimension: str, code: str) -> str:
         name = self.level_labels.get(dimension, {}).get(code)
         return escape_markdown(name if name else str(code).replace("_", " "))
 
@@ -82,16 +82,16 @@ class LevelNamer:
         if dimension == "language":
             return self.language(level)
         if dimension == "gender":
-            return _capital(self._code("gender", level))
+            return _capital(self.code("gender", level))
         if dimension == "status" and "_vs_" in level:
             issued, eligible = level.split("_vs_", 1)
-            return (f"Issued {self._code('certificate', issued)}; "
-                    f"eligible for {self._code('certificate', eligible)}")
+            return (f"Issued {self.code('certificate', issued)}; "
+                    f"eligible for {self.code('certificate', eligible)}")
         if dimension == "group" and "." in level and "=" in level:
             population, rest = level.split(".", 1)
             characteristic, value = rest.split("=", 1)
-            return (f"{_capital(self._code('population', population))}: "
-                    f"{self._code('characteristic', characteristic)}, {self.value(characteristic, value)}")
+            return (f"{_capital(self.code('population', population))}: "
+                    f"{self.code('characteristic', characteristic)}, {self.value(characteristic, value)}")
         if dimension in SURVEY_DIMENSIONS:
             return _capital(self.labels.get(dimension, level))
         return escape_markdown(level)
@@ -100,7 +100,7 @@ class LevelNamer:
         """A respondent comparison value (edition language, gender, certificate) by name."""
         if characteristic == "language":
             return self.language(value)
-        return self._code(characteristic, value)
+        return self.code(characteristic, value)
 
 
 # ------------------------------------------------------------------ metric definitions
@@ -285,7 +285,7 @@ def annex_comparison(metrics: pd.DataFrame, namer: LevelNamer) -> str:
         return "No follow-up survey answer could be compared with the course records for these editions.\n"
     order = {"language": 0, "gender": 1, "certificate": 2}
     keys = sorted(pairs, key=lambda k: (order.get(k[0], 9), k[0], k[1]))
-    rows = [[_capital(namer._code("characteristic", c)), _capital(namer.value(c, v)),
+    rows = [[_capital(namer.code("characteristic", c)), _capital(namer.value(c, v)),
              _share_cell(pairs[(c, v)].get("respondents")), _share_cell(pairs[(c, v)].get("participants"))]
             for c, v in keys]
     return pipe_table(["Characteristic", "Value", "Linked respondents (%)", "All participants (%)"], rows,
