@@ -290,7 +290,7 @@ def test_annex_prose_has_no_typed_figures_or_metric_ids(registry):
 
 
 @pytest.mark.e2e
-def test_real_annex_from_the_default_data(workflow_run):
+def test_real_annex_from_the_default_data(workflow_run, registry):
     report = workflow_run / "results" / "report"
     text = visible_text((report / "technical_annex.html").read_text(encoding="utf-8"))
     metrics = workflow_run / "results" / "metrics" / "metrics.csv"
@@ -300,3 +300,5 @@ def test_real_annex_from_the_default_data(workflow_run):
     assert (report / "technical_annex.pdf").read_bytes().startswith(b"%PDF-")
     story = visible_text((report / "impact_story.html").read_text(encoding="utf-8"))
     assert "from 14 per cent of the participants" in story and "against 28 per cent" in story
+    words = set(re.findall(r"[\w.=`-]+", story))
+    assert [m for m in registry if m in words] == [] and "`" not in story and "sha-256" not in story.lower()

@@ -66,6 +66,7 @@ class LevelNamer:
         self.edition_order = {e: i for i, e in enumerate(edition_order)}  # editions as the scope lists them
 
     def code(self, dimension: str, code: str) -> str:
+        """A code by the registry's `level_labels` of its dimension (else the code in words)."""
         name = self.level_labels.get(dimension, {}).get(code)
         return escape_markdown(name if name else str(code).replace("_", " "))
 
