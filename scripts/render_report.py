@@ -1,4 +1,5 @@
-"""Render results/report/impact_story.html and .pdf from the Quarto project.
+"""Render one document of the Quarto project (input `qmd`: the Impact Story or the
+technical annex) to the `html` and `pdf` outputs.
 
 Reads only snakemake.input / params / output / log (see workflow/rules/report.smk).
 The renderer is config `report.renderer` (auto | quarto | pandoc); rendering happens in
@@ -28,11 +29,12 @@ build = prepare_build(
     variables=Path(snakemake.input.variables),
     generated=generated,
     figures=[Path(p) for p in snakemake.input.figures],
+    document=Path(snakemake.input.qmd).name,
 )
 version = quarto_version()
 renderer = choose_renderer(snakemake.params.renderer, version)
 log.write(f"renderer: {renderer} (config {snakemake.params.renderer!r}, quarto {version})\n")
-html, pdf = (render_quarto if renderer == "quarto" else render_pandoc)(build, log)
+html, pdf = (render_quarto if renderer == "quarto" else render_pandoc)(build, log, Path(snakemake.input.qmd).name)
 for src, dst in ((html, snakemake.output.html), (pdf, snakemake.output.pdf)):
     Path(dst).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(src, dst)

@@ -1,9 +1,12 @@
-"""Write the report's figures: `_variables.yml`, the scope flag and the generated blocks.
+"""Write the figures of both documents: `_variables.yml`, the scope flags, the cover and
+the generated blocks of the Impact Story and of the technical annex.
 
 Reads only snakemake.input / params / output / log (see workflow/rules/report.smk).
-Every number the report prints is formatted here from results/metrics/metrics.csv, the
-Box 2 quotes table, the interview notes and the quarantine files (rows set aside with
-on_invalid: quarantine); the .qmd holds no figure of its own.
+Every number the documents print is formatted here from results/metrics/metrics.csv, the
+Box 2 quotes table, the interview notes, the quarantine files (rows set aside with
+on_invalid: quarantine), the claims register (the published count of editions) and the
+dates of the clean tables (the cover's date of the data); the .qmd files hold no figure
+of their own.
 """
 
 import sys
@@ -13,10 +16,12 @@ sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
 sys.path.insert(0, str(Path(snakemake.input.lib_report_vars).resolve().parent.parent))
 
 import pandas as pd
+import pyarrow.parquet as pq
 import yaml
 
 from lib.countries import UnNames
 from lib.registry import load_registry
+from lib.report_annex import latest_record
 from lib.report_blocks import load_interview_notes, quarantined_rows, write_generated
 from lib.report_vars import Labels, load_metrics
 
@@ -31,9 +36,17 @@ def read_optional_csv(paths, **kwargs):
     return pd.read_csv(paths[0], dtype=str, keep_default_na=False, **kwargs) if len(paths) else None
 
 
+def date_columns(path):
+    """The date columns of a clean table (pseudonymised: no personal column is read)."""
+    table = pq.read_table(path)
+    names = [f.name for f in table.schema if str(f.type).startswith(("timestamp", "date"))]
+    return table.select(names).to_pandas()
+
+
 inp = snakemake.input
 prose = read_yaml(inp.labels)
-notes = load_interview_notes(inp.interviews)  # validated: a broken note stops with its file and key
+note_paths = sorted(inp.interviews)
+notes = load_interview_notes(note_paths)  # validated: a broken note stops with its file and key
 quotes = read_optional_csv(inp.quotes)
 variables = write_generated(
     dict(snakemake.output.items()),
@@ -49,6 +62,12 @@ variables = write_generated(
     has_followup=bool(snakemake.params.has_followup),
     country_name=UnNames(inp.un_m49),
     quarantined=quarantined_rows(inp.quarantine),
+    quarantine_files=list(inp.quarantine),
+    level_labels=read_yaml(inp.registry).get("level_labels", {}),
+    claims=read_yaml(inp.claims),
+    latest=latest_record([date_columns(p) for p in inp.dated]),
+    # an interview note's file is named after the person: shown only with consent
+    withheld_files={p for p, n in zip(note_paths, notes, strict=True) if n.get("consent_to_publish") is not True},
 )
 print(f"report variables: {len(variables['m'])} metrics, followup={snakemake.params.has_followup}, "
       f"{len(notes)} interview notes, {0 if quotes is None else len(quotes)} quotes, "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -26,7 +27,9 @@ from lib.report_vars import Labels
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = ROOT / "workflow" / "report"
 EDITIONS_2020 = ["2020-EN1", "2020-EN2", "2020-ES1", "2020-EN3"]
-GENERATED = ["scope", "box1", "box2", "case_studies", "figure1_note", "appendix_metrics", "appendix_inputs"]
+GENERATED = ["scope", "cover", "box1", "box2", "case_studies", "figure1_note",
+             "annex_metrics", "annex_reference", "annex_inputs", "annex_quarantine", "annex_comparison"]
+YAML_GENERATED = ("scope", "cover")
 FIGURES = ["figure1_world_map.png", "figure2_respondent_profile.png", "application_by_group.png", "topics_applied.png"]
 
 INJECTION = ('<script>alert("x")</script> <b>bold</b> #set page(fill: red) @fig-map $x$ '
@@ -99,7 +102,14 @@ def application_rows() -> list[dict]:
             _row("importance_top2", num=194, den=240, lo=0.76, hi=0.85),
             _row("attribution_mean", value=68.2, num=12958, den=190, unit="mean_percent"),
             _row("respondents_linked", num=150, den=240),
-            _row("respondent_comparison", "respondents.language=es", num=50, den=150)]
+            _row("respondent_comparison", "respondents.language=es", num=50, den=150),
+            _row("respondent_comparison", "respondents.language=en", num=100, den=150),
+            _row("respondent_comparison", "participants.language=es", num=461, den=1681),
+            _row("respondent_comparison", "participants.language=en", num=1220, den=1681),
+            _row("respondent_comparison", "respondents.gender=female", num=88, den=146),
+            _row("respondent_comparison", "participants.gender=female", num=915, den=1614),
+            _row("respondent_comparison", "respondents.certificate=completion", num=83, den=150),
+            _row("respondent_comparison", "participants.certificate=completion", num=471, den=1681)]
     shares = {
         "relationship_share": {"professional": 105, "interested": 77, "researcher": 24,
                                "migrant_entrepreneur": 17, "other": 17},
@@ -191,7 +201,15 @@ def tiny_png(path: Path, colour: str) -> None:
 def load_config(scope: str = "2020") -> dict:
     with open(ROOT / "config.yaml", encoding="utf-8") as fh:
         config = yaml.safe_load(fh)
-    return {"scope": scope, "scopes": config["scopes"], "editions": config["editions"]}
+    return {"scope": scope, "scopes": config["scopes"], "editions": config["editions"], "report": config["report"]}
+
+
+def load_yaml(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+# the latest record of the fixture's data (the cover's date of the data)
+LATEST = date(2021, 5, 21)
 
 
 def build_inputs(tmp: Path, scope: str = "2020", metrics: pd.DataFrame | None = None,
@@ -199,7 +217,7 @@ def build_inputs(tmp: Path, scope: str = "2020", metrics: pd.DataFrame | None = 
     """Write the generated report inputs for `scope` into tmp/generated; returns paths."""
     tmp.mkdir(parents=True, exist_ok=True)
     gen = tmp / "generated"
-    out = {"variables": gen / "_variables.yml", **{n: gen / f"{n}.{'yml' if n == 'scope' else 'md'}"
+    out = {"variables": gen / "_variables.yml", **{n: gen / f"{n}.{'yml' if n in YAML_GENERATED else 'md'}"
                                                    for n in GENERATED}}
     figures = tmp / "figures"
     figures.mkdir(exist_ok=True)
@@ -215,17 +233,21 @@ def build_inputs(tmp: Path, scope: str = "2020", metrics: pd.DataFrame | None = 
             labels=Labels(prose), prose=prose, notes=interview_notes(),
             quotes=quotes if quotes is not None else quotes_frame(),
             figure1_notes=pd.DataFrame({"country_iso3": ["SGP"], "participants": ["2"]}),
-            provenance=["raw/export.csv"], has_followup=(scope == "2020"), country_name=UnNames(ROOT / "resources" / "un_m49.csv"))
+            provenance=["raw/export.csv"], has_followup=(scope == "2020"), country_name=UnNames(ROOT / "resources" / "un_m49.csv"),
+            level_labels=load_yaml(ROOT / "resources" / "metric_registry.yaml")["level_labels"],
+            claims=load_yaml(ROOT / "published" / "claims.yaml"), latest=LATEST)
     out["figures"] = [figures / n for n in (FIGURES if scope == "2020" else FIGURES[:1])]
     return out
 
 
-def render(tmp: Path, **kwargs) -> tuple[str, bytes, Path]:
-    """Build inputs and render with the Pandoc path; returns (html text, pdf bytes, build dir)."""
+def render(tmp: Path, document: str = "impact_story.qmd", **kwargs) -> tuple[str, bytes, Path]:
+    """Build inputs and render `document` (the Impact Story or the technical annex) with the
+    Pandoc path; returns (html text, pdf bytes, build dir)."""
     paths = build_inputs(tmp / "inputs", **kwargs)
-    build = prepare_build(tmp / "build", PROJECT, paths["variables"], [paths[n] for n in GENERATED], paths["figures"])
+    build = prepare_build(tmp / "build", PROJECT, paths["variables"], [paths[n] for n in GENERATED], paths["figures"],
+                          document=document)
     log = io.StringIO()
-    html, pdf = render_pandoc(build, log)
+    html, pdf = render_pandoc(build, log, document)
     return html.read_text(encoding="utf-8"), pdf.read_bytes(), build
 
 

@@ -5,10 +5,9 @@ import hashlib
 import pandas as pd
 import pytest
 
+from lib.report_annex import LevelNamer, annex_inputs, annex_metrics
 from lib.report_blocks import (
     InterviewNoteError,
-    appendix_inputs,
-    appendix_metrics,
     box1_table,
     case_studies,
     figure1_note,
@@ -242,10 +241,10 @@ def test_units_plural():
     assert plural("company", 1) == "company" and plural("person", 2, "people") == "people"
 
 
-def test_appendix_inputs_hashes_files(tmp_path):
+def test_annex_inputs_hashes_files(tmp_path):
     (tmp_path / "b.csv").write_bytes(b"abc")
     (tmp_path / "a.csv").write_bytes(b"")
-    table = appendix_inputs([str(tmp_path / "b.csv"), str(tmp_path / "a.csv")])
+    table = annex_inputs([str(tmp_path / "b.csv"), str(tmp_path / "a.csv")])
     lines = table.splitlines()
     assert lines[2].startswith(f"| `{(tmp_path / 'a.csv').as_posix()}` | 0 | `{hashlib.sha256(b'').hexdigest()}`")
     assert hashlib.sha256(b"abc").hexdigest() in lines[3] and "| 3 |" in lines[3]
@@ -296,8 +295,10 @@ def test_an_edition_without_evaluation_responses_is_skipped_with_a_note():
     with pytest.raises(MissingValue):  # a missing value with something to count over still stops
         metric_variables(frame([("gender_share", "female", float("nan"), 3, 10, "share", None, None, None)]))
     registry = {"intention_to_use_by_edition": {"label": "Intention", "definition": "d", "interval": "none",
-                                                "rounding": "whole per cent", "breakdown": "edition", "unit": "share"}}
-    assert "2020\\-EN1 no value (nothing to count: no responses)" in appendix_metrics(registry, m, str)
+                                                "rounding": "whole per cent", "breakdown": "edition", "unit": "share",
+                                                "stage": "reaction"}}
+    text = annex_metrics(registry, m, LevelNamer({}, Labels({}), str))
+    assert "| 2020\\-EN1 | no value (nothing to count: no responses) |" in text
 
 
 def test_every_edition_with_responses_has_the_default_note():

@@ -12,7 +12,7 @@ from test_report_fixture import metrics_frame, render
 from test_report_render import visible_text
 
 from lib.profile_panels import NO_ANSWERS, answered_rows, axis_limit, draw_panel, respondents
-from lib.report_blocks import appendix_metrics
+from lib.report_annex import LevelNamer, annex_metrics
 from lib.report_format import MissingValue
 from lib.report_vars import Labels, has_answers, item_sentences, metric_variables, unanswered_ids
 
@@ -93,18 +93,18 @@ def test_sector_and_challenge_sentences_with_answers():
                                           "cent said they had had no opportunity to apply what they learnt.")
 
 
-def test_appendix_says_no_answers_for_the_item():
+def test_annex_says_no_answers_for_the_item():
     registry = {"sector_share": {"label": "Sector of work", "definition": "Respondents by sector.",
                                  "numerator": "respondents in the sector", "denominator": "respondents",
                                  "interval": "wilson_fpc", "rounding": "whole per cent", "unit": "share",
-                                 "breakdown": "sector"},
+                                 "breakdown": "sector", "stage": "application"},
                 "career_stage_share": {"label": "Career stage", "definition": "Respondents by career stage.",
                                        "interval": "none", "rounding": "whole per cent", "unit": "share",
-                                       "breakdown": "career_stage"}}
-    text = appendix_metrics(registry, profile_metrics(), lambda iso: iso)
-    sector, career = text.split("\n\n**Career stage**")
-    assert "*Value:* none: no respondent answered this survey item." in sector
-    assert "young\\_professional 60 per cent (6 / 10)" in career and "nan" not in text.lower()
+                                       "breakdown": "career_stage", "stage": "application"}}
+    text = annex_metrics(registry, profile_metrics(), LevelNamer({}, Labels({}), lambda iso: iso))
+    sector, career = text.split("#### Career stage")
+    assert "**Value:** none: no respondent answered this survey question." in sector
+    assert "| Young professional | 60 per cent (6 of 10) |" in career and "nan" not in text.lower()
 
 
 def test_panel_helpers_on_a_missing_item():
@@ -148,5 +148,6 @@ def test_rendered_report_says_which_items_had_no_answers(tmp_path):
                      "recommendations for future editions", "topics for follow-up courses"):
         assert f"No respondent answered the survey question on {question}." in text
     assert "By career stage, they were young professionals (40 per cent)" in text  # answered items stay
-    assert "none: no respondent answered this survey item" in text  # appendix
     assert "nan" not in text.lower().split() and pdf.startswith(b"%PDF-")
+    annex, _, _ = render(tmp_path / "annex", document="technical_annex.qmd", metrics=metrics)
+    assert "none: no respondent answered this survey question" in visible_text(annex)

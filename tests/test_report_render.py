@@ -104,7 +104,8 @@ def test_scope_2021_leaves_out_survey_sections_with_a_reason(tmp_path):
         assert absent not in text
     assert len(re.findall(r"<img ", page)) == 1
     assert "Box 1" in text and pdf.startswith(b"%PDF-")
-    assert "not computed for this scope" in text
+    annex, _, _ = render(tmp_path / "annex", document="technical_annex.qmd", scope="2021")
+    assert "not computed for the editions covered" in visible_text(annex)
 
 
 def test_unknown_variable_stops_the_render_with_its_name(tmp_path):

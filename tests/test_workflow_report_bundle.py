@@ -14,6 +14,7 @@ def test_snakemake_report_bundle_has_the_published_outputs(workflow_run):
     assert done.returncode == 0, done.stderr[-3000:]
     names = zipfile.ZipFile(workflow_run / "results" / "workflow-report.zip").namelist()
     for expected in ("figure1_world_map.png", "figure2_respondent_profile.png", "topics_applied.png",
-                     "box1_certificates.csv", "box2_quotes.csv", "impact_story.html", "impact_story.pdf"):
+                     "box1_certificates.csv", "box2_quotes.csv", "impact_story.html", "impact_story.pdf",
+                     "technical_annex.html", "technical_annex.pdf"):
         assert any(n.endswith("/" + expected) for n in names), expected
     assert any(n.endswith("report.html") for n in names)

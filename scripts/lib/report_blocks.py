@@ -1,13 +1,13 @@
-"""Generated Markdown blocks the report includes: Box 1, Box 2, case studies, appendix.
+"""Generated Markdown blocks the report includes: Box 1, Box 2, case studies, Figure 1 note.
 
 Each function returns Markdown text built only from computed data (metrics, the Box 2
-quotes table, interview notes, file hashes); untrusted text goes through
-`escape_markdown`. The .qmd pulls these in with ``{{< include _generated/<name>.md >}}``.
+quotes table, interview notes); untrusted text goes through `escape_markdown`. The .qmd
+pulls these in with ``{{< include _generated/<name>.md >}}``. The technical annex's blocks,
+the "About these figures" variables and the cover are in `lib.report_annex`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
@@ -16,7 +16,6 @@ import pandas as pd
 from lib.countries import fold
 from lib.report_format import (
     fmt_count,
-    fmt_interval,
     fmt_value,
     is_missing,
     join_words,
@@ -25,13 +24,8 @@ from lib.report_format import (
     sentence_number,
 )
 from lib.report_markdown import blockquote, clean_text, escape_markdown, pipe_table
-from lib.report_vars import LANGUAGE_NAMES, fmt_number, mid_sentence, ranked, unanswered_ids
+from lib.report_vars import LANGUAGE_NAMES, fmt_number, mid_sentence
 
-INTERVALS = {
-    "none": "none",
-    "wilson_fpc": "95% Wilson score interval with finite-population correction "
-    "(population: participants of the surveyed editions)",
-}
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
 
@@ -336,70 +330,6 @@ def case_studies(notes: list[dict], country_name, prose: dict) -> str:
     return text or "No interview note was available for this report.\n"
 
 
-def _value_phrase(row, unit: str) -> str:
-    if is_missing(row.value) and not is_missing(row.denominator) and float(row.denominator) == 0:
-        return "no value (nothing to count: no responses)"
-    suffix = " per cent" if unit in ("share", "mean_percent") else ""
-    text = f"{fmt_value(row.value, unit)}{suffix}"
-    if unit in ("share", "mean_percent") and not is_missing(row.denominator):
-        text += f" ({fmt_number(row.numerator, row.metric_id)} / {fmt_number(row.denominator, row.metric_id)})"
-    interval = fmt_interval(row.ci_low, row.ci_high, unit)
-    if interval:
-        text += f", interval {interval}"
-    return text
-
-
-def _level_label(metric: dict, level: str, country_name) -> str:
-    if metric.get("breakdown") == "country":
-        return _country(level, country_name)
-    return escape_markdown(level)
-
-
-def appendix_metrics(registry: dict[str, dict], metrics: pd.DataFrame, country_name) -> str:
-    """One definition-list entry per registry metric: definition, numerator, denominator,
-    interval, rounding and the computed value(s) (all levels, best first), or that nobody
-    answered the survey item."""
-    out = []
-    unanswered = unanswered_ids(metrics)
-    for metric_id, metric in registry.items():
-        lines = [f"**{escape_markdown(metric['label'])}** (`{metric_id}`)\n\n"]
-        body = [escape_markdown(metric["definition"])]
-        if metric.get("numerator"):
-            body.append(f"*Numerator:* {escape_markdown(metric['numerator'])}. "
-                        f"*Denominator:* {escape_markdown(metric['denominator'])}.")
-        body.append(f"*Interval:* {escape_markdown(INTERVALS.get(metric['interval'], metric['interval']))}. "
-                    f"*Rounding:* {escape_markdown(metric['rounding'])}.")
-        rows = metrics[metrics["metric_id"] == metric_id]
-        if rows.empty:
-            body.append("*Value:* not computed for this scope (its source does not exist here).")
-        elif metric_id in unanswered:
-            body.append("*Value:* none: no respondent answered this survey item.")
-        elif metric.get("breakdown"):
-            values = [f"{_level_label(metric, r.level, country_name)} {_value_phrase(r, metric['unit'])}"
-                      for r in ranked(metrics, metric_id).itertuples()]
-            body.append("*Values:* " + "; ".join(values) + ".")
-        else:
-            body.append(f"*Value:* {_value_phrase(next(rows.itertuples()), metric['unit'])}.")
-        lines.append(":   " + "\n\n    ".join(body) + "\n")
-        out.append("".join(lines))
-    return "\n".join(out)
-
-
-def sha256_file(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def appendix_inputs(paths: list[str]) -> str:
-    """The input files of this report with size and SHA-256, sorted by path."""
-    rows = [[f"`{Path(p).as_posix()}`", fmt_count(Path(p).stat().st_size), f"`{sha256_file(p)}`"]
-            for p in sorted(set(map(str, paths)))]
-    return pipe_table(["File", "Bytes", "SHA-256"], rows, "lrl", widths=[34, 8, 58])
-
-
 MAP_DISCLAIMER = ("The boundaries and names shown and the designations used on this map do not imply "
                   "official endorsement or acceptance by the United Nations.")
 _FIGURE_NOTE_OPEN = ('```{=html}\n<div class="figure-note" style="font-size: 0.88em; margin-bottom: 1.4em;">\n```',
@@ -471,19 +401,28 @@ def write_text(path: str | Path, text: str) -> None:
 
 def write_generated(out: dict, *, metrics: pd.DataFrame, registry: dict, config: dict, labels,
                     prose: dict, notes: list[dict], quotes: pd.DataFrame, figure1_notes: pd.DataFrame | None,
-                    provenance: list[str], has_followup: bool, country_name, quarantined: int = 0) -> dict:
-    """Write `_variables.yml`, the scope flags and every generated block to the paths in `out`
-    (keys: variables, scope, box1, box2, case_studies, figure1_note, appendix_metrics,
-    appendix_inputs). `quarantined` = rows set aside (on_invalid: quarantine): the report
-    says so when it is not zero (flag `has-quarantine`). Returns the variables."""
+                    provenance: list[str], has_followup: bool, country_name, quarantined: int = 0,
+                    quarantine_files: list[str] = (), level_labels: dict | None = None,
+                    claims: dict | None = None, latest=None, withheld_files: set[str] = frozenset()) -> dict:
+    """Write `_variables.yml`, the scope flags, the cover and every generated block to the
+    paths in `out` (keys: variables, scope, cover, box1, box2, case_studies, figure1_note and
+    the technical annex's annex_metrics, annex_reference, annex_inputs, annex_quarantine,
+    annex_comparison). `quarantined` = rows set aside (on_invalid: quarantine), listed by
+    file from `quarantine_files`: the report says so when it is not zero (flag
+    `has-quarantine`). `level_labels`: the registry's names of level codes; `claims`: the
+    claims register (the published count of editions); `latest`: the date of the latest
+    record (the cover); `withheld_files`: input files listed without their name (interview
+    notes without consent to publish). Returns the variables."""
     import yaml
 
+    from lib.report_annex import LevelNamer, about_variables, cover_metadata, write_annex
     from lib.report_vars import build_variables
 
     editions = config["scopes"][str(config["scope"])]["editions"]
     consenting = [n for n in notes if n.get("consent_to_publish") is True]
     variables = build_variables(metrics, config, labels, country_name, has_followup, len(consenting))
     variables["quarantine"] = quarantine_variables(int(quarantined))
+    variables["about"] = about_variables(metrics, config, claims, LevelNamer(level_labels, labels, country_name))
     write_text(out["variables"], yaml.safe_dump(variables, sort_keys=True, allow_unicode=True, width=10_000))
     intention = metrics[metrics["metric_id"] == "intention_to_use_by_edition"]
     flags = {
@@ -492,11 +431,14 @@ def write_generated(out: dict, *, metrics: pd.DataFrame, registry: dict, config:
         "has-evaluation-gap": bool(intention["value"].isna().any()),  # an edition without evaluation responses
     }
     write_text(out["scope"], yaml.safe_dump(flags, sort_keys=True))
+    write_text(out["cover"], yaml.safe_dump(cover_metadata(config, latest, has_followup), sort_keys=True,
+                                            allow_unicode=True, width=10_000))
     write_text(out["box1"], box1_table(metrics, editions, {e: config["editions"][e]["language"] for e in editions}))
     write_text(out["box2"], box2_quotes(quotes, country_name) if has_followup
                else "No follow-up survey exists for this scope.\n")
     write_text(out["case_studies"], case_studies(notes, country_name, prose))
     write_text(out["figure1_note"], figure1_note(figure1_notes, country_name))
-    write_text(out["appendix_metrics"], appendix_metrics(registry, metrics, country_name))
-    write_text(out["appendix_inputs"], appendix_inputs(provenance))
+    write_annex(out, metrics=metrics, registry=registry, level_labels=level_labels, labels=labels,
+                country_name=country_name, provenance=provenance, quarantine=list(quarantine_files),
+                write_text=write_text, editions=list(editions), withheld=set(withheld_files))
     return variables

@@ -1,4 +1,5 @@
-"""Render the Impact Story (.qmd) to one self-contained HTML file and a PDF.
+"""Render a document of the Quarto project (the Impact Story, the technical annex) to one
+self-contained HTML file and a PDF.
 
 Two renderers give the same content:
 
@@ -8,8 +9,10 @@ Two renderers give the same content:
   shortcodes, callouts, figure numbering and ``@fig-`` references), HTML with
   ``--embed-resources``, PDF through Pandoc's Typst writer and the ``typst`` package.
 
-Rendering happens in a fresh build directory (the project, the generated variables and
-blocks, and the figures are copied there), so the source tree is never written to.
+Rendering happens in a fresh build directory per document (the project, the generated
+variables and blocks, and the figures are copied there), so the source tree is never
+written to. Both documents share the template, filters and styles, and read their cover
+(`_generated/cover.yml`) and flags (`_generated/scope.yml`) as metadata files.
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
-PROJECT_ITEMS = ("_quarto.yml", "impact_story.qmd", "filters", "templates", "styles")
+PROJECT_ITEMS = ("_quarto.yml", "filters", "templates", "styles")
 FILTERS = ("conditional.lua", "shortcodes.lua", "callouts.lua", "figures.lua")
 DOCUMENT = "impact_story.qmd"
+DOCUMENTS = ("impact_story.qmd", "technical_annex.qmd")
+METADATA_FILES = ("_generated/scope.yml", "_generated/cover.yml")
 MIN_QUARTO = (1, 4)
 RENDERERS = ("auto", "quarto", "pandoc")
 
@@ -32,13 +37,16 @@ class RenderError(RuntimeError):
 
 
 def prepare_build(build_dir: Path, project_dir: Path, variables: Path, generated: list[Path],
-                  figures: list[Path]) -> Path:
-    """A fresh copy of the Quarto project with `_variables.yml`, `_generated/` and `figures/`."""
+                  figures: list[Path], document: str = DOCUMENT) -> Path:
+    """A fresh copy of the Quarto project (with `document`) and `_variables.yml`,
+    `_generated/` and `figures/`."""
+    if document not in DOCUMENTS:
+        raise ValueError(f"unknown document {document!r}; expected one of {', '.join(DOCUMENTS)}")
     build_dir = Path(build_dir)
     if build_dir.exists():
         shutil.rmtree(build_dir)
     build_dir.mkdir(parents=True)
-    for item in PROJECT_ITEMS:
+    for item in (*PROJECT_ITEMS, document):
         src = Path(project_dir) / item
         if src.is_dir():
             shutil.copytree(src, build_dir / item)
@@ -86,37 +94,41 @@ def _run(cmd: list[str], cwd: Path, log) -> None:
         raise RenderError(f"{Path(cmd[0]).name} failed (exit {proc.returncode}):\n{proc.stderr.strip()}")
 
 
-def pandoc_command(pandoc: str, to: str, output: str) -> list[str]:
+def pandoc_command(pandoc: str, to: str, output: str, document: str = DOCUMENT) -> list[str]:
     """The Pandoc call for `to` = html or typst, run inside the build directory."""
-    cmd = [pandoc, DOCUMENT, "--from", "markdown", "--standalone", "--metadata-file", "_generated/scope.yml",
-           "--toc", "--toc-depth", "2", "--wrap", "none", "--output", output]
+    cmd = [pandoc, document, "--from", "markdown", "--standalone"]
+    cmd += [arg for m in METADATA_FILES for arg in ("--metadata-file", m)]
+    cmd += ["--toc", "--toc-depth", "2", "--wrap", "none", "--output", output]
     cmd += [arg for f in FILTERS for arg in ("--lua-filter", f"filters/{f}")]
     if to == "html":
-        cmd += ["--to", "html5", "--embed-resources", "--section-divs", "--css", "styles/report.css"]
+        cmd += ["--to", "html5", "--embed-resources", "--section-divs", "--css", "styles/report.css",
+                "--css", "styles/cover.css"]
     else:
         cmd += ["--to", "typst", "--template", "templates/report.typst"]
     return cmd
 
 
-def render_pandoc(build_dir: Path, log) -> tuple[Path, Path]:
+def render_pandoc(build_dir: Path, log, document: str = DOCUMENT) -> tuple[Path, Path]:
     """HTML and PDF with Pandoc + Lua filters + Typst; returns their paths in the build dir."""
     import pypandoc
     import typst
 
     pandoc = pypandoc.get_pandoc_path()
-    _run(pandoc_command(pandoc, "html", "impact_story.html"), build_dir, log)
-    _run(pandoc_command(pandoc, "typst", "impact_story.typ"), build_dir, log)
-    pdf = build_dir / "impact_story.pdf"
+    stem = Path(document).stem
+    _run(pandoc_command(pandoc, "html", f"{stem}.html", document), build_dir, log)
+    _run(pandoc_command(pandoc, "typst", f"{stem}.typ", document), build_dir, log)
+    pdf = build_dir / f"{stem}.pdf"
     try:
-        typst.compile(str(build_dir / "impact_story.typ"), output=str(pdf), root=str(build_dir))
+        typst.compile(str(build_dir / f"{stem}.typ"), output=str(pdf), root=str(build_dir))
     except typst.TypstError as err:
-        raise RenderError(f"typst failed on impact_story.typ: {err}") from err
-    return build_dir / "impact_story.html", pdf
+        raise RenderError(f"typst failed on {stem}.typ: {err}") from err
+    return build_dir / f"{stem}.html", pdf
 
 
-def render_quarto(build_dir: Path, log) -> tuple[Path, Path]:
+def render_quarto(build_dir: Path, log, document: str = DOCUMENT) -> tuple[Path, Path]:
     """HTML and PDF with Quarto (>= 1.4) in the build directory."""
     exe = shutil.which("quarto")
-    _run([exe, "render", DOCUMENT, "--to", "html"], build_dir, log)
-    _run([exe, "render", DOCUMENT, "--to", "typst"], build_dir, log)
-    return build_dir / "impact_story.html", build_dir / "impact_story.pdf"
+    stem = Path(document).stem
+    _run([exe, "render", document, "--to", "html"], build_dir, log)
+    _run([exe, "render", document, "--to", "typst"], build_dir, log)
+    return build_dir / f"{stem}.html", build_dir / f"{stem}.pdf"

@@ -33,7 +33,8 @@ def render(registry: dict[str, dict]) -> str:
         "",
         "Generated from `resources/metric_registry.yaml` by `scripts/tools/metrics_doc.py`;",
         "do not edit by hand. The same entries feed `results/metrics/metrics.csv`",
-        "(`definitions.csv`), the report's appendix and the audit. A metric's key is",
+        "(`definitions.csv`), the technical annex (which shows each metric's reader-facing",
+        "text, under \"In the technical annex\" below) and the audit. A metric's key is",
         "`metric_id` or `metric_id:level`; shares are fractions in `metrics.csv`.",
     ]
     for stage, title in STAGES.items():
@@ -43,6 +44,8 @@ def render(registry: dict[str, dict]) -> str:
         lines += ["", f"## {title}", ""]
         for m in entries:
             lines += [f"### `{m['id']}`: {m['label']}", "", " ".join(str(m["definition"]).split()), ""]
+            if m.get("reader"):
+                lines += ["*In the technical annex:* " + " ".join(str(m["reader"]).split()), ""]
             rows = [
                 ("breakdown (level)", m["breakdown"] or "none"),
                 ("unit", m["unit"]),

@@ -1,9 +1,13 @@
-# The Impact Story report: figures into variables, then HTML + PDF.
+# The two documents: figures into variables, then HTML + PDF of each.
 #
-#   report_variables  metrics.csv + registry + Box 2 quotes + interview notes
-#                     -> results/report/generated/_variables.yml and generated blocks
-#   report            workflow/report/ (Quarto project) + figures
-#                     -> results/report/impact_story.html / .pdf
+#   report_variables  metrics.csv + registry + Box 2 quotes + interview notes + claims
+#                     register + dates of the clean tables
+#                     -> results/report/generated/_variables.yml, the cover and the blocks
+#   report            workflow/report/impact_story.qmd + figures
+#                     -> results/report/impact_story.html / .pdf (the Impact Story)
+#   report_annex      workflow/report/technical_annex.qmd
+#                     -> results/report/technical_annex.html / .pdf (definitions,
+#                        denominators, rows set aside, input checksums, link to the audit)
 #
 # Sections fed by the follow-up survey (application, Box 2, challenges, case studies)
 # are shown only when the scope has one (`scopes.<id>.followup_survey`); otherwise the
@@ -15,13 +19,40 @@ REPORT_GENERATED = {
     name: f"results/report/generated/{name}.{ext}"
     for name, ext in [
         ("scope", "yml"),
+        ("cover", "yml"),
         ("box1", "md"),
         ("box2", "md"),
         ("case_studies", "md"),
         ("figure1_note", "md"),
-        ("appendix_metrics", "md"),
-        ("appendix_inputs", "md"),
     ]
+}
+# the technical annex's blocks (scope and cover are shared with the Impact Story)
+ANNEX_GENERATED = {
+    name: f"results/report/generated/{name}.md"
+    for name in [
+        "annex_metrics",
+        "annex_reference",
+        "annex_inputs",
+        "annex_quarantine",
+        "annex_comparison",
+    ]
+}
+# the clean tables whose latest date is the cover's date of the data
+REPORT_DATED = ["results/clean/participants.parquet"] + (
+    ["results/clean/followup.parquet"] if REPORT_HAS_FOLLOWUP else []
+)
+REPORT_PROJECT = {
+    "lib_report_render": "scripts/lib/report_render.py",
+    "lib_init": "scripts/lib/__init__.py",
+    "project": "workflow/report/_quarto.yml",
+    "filters": expand(
+        "workflow/report/filters/{f}.lua",
+        f=["conditional", "shortcodes", "callouts", "figures"],
+    ),
+    "template": "workflow/report/templates/report.typst",
+    "quarto_header": "workflow/report/templates/quarto-header.typ",
+    "css": "workflow/report/styles/report.css",
+    "cover_css": "workflow/report/styles/cover.css",
 }
 REPORT_FIGURES = ["results/figures/figure1_world_map.png"] + (
     [
@@ -60,6 +91,7 @@ rule report_variables:
         lib_report_format="scripts/lib/report_format.py",
         lib_report_markdown="scripts/lib/report_markdown.py",
         lib_report_blocks="scripts/lib/report_blocks.py",
+        lib_report_annex="scripts/lib/report_annex.py",
         metrics="results/metrics/metrics.csv",
         registry="resources/metric_registry.yaml",
         un_m49="resources/un_m49.csv",
@@ -72,8 +104,11 @@ rule report_variables:
         interviews=REPORT_INTERVIEWS,
         quarantine=REPORT_QUARANTINE,
         provenance=report_raw_inputs(),
+        claims="published/claims.yaml",
+        dated=REPORT_DATED,
     output:
         **REPORT_GENERATED,
+        **ANNEX_GENERATED,
         variables="results/report/generated/_variables.yml",
     log:
         "logs/report_variables.log",
@@ -85,6 +120,7 @@ rule report_variables:
             "scope": SCOPE,
             "scopes": config["scopes"],
             "editions": config["editions"],
+            "report": config.get("report", {}),
         },
     script:
         "../../scripts/report_variables.py"
@@ -92,17 +128,8 @@ rule report_variables:
 
 rule report:
     input:
-        lib_report_render="scripts/lib/report_render.py",
-        lib_init="scripts/lib/__init__.py",
+        **REPORT_PROJECT,
         qmd="workflow/report/impact_story.qmd",
-        project="workflow/report/_quarto.yml",
-        filters=expand(
-            "workflow/report/filters/{f}.lua",
-            f=["conditional", "shortcodes", "callouts", "figures"],
-        ),
-        template="workflow/report/templates/report.typst",
-        quarto_header="workflow/report/templates/quarto-header.typ",
-        css="workflow/report/styles/report.css",
         variables=rules.report_variables.output.variables,
         generated=list(REPORT_GENERATED.values()),
         figures=REPORT_FIGURES,
@@ -129,11 +156,51 @@ rule report:
         runtime=15,
     params:
         renderer=config.get("report", {}).get("renderer", "auto"),
-        build_dir="results/report/build",
+        build_dir="results/report/build/impact_story",
+    script:
+        "../../scripts/render_report.py"
+
+
+rule report_annex:
+    input:
+        **REPORT_PROJECT,
+        qmd="workflow/report/technical_annex.qmd",
+        variables=rules.report_variables.output.variables,
+        generated=[REPORT_GENERATED["scope"], REPORT_GENERATED["cover"]]
+        + list(ANNEX_GENERATED.values()),
+        figures=[],
+    output:
+        html=report(
+            "results/report/technical_annex.html",
+            caption="../report/captions/technical_annex_html.rst",
+            category="Report",
+            labels={"document": "Technical annex", "format": "HTML"},
+        ),
+        pdf=report(
+            "results/report/technical_annex.pdf",
+            caption="../report/captions/technical_annex_pdf.rst",
+            category="Report",
+            labels={"document": "Technical annex", "format": "PDF"},
+        ),
+    log:
+        "logs/report_annex.log",
+    conda:
+        "../envs/workflow.yaml"
+    resources:
+        mem_mb=1500,
+        runtime=15,
+    params:
+        renderer=config.get("report", {}).get("renderer", "auto"),
+        build_dir="results/report/build/technical_annex",
     script:
         "../../scripts/render_report.py"
 
 
 ALL_TARGETS.extend(
-    ["results/report/impact_story.html", "results/report/impact_story.pdf"]
+    [
+        "results/report/impact_story.html",
+        "results/report/impact_story.pdf",
+        "results/report/technical_annex.html",
+        "results/report/technical_annex.pdf",
+    ]
 )
