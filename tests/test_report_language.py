@@ -11,9 +11,9 @@ from test_report_fixture import render
 
 from lib.report_lint import numeral_openings, prose_blocks, sentences, spelling_problems
 
-# The code-level appendix (metric ids, raw codes, checksums) moves to the technical annex
-# (issue 15, point 2); until then it is not reader prose and is left out of the lint.
-APPENDIX = ("how-these-figures-were-produced",)
+# Nothing of either document is left out of the lint (the code-level appendix that once
+# ended the Impact Story is now the technical annex, written for readers too).
+APPENDIX = ()
 
 
 def test_sentences_split_after_stops_not_abbreviations():
@@ -66,6 +66,10 @@ def test_lint_catches_a_numeral_opening_a_generated_sentence(fixture_page):
 
 def test_default_report_follows_un_style(workflow_run):
     _check((workflow_run / "results/report/impact_story.html").read_text(encoding="utf-8"))
+
+
+def test_default_technical_annex_follows_un_style(workflow_run):
+    _check((workflow_run / "results/report/technical_annex.html").read_text(encoding="utf-8"))
 
 
 def test_case_studies_mark_spanish_and_quote_only_with_consent(fixture_page):

@@ -288,12 +288,13 @@ def test_fixture_report_marks_spanish_quotes(fixture_report):
 
 
 @pytest.mark.e2e
-def test_real_pdf_has_no_page_left_largely_empty(workflow_run):
-    """The PDF the workflow renders from the default data (rule in the module docstring)."""
+@pytest.mark.parametrize("document", ["impact_story", "technical_annex"])
+def test_real_pdf_has_no_page_left_largely_empty(workflow_run, document):
+    """The PDFs the workflow renders from the default data (rule in the module docstring)."""
     report = workflow_run / "results" / "report"
-    pdf = report / "impact_story.pdf"
+    pdf = report / f"{document}.pdf"
     pages = ink_rows(pdf, MARGINS)
-    breaks, count = deliberate_breaks(report / "build" / "impact_story.typ")
+    breaks, count = deliberate_breaks(report / "build" / document / f"{document}.typ")
     assert count == len(pages), "the marked copy of the Typst source lays out differently"
     assert page_problems(pages, breaks) == []
 
@@ -303,6 +304,6 @@ def test_real_report_figures_have_alt_text_in_html_and_pdf(workflow_run):
     report = workflow_run / "results" / "report"
     images = html_images((report / "impact_story.html").read_text(encoding="utf-8"))
     assert images and all(alt_of(i) for i in images)
-    assert typst_images_without_alt((report / "build" / "impact_story.typ").read_text(encoding="utf-8")) == []
+    assert typst_images_without_alt((report / "build" / "impact_story" / "impact_story.typ").read_text(encoding="utf-8")) == []
     figures = pdf_figures(report / "impact_story.pdf")
     assert len(figures) == len(images) and all(alt.strip() for _, alt in figures), figures

@@ -50,7 +50,11 @@ CONFIG_FILES = sorted(
         - {Path(SALT_FILE).as_posix()}
     )
 )
-REPORT_FILES = ["results/report/impact_story.html", "results/report/impact_story.pdf"]
+REPORT_FILES = [
+    f"results/report/{doc}.{ext}"
+    for doc in ("impact_story", "technical_annex")
+    for ext in ("html", "pdf")
+]
 
 
 GIT_COMMIT, GIT_DIRTY = git_state()

@@ -162,7 +162,7 @@ def libs(*names):
 
 
 def report_raw_inputs():
-    """Raw files the figures come from, hashed into the report's appendix."""
+    """Raw files the figures come from, hashed into the technical annex."""
     files = [raw_path(ed, src) for ed in EDITIONS for src in LMS_SOURCES]
     files += [config["paths"]["evaluation"].format(edition=ed) for ed in EDITIONS]
     if REPORT_HAS_FOLLOWUP:
