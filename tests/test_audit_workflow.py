@@ -122,8 +122,9 @@ def build_workspace(ws: Path) -> Path:
         pd.DataFrame({"metric_id": [metric], "level": [""], **ids, "in_numerator": [True],
                       "value": [float("nan")]}).to_parquet(ws / f"results/metrics/evidence/{stage}.parquet")
     (ws / "results/report").mkdir(parents=True)
-    (ws / "results/report/impact_story.html").write_text("<p>1,681 participants</p>\n")
-    (ws / "results/report/impact_story.pdf").write_bytes(b"%PDF-1.7 stand-in\n")
+    for doc in ("impact_story", "technical_annex"):  # the two documents the crate lists
+        (ws / f"results/report/{doc}.html").write_text("<p>1,681 participants</p>\n")
+        (ws / f"results/report/{doc}.pdf").write_bytes(b"%PDF-1.7 stand-in\n")
     return ws
 
 
