@@ -345,6 +345,10 @@ def test_mislabelled_files_are_read_by_their_real_type(tmp_path):
         write(tmp_path, "e.xls", ods), delimiter=",", encoding="utf-8", header_map=None, source="e.xls"
     )
     assert df.attrs["file_type"] == "ods" and df["a"].tolist() == ["1"]
+    df = lib_io.read_export(
+        write(tmp_path, "k.xlsx", "PK,name\n1,a\n"), delimiter=",", encoding="utf-8", header_map=None, source="k"
+    )
+    assert df.attrs["file_type"] == "csv" and df["PK"].tolist() == ["1"]  # text that starts like a ZIP
     text = "ID de usuario;Dirección de correo;País\n17;a@x.org;Perú\n"
     df = lib_io.read_export(
         write(tmp_path, "p.xlsx", text), delimiter=";", encoding="utf-8", header_map=HEADERS, source="p.xlsx"
@@ -368,6 +372,12 @@ def test_damaged_and_unreadable_spreadsheets_stop_with_a_message(tmp_path):
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("grades.csv", "a,b\n1,2\n")
     assert "not an .xlsx or .ods" in str(_read_fails(tmp_path, "zipped.xlsx", buf.getvalue()))
+    buf = io.BytesIO()  # a sound ZIP whose sheet XML is cut short
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(buf, "w") as z:
+        for name in src.namelist():
+            z.writestr(name, src.read(name)[:60] if name == "xl/worksheets/sheet1.xml" else src.read(name))
+    err = _read_fails(tmp_path, "bad.xlsx", buf.getvalue())
+    assert "the .xlsx file cannot be read" in str(err) and "damaged" in str(err)
     # a password-protected .xlsx is an Office compound file with an "EncryptedPackage"
     # stream (MS-OFFCRYPTO); the bytes below keep only the signature and the stream name
     ole = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(64)

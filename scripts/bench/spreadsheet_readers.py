@@ -12,12 +12,14 @@ temporary directory, then reads it with each reader into a list of rows, best of
 - pandas.read_excel(engine="calamine", header=None);
 - openpyxl (``load_workbook(read_only=True)``, ``iter_rows(values_only=True)``) for .xlsx,
   pandas.read_excel(engine="odf") (odfpy) for .ods;
-- ``lib.io.read_export`` end to end (detection, text, frame).
+- ``lib.io.read_export`` end to end (detection, text, frame), and on the same table
+  written as a CSV export, for comparison.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import random
 import sys
 import tempfile
@@ -73,9 +75,11 @@ def main() -> None:
 
     data = rows(args.rows)
     with tempfile.TemporaryDirectory() as tmp:
-        paths = {"xlsx": Path(tmp) / "grades.xlsx", "ods": Path(tmp) / "grades.ods"}
+        paths = {"xlsx": Path(tmp) / "grades.xlsx", "ods": Path(tmp) / "grades.ods", "csv": Path(tmp) / "grades.csv"}
         write_xlsx(paths["xlsx"], HEADER, data, sheet="Grades")
         write_ods(paths["ods"], HEADER, data, sheet="Grades")
+        with paths["csv"].open("w", encoding="utf-8", newline="") as f:  # the same table as a CSV export
+            csv.writer(f, lineterminator="\n").writerows([HEADER, *data])
 
         def calamine(p):
             return python_calamine.load_workbook(str(p)).get_sheet_by_index(0).to_python(skip_empty_area=False)
@@ -113,6 +117,7 @@ def main() -> None:
                 ('pandas.read_excel(engine="odf") (odfpy)', pandas_odf),
                 ("lib.io.read_export", read_export),
             ],
+            "csv": [("lib.io.read_export (csv module)", read_export)],
         }
         print(f"{args.rows:,} rows x {len(HEADER)} columns; best of {args.repeat}")
         print("| file | size | reader | seconds |\n|---|---:|---|---:|")

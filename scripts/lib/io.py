@@ -152,6 +152,7 @@ def _unclosed_quote(text: str, delimiter: str) -> tuple[int, str] | None:
 
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 _OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # Office binary (compound file) signature
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")  # a CSV may start with "PK"
 SPREADSHEET_TYPES = ("xlsx", "ods")
 
 
@@ -172,7 +173,7 @@ def file_type(raw: bytes, source: str = "the file") -> str:
             "as .xlsx, .ods or .csv",
             check="file_type",
         )
-    if not raw.startswith(b"PK"):
+    if not raw.startswith(_ZIP_MAGIC):
         return "csv"
     try:
         with zipfile.ZipFile(_stdio.BytesIO(raw)) as z:
@@ -378,7 +379,7 @@ def _sheet_records(
         cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except python_calamine.PasswordError:
         raise _password_protected(source) from None
-    except python_calamine.CalamineError as err:
+    except (python_calamine.CalamineError, ValueError, OSError) as err:
         raise _fail(
             source,
             f"the {label} file cannot be read ({err}): it is probably damaged; open it in a "
