@@ -153,7 +153,6 @@ def _unclosed_quote(text: str, delimiter: str) -> tuple[int, str] | None:
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 _OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # Office binary (compound file) signature
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")  # a CSV may start with "PK"
-SPREADSHEET_TYPES = ("xlsx", "ods")
 
 
 def file_type(raw: bytes, source: str = "the file") -> str:
