@@ -1,12 +1,17 @@
 """lib.io: exact reading of exports (lines, dialects, errors) and deterministic writers."""
 
+import datetime as dt
 import hashlib
+import io
+import zipfile
 
+import openpyxl
 import pandas as pd
 import pytest
+from datagen import spreadsheets
 
 from lib import io as lib_io
-from lib.validation import ValidationFailed
+from lib.validation import ValidationFailed, format_problem
 
 HEADERS = {"user_id": "ID de usuario", "email": "Dirección de correo", "country": "País"}
 
@@ -154,3 +159,382 @@ def test_header_only_stops_when_records_are_required(tmp_path):
     with pytest.raises(ValidationFailed, match="header line but no records") as exc:
         lib_io.read_export(p, delimiter=";", encoding="utf-8", header_map=HEADERS, source="p.csv", require_records=True)
     assert exc.value.report.iloc[0]["line"] == 1 and exc.value.report.iloc[0]["file"] == "p.csv"
+
+
+# -- spreadsheets (.xlsx, .ods) -------------------------------------------------------------
+# Fixtures are typed here and written with openpyxl / odfpy directly (never through
+# datagen.spreadsheets), each imitating the Moodle or KoboToolbox writer its comment names
+# (real-exports.md §0.1, §1 "Variants", §4, §7.2).
+
+CERT_HEADERS = {"full_name": "Full name", "email": "Email address", "awarded_on": "Awarded on", "code": "Code"}
+
+
+def xlsx_bytes(rows, title="Sheet1"):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = title
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is not None:
+                ws.cell(row=r, column=c, value=value)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def ods_bytes(rows, title="Sheet1"):
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name=title)
+    for row in rows:
+        tr = TableRow()
+        for value in row:
+            if value is None:
+                cell = TableCell()
+            elif isinstance(value, float | int):
+                cell = TableCell(valuetype="float", value=value)
+                cell.addElement(P(text=str(value)))
+            elif isinstance(value, dt.date):
+                cell = TableCell(valuetype="date", datevalue=value.isoformat())
+                cell.addElement(P(text=value.isoformat()))
+            else:
+                cell = TableCell(valuetype="string")
+                for line in value.split("\n"):  # one paragraph per line, as OpenSpout writes
+                    cell.addElement(P(text=line))
+            tr.addElement(cell)
+        table.addElement(tr)
+    doc.spreadsheet.addElement(table)
+    buf = io.BytesIO()
+    doc.write(buf)
+    return buf.getvalue()
+
+
+def test_xlsx_dataformat_download_is_read_as_text_with_sheet_rows(tmp_path):
+    # mod_customcert "Issued certificates" table, "Download table data as" Microsoft Excel
+    # (.xlsx): dataformat/excel/classes/writer.php (OpenSpout; every cell a string here, as
+    # userdate() and the code are strings); columns from classes/report_table.php
+    rows = [
+        ["Full name", "Email address", "Awarded on", "Code", "Department"],
+        ["Ana Pérez", "ana@example.org", "2021-04-8 20:23", "aB3dE5gH7j", "Sales"],
+        [None, None, None, None, None],  # a blank row: skipped, rows keep their numbers
+        ["Bo Li", " BO@example.org ", "2021-04-12 09:05", "0123-4567-8901", ""],
+    ]
+    p = write(tmp_path, "customcert-report.xlsx", xlsx_bytes(rows, title="customcert-report"))
+    df = lib_io.read_export(p, delimiter=";", encoding="latin-1", header_map=CERT_HEADERS, source="raw/cert.xlsx")
+    assert list(df.columns) == ["full_name", "email", "awarded_on", "code", "_line"]
+    assert df["_line"].tolist() == [2, 4]
+    assert df.loc[1, "email"] == " BO@example.org "  # exact text: cleaning trims
+    assert df["awarded_on"].tolist() == ["2021-04-8 20:23", "2021-04-12 09:05"]
+    assert df["code"].tolist() == ["aB3dE5gH7j", "0123-4567-8901"]
+    assert df.attrs["unmapped_headers"] == ["Department"]
+    assert (df.attrs["file_type"], df.attrs["sheet"]) == ("xlsx", "customcert-report")
+    assert df.attrs["where"] == "raw/cert.xlsx, sheet 'customcert-report'"
+
+
+def test_xlsx_grade_export_numbers_and_dates_come_back_in_canonical_text(tmp_path):
+    # grade export "Excel spreadsheet": grade/export/xls/grade_export_xls.php through
+    # lib/excellib.class.php: numeric grades with write_number, "-" (no grade) and the
+    # "Last downloaded" Unix timestamp as strings
+    rows = [
+        [
+            "First name",
+            "Email address",
+            "Quiz: Module 1 (Real)",
+            "Course total (Real)",
+            "Last downloaded from this course",
+        ],
+        ["Ana", "ana@example.org", 80, 72.5, "1584580020"],
+        ["Bo", "bo@example.org", "-", 0.1, "1584580020"],
+        ["Cy", "cy@example.org", 80.0, 123456789012.0, "1584580020"],
+    ]
+    p = write(tmp_path, "grades.xlsx", xlsx_bytes(rows, title="Grades"))
+    df = lib_io.read_export(p, delimiter=",", encoding="utf-8", header_map=None, source="grades.xlsx")
+    assert df["Quiz: Module 1 (Real)"].tolist() == ["80", "-", "80"]  # 80.00 is display, not data
+    assert df["Course total (Real)"].tolist() == ["72.5", "0.1", "123456789012"]
+    assert df["Last downloaded from this course"].tolist() == ["1584580020"] * 3
+    assert df["_line"].tolist() == [2, 3, 4]
+    # KoboToolbox XLS export (formpack src/formpack/reporting/export.py): dates as Excel dates
+    rows = [
+        ["today", "start", "flag", "t"],
+        [dt.date(2020, 3, 19), dt.datetime(2020, 3, 19, 1, 27), True, dt.time(9, 5)],
+    ]
+    df = lib_io.read_export(
+        write(tmp_path, "k.xlsx", xlsx_bytes(rows)), delimiter=",", encoding="utf-8", header_map=None, source="k.xlsx"
+    )
+    assert df.iloc[0][["today", "start", "flag", "t"]].tolist() == [
+        "2020-03-19",
+        "2020-03-19T01:27:00",
+        "TRUE",
+        "09:05:00",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        ("  x\ny ", "  x\ny "),
+        (80.0, "80"),
+        (-0.0, "0"),
+        (72.5, "72.5"),
+        (1e-07, "1e-07"),
+        (2.0**60, "1.152921504606847e+18"),
+        (7, "7"),
+        (False, "FALSE"),
+        (dt.date(2020, 1, 2), "2020-01-02"),
+        (dt.datetime(2020, 1, 2, 3, 4, 5, 250_000), "2020-01-02T03:04:05.250"),
+        (dt.datetime(2020, 1, 2, 3, 4, 59, 999_800), "2020-01-02T03:05:00"),
+        (dt.time(13, 0), "13:00:00"),
+        (dt.timedelta(hours=30, seconds=5), "30:00:05"),
+    ],
+)
+def test_cell_text(value, text):
+    assert lib_io.cell_text(value) == text
+
+
+def test_ods_dataformat_download_is_read_as_text_with_sheet_rows(tmp_path):
+    # report builder "Course participants" downloaded as OpenDocument (.ods):
+    # dataformat/ods/classes/writer.php (OpenSpout: one text paragraph per line of a cell);
+    # dates in strftimedaydatetime (en), the country as Moodle's localised name
+    rows = [
+        ["Full name", "Email address", "Country", "Last access to course", "Groups"],
+        ["Ana Pérez", "ana@example.org", "Türkiye", "Thursday, 19 March 2020, 1:27 AM", "A\nB"],
+        ["Bo Li", "bo@example.org", "", "", None],
+        [None, None, None, None, None],
+        ["Cy Ng", "cy@example.org", "Peru", 2020, dt.date(2020, 3, 19)],
+    ]
+    p = write(tmp_path, "participants.ods", ods_bytes(rows, title="Participants"))
+    df = lib_io.read_export(p, delimiter=",", encoding="utf-8", header_map=None, source="raw/p.ods")
+    assert list(df.columns) == ["Full name", "Email address", "Country", "Last access to course", "Groups", "_line"]
+    assert df["_line"].tolist() == [2, 3, 5]
+    assert df.loc[0, "Last access to course"] == "Thursday, 19 March 2020, 1:27 AM"
+    assert df.loc[0, "Groups"] == "A\nB"
+    assert df.loc[1].tolist()[:5] == ["Bo Li", "bo@example.org", "", "", ""]
+    assert df.loc[2, "Last access to course"] == "2020" and df.loc[2, "Groups"] == "2020-03-19"
+    assert (df.attrs["file_type"], df.attrs["sheet"]) == ("ods", "Participants")
+
+
+def test_named_sheet_and_a_missing_one(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "survey"
+    wb.active.append(["type", "name"])
+    data = wb.create_sheet("choices")
+    data.append(["list_name", "name"])
+    data.append(["yesno", "yes"])
+    p = tmp_path / "form.xlsx"
+    wb.save(p)  # an XLSForm (XLSForm spec): survey, choices sheets
+    df = lib_io.read_export(p, delimiter=",", encoding="utf-8", header_map=None, source="form.xlsx", sheet="choices")
+    assert df[["list_name", "name", "_line"]].values.tolist() == [["yesno", "yes", 2]]
+    with pytest.raises(ValidationFailed, match="no sheet named 'settings' \\(sheets: 'survey', 'choices'\\)"):
+        lib_io.read_export(p, delimiter=",", encoding="utf-8", header_map=None, source="form.xlsx", sheet="settings")
+
+
+def test_mislabelled_files_are_read_by_their_real_type(tmp_path):
+    xlsx = xlsx_bytes([["ID de usuario", "Dirección de correo", "País"], [17, "a@x.org", "Perú"]])
+    df = lib_io.read_export(
+        write(tmp_path, "p.csv", xlsx), delimiter=";", encoding="utf-8", header_map=HEADERS, source="p.csv"
+    )
+    assert df.attrs["file_type"] == "xlsx" and df[["user_id", "country", "_line"]].values.tolist() == [
+        ["17", "Perú", 2]
+    ]
+    ods = ods_bytes([["a", "b"], ["1", "2"]])
+    df = lib_io.read_export(
+        write(tmp_path, "e.xls", ods), delimiter=",", encoding="utf-8", header_map=None, source="e.xls"
+    )
+    assert df.attrs["file_type"] == "ods" and df["a"].tolist() == ["1"]
+    df = lib_io.read_export(
+        write(tmp_path, "k.xlsx", "PK,name\n1,a\n"), delimiter=",", encoding="utf-8", header_map=None, source="k"
+    )
+    assert df.attrs["file_type"] == "csv" and df["PK"].tolist() == ["1"]  # text that starts like a ZIP
+    text = "ID de usuario;Dirección de correo;País\n17;a@x.org;Perú\n"
+    df = lib_io.read_export(
+        write(tmp_path, "p.xlsx", text), delimiter=";", encoding="utf-8", header_map=HEADERS, source="p.xlsx"
+    )
+    assert df.attrs["file_type"] == "csv" and df.attrs["sheet"] is None and df["country"].tolist() == ["Perú"]
+
+
+def _read_fails(tmp_path, name, content, **kw):
+    p = write(tmp_path, name, content)
+    args = {"delimiter": ",", "encoding": "utf-8", "header_map": None, "source": name} | kw
+    with pytest.raises(ValidationFailed) as exc:
+        lib_io.read_export(p, **args)
+    return exc.value
+
+
+def test_damaged_and_unreadable_spreadsheets_stop_with_a_message(tmp_path):
+    good = xlsx_bytes([["a"], ["1"]])
+    err = _read_fails(tmp_path, "cut.xlsx", good[: len(good) // 2])  # download cut short
+    assert "damaged ZIP archive" in str(err) and err.report.iloc[0]["check"] == "file_type"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("grades.csv", "a,b\n1,2\n")
+    assert "not an .xlsx or .ods" in str(_read_fails(tmp_path, "zipped.xlsx", buf.getvalue()))
+    buf = io.BytesIO()  # a sound ZIP whose sheet XML is cut short
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(buf, "w") as z:
+        for name in src.namelist():
+            z.writestr(name, src.read(name)[:60] if name == "xl/worksheets/sheet1.xml" else src.read(name))
+    err = _read_fails(tmp_path, "bad.xlsx", buf.getvalue())
+    assert "the .xlsx file cannot be read" in str(err) and "damaged" in str(err)
+    # a password-protected .xlsx is an Office compound file with an "EncryptedPackage"
+    # stream (MS-OFFCRYPTO); the bytes below keep only the signature and the stream name
+    ole = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(64)
+    assert "password-protected" in str(_read_fails(tmp_path, "locked.xlsx", ole))
+    assert "Excel 97-2003" in str(_read_fails(tmp_path, "old.xls", bytes.fromhex("d0cf11e0a1b11ae1") + bytes(600)))
+    # a password-protected .ods: its manifest describes the encryption of each entry
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("mimetype", lib_io.ODS_MIMETYPE)
+        z.writestr(
+            "META-INF/manifest.xml", '<manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/>'
+        )
+        z.writestr("content.xml", b"\x8f\x01 ciphertext")
+    assert "password-protected" in str(_read_fails(tmp_path, "locked.ods", buf.getvalue()))
+
+
+def test_empty_sheet_missing_header_row_and_nameless_columns(tmp_path):
+    err = _read_fails(tmp_path, "empty.xlsx", xlsx_bytes([], title="Grades"))
+    assert "empty.xlsx, sheet 'Grades', row 1: the sheet is empty (no header row)" in str(err)
+    err = _read_fails(tmp_path, "blank.ods", ods_bytes([[None, None], ["", " "]]))
+    assert "the sheet is empty" in str(err)
+    # the header row was deleted: the sheet starts with a learner's row
+    rows = [["Ana Pérez", "ana@example.org", "2021-04-8 20:23", "aB3dE5gH7j"]]
+    err = _read_fails(tmp_path, "cert.xlsx", xlsx_bytes(rows), header_map=CERT_HEADERS)
+    assert (
+        "cert.xlsx, sheet 'Sheet1', row 1: the first non-empty row (row 1) holds none of the expected headers"
+        in str(err)
+    )
+    assert "Ana" not in str(err) and "ana@" not in str(err)  # the row may be personal data: not echoed
+    # a column with values under an empty header cell; an empty one is dropped
+    rows = [["Full name", None, "Code", None], ["Ana", "x", "c1", None], ["Bo", None, "c2", None]]
+    err = _read_fails(tmp_path, "c.xlsx", xlsx_bytes(rows))
+    rep = err.report.iloc[0]
+    assert (rep["file"], rep["line"], rep["column"], rep["check"]) == (
+        "c.xlsx, sheet 'Sheet1'",
+        1,
+        "column B",
+        "header_present",
+    )
+    assert "from row 2" in rep["message"]
+    rows = [["Full name", None, "Code"], ["Ana", None, "c1"]]
+    df = lib_io.read_export(
+        write(tmp_path, "d.xlsx", xlsx_bytes(rows)), delimiter=",", encoding="utf-8", header_map=None, source="d.xlsx"
+    )
+    assert list(df.columns) == ["Full name", "Code", "_line"]
+
+
+def test_spreadsheet_messages_name_file_sheet_and_row(tmp_path):
+    rows = [[None], ["Full name", "Code", "Code"], ["Ana", "a", "b"]]
+    err = _read_fails(tmp_path, "x.xlsx", xlsx_bytes(rows, title="Sheet1"), source="raw/x.xlsx")
+    assert "raw/x.xlsx, sheet 'Sheet1', row 2: header names appear more than once: ['Code']" in str(err)
+    err = _read_fails(
+        tmp_path, "h.ods", ods_bytes([["Full name", "Email address"]], title="T"), header_map=None, require_records=True
+    )
+    assert "h.ods, sheet 'T', row 1: the sheet has a header row but no records" in str(err)
+    err = _read_fails(tmp_path, "m.xlsx", xlsx_bytes([["Full name"], ["Ana"]]), header_map=CERT_HEADERS)
+    assert "m.xlsx, sheet 'Sheet1', row 1, column 'email', value 'Email address': header 'Email address'" in str(err)
+    # a validation problem of a row, reported with the frame's attrs["where"]: personal value withheld
+    df = lib_io.read_export(
+        write(tmp_path, "ok.xlsx", xlsx_bytes([["Full name", "Email address"], [None], ["Ana", "ana@x"]], title="S")),
+        delimiter=",",
+        encoding="utf-8",
+        header_map={"full_name": "Full name", "email": "Email address"},
+        source="raw/ok.xlsx",
+    )
+    problem = {
+        "file": df.attrs["where"],
+        "line": df.loc[0, "_line"],
+        "column": "email",
+        "value": "ana@x",
+        "message": "not an e-mail address",
+    }
+    assert format_problem(problem) == (
+        "raw/ok.xlsx, sheet 'S', row 3, column 'email', "
+        "value '(withheld: personal data, see row 3 of raw/ok.xlsx, sheet 'S')': not an e-mail address"
+    )
+
+
+# -- formula guard (real-exports.md §0.1, §9) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "kept"),
+    [
+        ("'=SUM(A1)", "=SUM(A1)"),
+        ("'+34 600 000 000", "+34 600 000 000"),
+        ("'-5", "-5"),
+        ("'@home", "@home"),
+        ("'\tx", "\tx"),
+        ("'\nline", "\nline"),
+        ("'  =1", "  =1"),
+        ("'-", "'-"),  # a lone "-" is not escaped: the quote is data
+        ("'s-Hertogenbosch", "'s-Hertogenbosch"),
+        ("O'Neil", "O'Neil"),
+        ("''=x", "''=x"),
+        ("-", "-"),
+        ("", ""),
+    ],
+)
+def test_strip_formula_guard(cell, kept):
+    assert lib_io.strip_formula_guard(cell) == kept
+
+
+def test_formula_guard_is_removed_from_data_cells_only_when_asked(tmp_path):
+    # dataformat writers of newer Moodle versions (real-exports.md §0.1): data rows escaped, headers not
+    text = "\ufeff'=Header,Phone\n'=1+1,'+34 600\n'-,-\n"
+    p = write(tmp_path, "p.csv", text)
+    df = lib_io.read_export(p, delimiter=",", encoding="utf-8", header_map=None, source="p.csv", formula_guard=True)
+    assert list(df.columns)[:2] == ["'=Header", "Phone"]
+    assert df["'=Header"].tolist() == ["=1+1", "'-"] and df["Phone"].tolist() == ["+34 600", "-"]
+    df = lib_io.read_export(p, delimiter=",", encoding="utf-8", header_map=None, source="p.csv")
+    assert df["'=Header"].tolist() == ["'=1+1", "'-"]
+    xlsx = xlsx_bytes([["'@Header", "Phone"], ["'@x", "'+34 600"], ["a", 5]])
+    p = write(tmp_path, "p.xlsx", xlsx)
+    df = lib_io.read_export(p, delimiter=",", encoding="utf-8", header_map=None, source="p.xlsx", formula_guard=True)
+    assert df["'@Header"].tolist() == ["@x", "a"] and df["Phone"].tolist() == ["+34 600", "5"]
+
+
+# -- deterministic writers (datagen.spreadsheets) ---------------------------------------------
+
+GRADE_HEADER = ["First name", "Email address", "Quiz: Module 1 (Real)", "Last downloaded from this course", "Note"]
+GRADE_ROWS = [
+    ["Ana", "ana@example.org", 80, "1584580020", "two\nlines"],
+    ["Bo", "bo@example.org", "-", "1584580020", "=not a formula"],
+    ["Cy", "cy@example.org", 72.5, "1584580020", None],
+]
+
+
+@pytest.mark.parametrize("writer", ["write_xlsx", "write_ods"])
+def test_spreadsheet_writers_are_byte_identical_and_read_back(tmp_path, writer):
+    write_fn = getattr(spreadsheets, writer)
+    ext = "xlsx" if writer == "write_xlsx" else "ods"
+    title = "Grades of Entrepreneurship for migrants and refugees"
+    write_fn(tmp_path / f"a.{ext}", GRADE_HEADER, GRADE_ROWS, sheet=title)
+    ods_bytes([["other odfpy use in the same process"]])  # odfpy's process-wide namespaces grow
+    xlsx_bytes([["and openpyxl"]])
+    write_fn(tmp_path / f"b.{ext}", GRADE_HEADER, GRADE_ROWS, sheet=title)
+    a, b = (tmp_path / f"a.{ext}").read_bytes(), (tmp_path / f"b.{ext}").read_bytes()
+    assert hashlib.sha256(a).hexdigest() == hashlib.sha256(b).hexdigest()
+    with zipfile.ZipFile(io.BytesIO(a)) as z:  # no clock anywhere in the archive
+        assert {i.date_time for i in z.infolist()} == {spreadsheets.ZIP_DATE_TIME}
+        meta = z.read("docProps/core.xml" if ext == "xlsx" else "meta.xml").decode()
+        if ext == "ods":
+            assert z.namelist()[0] == "mimetype" and z.infolist()[0].compress_type == zipfile.ZIP_STORED
+    year = str(dt.date.today().year)
+    assert "2021-01-01T00:00:00" in meta and year not in meta.replace("2021-01-01", "")
+    df = lib_io.read_export(tmp_path / f"a.{ext}", delimiter=",", encoding="utf-8", header_map=None, source="a")
+    assert df.attrs["sheet"] == title[:31] == "Grades of Entrepreneurship for "
+    assert list(df.columns) == [*GRADE_HEADER, "_line"]
+    assert df["Quiz: Module 1 (Real)"].tolist() == ["80", "-", "72.5"]
+    assert df["Last downloaded from this course"].tolist() == ["1584580020"] * 3
+    assert df["Note"].tolist() == ["two\nlines", "=not a formula", ""]
+
+
+def test_xlsx_writer_writes_numbers_as_numbers_and_text_as_text(tmp_path):
+    spreadsheets.write_xlsx(tmp_path / "g.xlsx", GRADE_HEADER, GRADE_ROWS)
+    ws = openpyxl.load_workbook(tmp_path / "g.xlsx").active
+    assert [ws.cell(row=r, column=3).data_type for r in (2, 3, 4)] == ["n", "s", "n"]
+    assert [ws.cell(row=r, column=4).data_type for r in (2, 3, 4)] == ["s", "s", "s"]
+    assert ws.cell(row=3, column=5).data_type == "s"  # "=..." text is not turned into a formula

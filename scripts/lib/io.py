@@ -1,9 +1,21 @@
 """Read exports exactly, write tables deterministically.
 
-``read_export`` uses the :mod:`csv` module (not pandas' parser) so that every value
-stays the text that was in the file and the line where each record starts is exact,
-even when a quoted cell holds line breaks. Every problem that makes a file unreadable
-is raised as :class:`lib.validation.ValidationFailed` naming the file and line.
+``read_export`` reads a CSV, .xlsx or .ods export by the file's real type, found from
+its bytes (never from its extension: analysts rename files, and Moodle's "Download table
+data as" offers all three). Every value comes back as text, and every record with the
+line (CSV) or row (spreadsheet) where it starts.
+
+- CSV: the :mod:`csv` module (not pandas' parser), so that every value stays the text
+  that was in the file and the line where each record starts is exact, even when a
+  quoted cell holds line breaks.
+- .xlsx / .ods: python-calamine (measured against pandas' calamine engine, openpyxl and
+  odfpy: docs/benchmarks.md), first sheet or a named one; each cell as the text of
+  :func:`cell_text`; ``_line`` is the spreadsheet row number.
+
+Every problem that makes a file unreadable is raised as
+:class:`lib.validation.ValidationFailed` naming the file and line; for a spreadsheet the
+file is named ``<source>, sheet '<name>'`` and the line is the row
+(:func:`lib.validation.format_problem` prints ``file.xlsx, sheet 'Sheet1', row 12``).
 
 Unknown extra columns are allowed (Moodle adds profile fields per site): they are left
 out of the returned frame and listed in ``df.attrs["unmapped_headers"]`` so that the
@@ -16,6 +28,8 @@ import codecs
 import csv
 import io as _stdio
 import re
+import zipfile
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -134,31 +148,157 @@ def _unclosed_quote(text: str, delimiter: str) -> tuple[int, str] | None:
     return opened if in_quote else None
 
 
-def read_export(
-    path: str | Path,
-    *,
-    delimiter: str,
-    encoding: str,
-    header_map: dict[str, str] | None,
-    source: str,
-    require_records: bool = False,
-) -> pd.DataFrame:
-    """Read one CSV export; every value a ``str``; ``_line`` = 1-based start line.
+# -- file type ---------------------------------------------------------------------------
 
-    ``header_map`` maps canonical column -> header written in the file; the result has
-    the canonical columns in ``header_map`` order (header names compared after trimming
-    surrounding spaces). With ``header_map=None`` the file's own headers are kept.
-    ``source`` is the name used in messages (usually the path as given in config).
-    Fully empty lines are skipped. With ``require_records`` a file with a header line but
-    no records is an error (an export of participants, completion or grades cannot be
-    empty). A leading UTF-8 byte-order mark is dropped.
-    """
-    columns = {h.strip(): canon for canon, h in header_map.items()} if header_map else None
-    path = Path(path)
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+_OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # Office binary (compound file) signature
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")  # a CSV may start with "PK"
+
+
+def file_type(raw: bytes, source: str = "the file") -> str:
+    """The real type of an export from its bytes: ``"xlsx"``, ``"ods"`` or ``"csv"`` (any
+    text). A ZIP archive whose ``mimetype`` entry is the OpenDocument spreadsheet type is
+    .ods; a ZIP with ``[Content_Types].xml`` and ``xl/workbook.xml`` is .xlsx. A damaged
+    ZIP, another ZIP, a password-protected workbook or a legacy binary Office file is
+    raised as :class:`ValidationFailed` with what to do."""
+    if raw.startswith(_OLE_MAGIC):
+        # an encrypted .xlsx is an Office compound file holding "EncryptedPackage"
+        if "EncryptedPackage".encode("utf-16-le") in raw or "EncryptionInfo".encode("utf-16-le") in raw:
+            raise _password_protected(source)
+        raise _fail(
+            source,
+            "the file is a binary Microsoft Office file (Excel 97-2003 .xls or similar), "
+            "which is not read: open it and save it as .xlsx, or download the export again "
+            "as .xlsx, .ods or .csv",
+            check="file_type",
+        )
+    if not raw.startswith(_ZIP_MAGIC):
+        return "csv"
     try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise _fail(source, f"cannot read the file: {err.strerror}", check="readable_file") from None
+        with zipfile.ZipFile(_stdio.BytesIO(raw)) as z:
+            names = set(z.namelist())
+            if "mimetype" in names and z.read("mimetype").strip() == ODS_MIMETYPE.encode():
+                manifest = z.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+                if b"encryption-data" in manifest:
+                    raise _password_protected(source)
+                return "ods"
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError, ValueError) as err:
+        raise _fail(
+            source,
+            f"the file is a damaged ZIP archive (.xlsx and .ods files are ZIP archives; {err}): "
+            "it was probably cut short while downloading or copying; download the export again",
+            check="file_type",
+        ) from None
+    if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+        return "xlsx"
+    raise _fail(
+        source,
+        "the file is a ZIP archive but not an .xlsx or .ods spreadsheet: unpack it, or "
+        "download the export again as .csv, .xlsx or .ods",
+        check="file_type",
+    )
+
+
+def _password_protected(source: str) -> ValidationFailed:
+    return _fail(
+        source,
+        "the spreadsheet is password-protected (encrypted) and cannot be read: open it, "
+        "remove the password (save it without one) or download the export again",
+        check="file_type",
+    )
+
+
+# -- cell text -----------------------------------------------------------------------------
+
+_FLOAT_EXACT_INT = 2**53  # floats with an integer value below this print as that integer
+
+
+def _iso(value: datetime) -> str:
+    """ISO date and time, to the second, or to the millisecond when it has a fraction
+    (Excel stores times as fractions of a day: no finer precision is meaningful)."""
+    value = value.replace(microsecond=0) + timedelta(milliseconds=round(value.microsecond / 1000))
+    return value.isoformat(timespec="milliseconds" if value.microsecond else "seconds")
+
+
+def cell_text(value: object) -> str:
+    """The text of one spreadsheet cell as read by python-calamine (canonical form).
+
+    - text cells: the text exactly (no trimming; line breaks kept);
+    - empty cells: ``""``;
+    - numbers: the stored number in its shortest exact form, not its display format. An
+      integer value prints without decimals (``80``; also ``123456789012``), any other
+      value as Python's shortest repr that reads back as the same float (``72.5``,
+      ``0.1``, ``1e-07``). A grade Moodle's "Excel spreadsheet" export wrote as the number
+      80 (shown ``80.00`` by its number format) comes back as ``80``: the two decimals are
+      display, not data, and are not recoverable. A grade written as text (``"80.00"``,
+      ``"-"``) comes back as that text;
+    - booleans: ``TRUE`` / ``FALSE``;
+    - dates stored as dates: ISO ``2020-03-19``; date and time ``2020-03-19T01:27:00``
+      (milliseconds only when not zero: ``2020-03-19T01:27:00.250``); a time of day
+      ``01:27:00``; a duration ``30:00:00`` (hours:minutes:seconds, hours not wrapped);
+    - formula cells: the value cached in the file (what the reader saw), empty if none.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < _FLOAT_EXACT_INT:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime):
+        return _iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return _iso(datetime.combine(date(2000, 1, 1), value)).split("T")[1]
+    if isinstance(value, timedelta):
+        seconds = round(value.total_seconds())
+        sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+        return f"{sign}{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    return str(value)
+
+
+# -- formula guard -------------------------------------------------------------------------
+
+# Newer Moodle writers put a ' before a data cell that starts with = + - @, a tab or a line
+# break, or with blanks before = + - @ (a lone "-" is not escaped): real-exports.md §0.1, §9.
+_FORMULA_GUARD = re.compile(r"'(?:[=+\-@\t\r\n]|[ ]+[=+\-@])")
+
+
+def strip_formula_guard(text: str) -> str:
+    """``text`` without the ``'`` a formula-guarding writer put before it; any other text
+    unchanged (``'-`` stays: the writer leaves a lone ``-`` alone, so the quote was data)."""
+    if text.startswith("'") and text != "'-" and _FORMULA_GUARD.match(text):
+        return text[1:]
+    return text
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def sheet_label(source: str, sheet: str) -> str:
+    """How messages name a sheet of a spreadsheet: ``source, sheet 'name'``."""
+    return f"{source}, sheet '{sheet}'"
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _csv_records(
+    raw: bytes, *, delimiter: str, encoding: str, source: str, columns: dict[str, str] | None
+) -> tuple[list[str], list[list[str]], list[int]]:
+    """(header, records, start line of each record) of a CSV export."""
     text = _decode(raw, encoding, source, delimiter, columns)
     if not text.strip():
         raise _fail(source, "the file is empty (no header line)", line=1, check="not_empty")
@@ -211,18 +351,163 @@ def read_export(
     if bad_width:
         raise ValidationFailed(pd.DataFrame(bad_width))
     assert header is not None
-    if require_records and not records:
+    return header, records, starts
+
+
+def _sheet_records(
+    raw: bytes, kind: str, *, sheet: str | None, source: str, columns: dict[str, str] | None
+) -> tuple[str, list[str], list[list[str]], list[int], int]:
+    """(sheet name, header, records, row of each record, header row) of one sheet."""
+    import python_calamine
+
+    label = f".{kind}"
+    try:
+        book = python_calamine.load_workbook(_stdio.BytesIO(raw))
+        names = list(book.sheet_names)
+        if not names:
+            raise _fail(source, f"the {label} file has no sheet", check="not_empty")
+        name = names[0] if sheet is None else sheet
+        if name not in names:
+            raise _fail(
+                source,
+                f"the {label} file has no sheet named '{sheet}' (sheets: "
+                + ", ".join(f"'{n}'" for n in names)
+                + "): check the sheet name in config.yaml",
+                check="sheet_in_file",
+            )
+        cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except python_calamine.PasswordError:
+        raise _password_protected(source) from None
+    except (python_calamine.CalamineError, ValueError, OSError) as err:
         raise _fail(
             source,
-            "the file has a header line but no records: this export cannot be empty "
+            f"the {label} file cannot be read ({err}): it is probably damaged; open it in a "
+            "spreadsheet program and save it again, or download the export again",
+            check="file_type",
+        ) from None
+    where = sheet_label(source, name)
+    header: list[str] | None = None
+    header_row = 0
+    records: list[list[str]] = []
+    starts: list[int] = []
+    for i, row in enumerate(cells):
+        text = [cell_text(c) for c in row]
+        if not any(t.strip() for t in text):
+            continue  # empty rows are skipped, as empty lines of a CSV
+        if header is None:
+            header, header_row = [h.strip() for h in text], i + 1
+            continue
+        records.append(text)
+        starts.append(i + 1)
+    if header is None:
+        raise _fail(where, "the sheet is empty (no header row)", line=1, check="not_empty")
+
+    # columns without a header: dropped when empty (formatting left in the sheet), an error
+    # when they hold values (the header row is incomplete, or it is not the first row)
+    nameless = [j for j, h in enumerate(header) if h == ""]
+    problems = []
+    for j in nameless:
+        filled = next((starts[k] for k, rec in enumerate(records) if rec[j].strip()), None)
+        if filled is not None:
+            problems.append(
+                {
+                    "file": where,
+                    "line": header_row,
+                    "column": f"column {_column_letter(j)}",
+                    "value": None,
+                    "check": "header_present",
+                    "message": f"column {_column_letter(j)} has values (from row {filled}) but no header in "
+                    f"the header row (row {header_row}): the header row is incomplete, or the sheet does "
+                    "not start with its header row",
+                    "rule": "",
+                }
+            )
+    if problems:
+        raise ValidationFailed(pd.DataFrame(problems))
+    keep = [j for j in range(len(header)) if header[j] != ""]
+    if len(keep) < len(header):
+        header = [header[j] for j in keep]
+        records = [[rec[j] for j in keep] for rec in records]
+    if columns is not None and not any(h in columns for h in header):
+        raise _fail(
+            where,
+            f"the first non-empty row (row {header_row}) holds none of the expected headers: the header "
+            "row is missing (the sheet starts with data), or the export is of another kind or in another "
+            "language than config.yaml says (its cells are not shown: they may be personal data)",
+            line=header_row,
+            check="header_row",
+        )
+    return name, header, records, starts, header_row
+
+
+def read_export(
+    path: str | Path,
+    *,
+    delimiter: str,
+    encoding: str,
+    header_map: dict[str, str] | None,
+    source: str,
+    require_records: bool = False,
+    sheet: str | None = None,
+    formula_guard: bool = False,
+) -> pd.DataFrame:
+    """Read one export (CSV, .xlsx or .ods, by its bytes); every value a ``str``;
+    ``_line`` = 1-based start line of the record (for a spreadsheet: its row number).
+
+    ``header_map`` maps canonical column -> header written in the file; the result has
+    the canonical columns in ``header_map`` order (header names compared after trimming
+    surrounding spaces). With ``header_map=None`` the file's own headers are kept.
+    ``source`` is the name used in messages (usually the path as given in config).
+    Fully empty lines (rows) are skipped. With ``require_records`` a file with a header
+    line but no records is an error (an export of participants, completion or grades
+    cannot be empty). A leading UTF-8 byte-order mark is dropped.
+
+    CSV only: ``delimiter`` and ``encoding`` (ignored for a spreadsheet). Spreadsheet
+    only: ``sheet`` names the sheet to read (default: the first); the header row is the
+    first non-empty row; values are the text of :func:`cell_text` (numbers in their
+    shortest exact form, dates ISO); a column with no header is dropped when empty and an
+    error when it holds values. ``formula_guard``: the export type writes a ``'`` before
+    data cells starting with ``= + - @`` (newer Moodle writers): it is removed from data
+    cells (never from headers) before anything else sees them (:func:`strip_formula_guard`).
+
+    ``df.attrs``: ``source``, ``unmapped_headers``, ``file_type`` (``csv``, ``xlsx`` or
+    ``ods``), ``sheet`` (the sheet read, ``None`` for CSV) and ``where`` (how messages
+    name the file: ``source`` for CSV, ``source, sheet 'name'`` for a spreadsheet; pass it
+    as the file of a validation report so that its rows read "sheet ..., row ...").
+    """
+    columns = {h.strip(): canon for canon, h in header_map.items()} if header_map else None
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise _fail(source, f"cannot read the file: {err.strerror}", check="readable_file") from None
+    kind = file_type(raw, source)
+    if kind == "csv":
+        sheet_name, where = None, source
+        header, records, starts = _csv_records(
+            raw, delimiter=delimiter, encoding=encoding, source=source, columns=columns
+        )
+        header_line = 1
+    else:
+        sheet_name, header, records, starts, header_line = _sheet_records(
+            raw, kind, sheet=sheet, source=source, columns=columns
+        )
+        where = sheet_label(source, sheet_name)
+    if formula_guard:
+        records = [[strip_formula_guard(v) for v in rec] for rec in records]
+    if require_records and not records:
+        raise _fail(
+            where,
+            ("the file has a header line" if kind == "csv" else "the sheet has a header row")
+            + " but no records: this export cannot be empty "
             "(re-export it from the LMS, or check that it is the right course)",
-            line=1,
+            line=header_line,
             check="has_records",
         )
 
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
-        raise _fail(source, f"header names appear more than once: {dupes}", line=1, check="unique_headers")
+        raise _fail(where, f"header names appear more than once: {dupes}", line=header_line, check="unique_headers")
 
     frame = (
         pd.DataFrame(records, columns=header, dtype="str")
@@ -236,7 +521,7 @@ def read_export(
         missing = [(canon, h) for canon, h in header_map.items() if h.strip() not in header]
         if missing:
             hint = ""
-            if len(header) == 1:
+            if len(header) == 1 and kind == "csv":
                 hint = (
                     f" Only one column was found: the delimiter is probably not '{delimiter}' "
                     f"or the encoding is not {encoding} (check the site settings in config.yaml)."
@@ -246,8 +531,8 @@ def read_export(
                 pd.DataFrame(
                     [
                         {
-                            "file": source,
-                            "line": 1,
+                            "file": where,
+                            "line": header_line,
                             "column": canon,
                             "value": h,
                             "check": "column_in_file",
@@ -266,6 +551,9 @@ def read_export(
     out[LINE_COLUMN] = pd.Series(starts, index=out.index, dtype="int64")
     out.attrs["unmapped_headers"] = unmapped
     out.attrs["source"] = source
+    out.attrs["file_type"] = kind
+    out.attrs["sheet"] = sheet_name
+    out.attrs["where"] = where
     return out
 
 

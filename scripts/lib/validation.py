@@ -54,10 +54,17 @@ HEADER_CHECKS = frozenset(
 _EMAIL = re.compile(r"[\w.%+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 
+def in_sheet(file: object) -> bool:
+    """True when ``file`` names a sheet of a spreadsheet (``x.xlsx, sheet 'Sheet1'``, as
+    lib.io.read_export names it): its lines are rows."""
+    return ", sheet '" in str(file or "")
+
+
 def withheld(file: object = "", line: object = None) -> str:
     """The text shown instead of a personal value: where to find it in the raw file."""
     has_line = line is not None and not (not isinstance(line, str) and pd.isna(line)) and str(line) != ""
-    where = f"line {int(line)} of {file}" if has_line else str(file or "the raw file")
+    unit = "row" if in_sheet(file) else "line"
+    where = f"{unit} {int(line)} of {file}" if has_line else str(file or "the raw file")
     return f"(withheld: personal data, see {where})"
 
 
@@ -118,11 +125,12 @@ class ValidationFailed(Exception):
 
 
 def format_problem(p: dict) -> str:
-    """One problem as ``file:line, column 'x', value 'v': message [rule]``."""
+    """One problem as ``file:line, column 'x', value 'v': message [rule]`` (for a sheet of
+    a spreadsheet: ``file.xlsx, sheet 'Sheet1', row 12, column ...``)."""
     where = str(p.get("file", ""))
     line = p.get("line")
     if line is not None and not pd.isna(line) and str(line) != "":
-        where += f":{int(line)}"
+        where += f", row {int(line)}" if in_sheet(where) else f":{int(line)}"
     parts = [where]
     if str(p.get("column", "") or ""):
         parts.append(f"column '{p['column']}'")
