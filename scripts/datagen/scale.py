@@ -21,9 +21,9 @@ from .sitespec import COMPLETION_MIN_TOTAL, DIALECT, GENDER_WRITTEN, HEADERS, LA
 from .sitespec import PARTICIPATION_MIN_TOTAL as PART_MIN
 from .writers import write_codebook, write_sha256sums
 
-SITES = ("en_us", "es", "fr", "ar")
+SITES = ("en", "es", "fr", "ar")
 SITE_WEIGHTS = np.array([0.45, 0.3, 0.1, 0.15])
-SITE_LANG = {"en_us": "en", "es": "es", "fr": "fr", "ar": "ar"}
+SITE_LANG = {"en": "en", "es": "es", "fr": "fr", "ar": "ar"}
 GENDERS = ("female", "male", "other", "blank", "prefer_not")
 GENDER_P = np.array([0.55, 0.38, 0.03, 0.03, 0.01])
 FIRST = np.array("Ana Luis Maria Jose Sara John Amina Omar Priya Jean Fatima Carlos".split())
