@@ -38,7 +38,9 @@ def frame(source, name, **rows):
 
 def test_french_completion_date_in_the_short_format(tmp_path):
     # LP fr/langconfig.php strftimedatetimeshort '%d %b %y, %H:%M'; 'Course complete' = date or empty
-    df = frame("completion", "fr", user_id=["12", "13"], email=["a@b.fr", "c@d.fr"], course_complete=["25 avr. 21, 16:45", ""])
+    df = frame(
+        "completion", "fr", user_id=["12", "13"], email=["a@b.fr", "c@d.fr"], course_complete=["25 avr. 21, 16:45", ""]
+    )
     valid, _ = validate(
         df, raw_schema("completion", site("fr")), source_file="c.csv", rule="t", report_path=tmp_path / "r.csv"
     )
