@@ -7,7 +7,6 @@ Reads the CSVs with the csv module only (no workflow code).
 from __future__ import annotations
 
 import csv
-import gettext
 import hashlib
 import json
 import re
