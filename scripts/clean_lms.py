@@ -35,9 +35,12 @@ log, errors, people, staged_of = [], [], [], {}
 for edition in editions:
     eid, files = edition["id"], {s: edition["files"][s] for s in sources}
     staged = {s: df[df["_edition"] == eid].drop(columns="_edition").reset_index(drop=True) for s, df in staged_all.items()}
+    set_aside = set()
     for source in sources:
         n_ok, n_bad = (int(x) for x in counts.loc[(eid, source), ["rows_valid", "rows_quarantined"]])
         log += log_rows("validate", source, eid, n_ok + n_bad, {"quarantined: failed raw validation": n_bad})
+        if n_bad:
+            set_aside.add(source)
     clean, steps, errs = clean_edition(
         staged,
         edition=eid,
@@ -50,6 +53,7 @@ for edition in editions:
         salt=salt,
         files=files,
         on_invalid=snakemake.params.on_invalid,
+        quarantined_sources=frozenset(set_aside),
     )
     log, errors, staged_of[eid] = log + steps, errors + errs, (staged, files)
     people.append(clean[CLEAN_PARTICIPANT_COLUMNS].sort_values("participant_key"))

@@ -243,15 +243,27 @@ def _status_words(status: str) -> str:
 
 
 def presence_errors(
-    p: pd.DataFrame, staged: dict[str, pd.DataFrame], files: dict, *, edition: str, grades_exclude_suspended: bool
+    p: pd.DataFrame,
+    staged: dict[str, pd.DataFrame],
+    files: dict,
+    *,
+    edition: str,
+    grades_exclude_suspended: bool,
+    skip: frozenset = frozenset(),
 ) -> list[dict]:
     """Learners of the participants export (``p``: learner-role accounts with
     ``email_norm`` and canonical ``enrolment_status``) that the completion or grades
-    export lacks, where Moodle would have listed them (see the module docstring)."""
+    export lacks, where Moodle would have listed them (see the module docstring).
+    Sources in ``skip`` (rows set aside by validation, on_invalid: quarantine: a missing
+    learner may be one of them) are not checked."""
     errors = []
     in_comp = set(normalise_email(staged["completion"]["email"]))
     in_grades = set(normalise_email(staged["grades"]["email"]))
     active = p["enrolment_status"] == "active"
+    if "completion" in skip:
+        in_comp = set(p["email_norm"])
+    if "grades" in skip:
+        in_grades = set(p["email_norm"])
     for r in p.loc[active & ~isin(p["email_norm"], in_comp)].to_dict("records"):
         errors.append(
             {
@@ -363,6 +375,7 @@ def clean_edition(
     salt: bytes,
     files: dict[str, str],
     on_invalid: str = "stop",
+    quarantined_sources: frozenset = frozenset(),
 ) -> tuple[pd.DataFrame, list[dict], list[dict]]:
     """Clean one edition: returns (participants without PII, cleaning-log rows, errors).
 
@@ -406,6 +419,7 @@ def clean_edition(
         files,
         edition=edition,
         grades_exclude_suspended=bool(edition_cfg.get("grades_exclude_suspended", False)),
+        skip=quarantined_sources,
     )
 
     resolved = resolver.resolve(p["country"])
