@@ -66,8 +66,13 @@ try:
         report_path=snakemake.output.report,
         # an incomplete or filtered export stops whatever on_invalid says (lib/lms.py)
         on_invalid="stop" if any(e["check"] in ALWAYS_STOP for e in errors) else snakemake.params.on_invalid,
-        title=f"{who}: {len(errors)} value{'s' if len(errors) != 1 else ''} cannot be cleaned; "
-        "nothing downstream is built from them.",
+        title=(
+            f"{who}: the LMS exports do not list the same learners ({len(errors)} problem"
+            f"{'s' if len(errors) != 1 else ''}); nothing downstream is built from them."
+            if any(e["check"] in ALWAYS_STOP for e in errors)
+            else f"{who}: {len(errors)} value{'s' if len(errors) != 1 else ''} cannot be cleaned; "
+            "nothing downstream is built from them."
+        ),
     )
 except ValidationFailed as err:
     raise SystemExit(str(err)) from None  # printed once, to the log (stderr)
