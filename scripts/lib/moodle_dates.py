@@ -97,10 +97,22 @@ def _compiled(fmt: str, language: str) -> tuple[re.Pattern, dict]:
 
 def parse_userdate(values: pd.Series, fmt: str, language: str) -> pd.Series:
     """Parse text written by Moodle's ``userdate(fmt)`` in ``language`` (a language-pack
-    code: en, es, fr, ar). Blank or not matching -> NaT. Returns ``datetime64[us]``."""
+    code: en, es, fr, ar). Blank or not matching -> NaT. Returns ``datetime64[us]``.
+    Each distinct text is parsed once (exports repeat dates: minute resolution)."""
+    text = values.astype("string")
+    uniq = pd.Series(text.dropna().unique(), dtype="string")
+    if len(uniq) * 2 < len(text):
+        parsed = _parse_unique(uniq, fmt, language)
+        lookup = pd.Series(parsed.to_numpy(), index=uniq.to_numpy())
+        out = pd.Series(lookup.reindex(text.to_numpy(dtype=object, na_value=None)).to_numpy(), index=values.index)
+        return out.astype("datetime64[us]")
+    return _parse_unique(text, fmt, language).set_axis(values.index)
+
+
+def _parse_unique(values: pd.Series, fmt: str, language: str) -> pd.Series:
     pattern, lookups = _compiled(fmt, language)
     text = values.astype("string").str.strip()
-    text = text.map(lambda v: v.translate(_DIGITS) if isinstance(v, str) else v)
+    text = text.str.translate(_DIGITS)
     parts = text.str.extract(pattern)
     if parts.empty or not len(parts.columns):
         return pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
