@@ -1,10 +1,14 @@
-"""pandera schemas of the LMS (Moodle) exports: raw layer per site, clean layer.
+"""pandera schemas of the LMS (Moodle 4.x) exports: raw layer per site preset, clean layer.
 
 Raw layer: the exports as read by ``lib.io.read_export`` (canonical column names, every
-value text, plus ``_line``). The checks depend on the site (its labels, date format and
-"no grade" text), so schemas are built from the site's config by :func:`raw_schema`.
-Every check carries an ``error=`` sentence an analyst can act on; the validation report
-adds file, line, column and value.
+value text, plus ``_line``; certificates also ``certificate``, the type of the activity
+the file came from, set from config). The checks depend on the site preset (labels,
+language pack, date formats), so schemas are built from the ``site_params`` of
+common.smk by :func:`raw_schema`. Every check carries an ``error=`` sentence an analyst
+can act on; the validation report adds file, line, column and value.
+
+Dates are read as Moodle's ``userdate()`` writes them (lib.moodle_dates): the export
+type's langconfig format with the pack's CLDR month and day names.
 
 Clean layer: ``results/clean/participants.parquet`` as in docs/architecture.md.
 """
@@ -14,13 +18,19 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
+from lib.moodle_dates import parse_userdate
+
 SOURCES = ("participants", "completion", "grades", "certificates")
 MODULES = [f"module_{i}" for i in range(1, 6)]
 GENDERS = ["female", "male", "other", "not_recorded"]
 CERTIFICATES = ["completion", "participation", "none"]
+CERTIFICATE_TYPES = ("completion", "participation")
 ROLE_SEPARATOR = ","
 EMAIL_PATTERN = r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$"
 NUMBER_PATTERN = r"^\s*\d+([.,]\d+)?\s*$"
+# mod_customcert codes: 10 random letters and digits (default) or dddd-dddd-dddd
+# (codegenerationmethod 1): CC classes/certificate.php, classes/service/certificate_issue_service.php
+CODE_PATTERN = r"^\s*([A-Za-z0-9]{10}|\d{4}-\d{4}-\d{4})\s*$"
 
 
 # --------------------------------------------------------------------------- vectorised checks
@@ -28,9 +38,9 @@ def _blank(s: pd.Series) -> pd.Series:
     return s.isna() | (s.astype("string").str.strip() == "")
 
 
-def parse_dates(s: pd.Series, date_format: str) -> pd.Series:
-    """Parse text in the site's format (blank -> NaT; unparseable -> NaT)."""
-    return pd.to_datetime(s.astype("string").str.strip(), format=date_format, errors="coerce")
+def parse_dates(s: pd.Series, date_format: str, language: str) -> pd.Series:
+    """Parse text written by Moodle's userdate() (blank -> NaT; unparseable -> NaT)."""
+    return parse_userdate(s, date_format, language)
 
 
 def parse_numbers(s: pd.Series, missing: str) -> pd.Series:
@@ -62,12 +72,16 @@ def _unique_per_file(what: str) -> pa.Check:
     return pa.Check(check, error=f"{what} appears on more than one line")
 
 
-def _date(date_format: str, *, optional: bool) -> pa.Check:
+def _date(date_format: str, language: str, *, optional: bool) -> pa.Check:
     def check(s: pd.Series) -> pd.Series:
-        ok = parse_dates(s, date_format).notna()
+        ok = parse_dates(s, date_format, language).notna()
         return ok | _blank(s) if optional else ok
 
-    return pa.Check(check, error=f"is not a date in the site's format {date_format!r} (dates are never guessed)")
+    return pa.Check(
+        check,
+        error=f"is not a date in the export's format {date_format!r} with {language!r} month and day names "
+        "(the weekday must match the date; dates are never guessed)",
+    )
 
 
 def _labels(labels: dict[str, list[str]], what: str, *, multi: bool = False) -> pa.Check:
@@ -104,31 +118,35 @@ def _text(*checks: pa.Check, nullable: bool = False) -> pa.Column:
 
 # --------------------------------------------------------------------------- raw layer
 def raw_schema(source: str, site: dict) -> pa.DataFrameSchema:
-    """Schema of one raw LMS export for a site (``site`` = config ``sites.<site>`` or
-    the ``site_params`` dict of common.smk, with headers, labels, date_format,
-    missing_grade and optional grade_max)."""
-    fmt = site["date_format"]
+    """Schema of one raw LMS export for a site preset (``site`` = the ``site_params`` dict
+    of common.smk: headers, grade_items, labels, language_pack, exports, missing_grade,
+    grade_max)."""
     labels = site["labels"]
+    lang = site["language_pack"]
+    fmt = (site["exports"].get(source) or {}).get("date_format")
     missing = site.get("missing_grade", "-")
     gmax = site.get("grade_max") or {}
     other = _text()
+    user_id = _text(
+        pa.Check.str_matches(r"^\s*\d+\s*$", error="is not a numeric Moodle user id"),
+        _unique_per_file("user id"),
+    )
     if source == "participants":
         cols = {
-            "user_id": _text(
-                pa.Check.str_matches(r"^\s*\d+\s*$", error="is not a numeric Moodle user id"),
-                _unique_per_file("user id"),
-            ),
             "username": _text(_required("username")),
             "email": _text(_email()),
             "role": _text(_labels(labels["role"], "role", multi=True)),
             "enrolment_status": _text(_labels(labels["enrolment_status"], "enrolment status")),
-            "time_enrolled": _text(_date(fmt, optional=False)),
+            "time_enrolled": _text(_date(fmt, lang, optional=False)),
         }
+        if "user_id" in site["headers"][source]:
+            cols["user_id"] = user_id
     elif source == "completion":
         cols = {
+            "user_id": user_id,
             "email": _text(_email()),
-            "course_complete": _text(_labels(labels["course_complete"], "course completion")),
-            "completion_date": _text(_date(fmt, optional=True)),
+            # 'Course complete': the completion date, or empty when not complete
+            "course_complete": _text(_date(fmt, lang, optional=True)),
         }
     elif source == "grades":
         cols = {"email": _text(_email())}
@@ -141,10 +159,15 @@ def raw_schema(source: str, site: dict) -> pa.DataFrameSchema:
     elif source == "certificates":
         cols = {
             "email": _text(_email()),
-            "certificate": _text(_labels(labels["certificate"], "certificate")),
-            "issued_on": _text(_date(fmt, optional=False)),
+            "certificate": _text(
+                pa.Check.isin(list(CERTIFICATE_TYPES), error="is not a certificate type of config.yaml")
+            ),
+            "issued_on": _text(_date(fmt, lang, optional=False)),
             "code": _text(
-                _required("certificate code"),
+                pa.Check.str_matches(
+                    CODE_PATTERN,
+                    error="is not a certificate code (10 letters and digits, or dddd-dddd-dddd)",
+                ),
                 _unique_per_file("certificate code"),
             ),
         }
@@ -159,11 +182,14 @@ def raw_schema(source: str, site: dict) -> pa.DataFrameSchema:
 def to_typed(df: pd.DataFrame, source: str, site: dict) -> pd.DataFrame:
     """Staging layer: validated raw text -> typed columns (dates, grades, epoch)."""
     out = df.copy()
-    fmt = site["date_format"]
+    fmt = (site["exports"].get(source) or {}).get("date_format")
+    lang = site["language_pack"]
     missing = site.get("missing_grade", "-")
-    for col in ("time_enrolled", "completion_date", "issued_on"):
+    if source == "completion":  # the 'Course complete' cell: a date, or empty
+        out["completion_date"] = parse_dates(out.pop("course_complete"), fmt, lang).astype("datetime64[us]")
+    for col in ("time_enrolled", "issued_on"):
         if col in out.columns:
-            out[col] = parse_dates(out[col], fmt).astype("datetime64[us]")
+            out[col] = parse_dates(out[col], fmt, lang).astype("datetime64[us]")
     if source == "grades":
         for col in [*MODULES, "course_total"]:
             out[col] = parse_numbers(out[col], missing)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from lib import io as lib_io
 from lib.countries import CountryResolver
-from lib.lms import clean_edition, log_rows, quarantined_rows
+from lib.lms import ALWAYS_STOP, clean_edition, log_rows, quarantined_rows
 from lib.pseudonym import read_salt
 from lib.validation import ValidationFailed, report_errors, validate
 from schemas.lms import CLEAN_PARTICIPANT_COLUMNS, clean_participants_schema
@@ -28,16 +28,19 @@ sources, editions = snakemake.params.sources, snakemake.params.editions
 staged_all = {s: lib_io.read_parquet(p) for s, p in zip(sources, snakemake.input.staging, strict=True)}
 # rows quarantined by stage_lms (on_invalid: quarantine) enter the log as the first step
 counts = pd.read_csv(snakemake.input.staging_counts, dtype={"edition": "string", "source": "string"})
-counts = counts.set_index(["edition", "source"])
+counts = counts.groupby(["edition", "source"])[["rows_valid", "rows_quarantined"]].sum()  # certificates: per activity file
 resolver = CountryResolver(snakemake.input.aliases, snakemake.input.moodle_countries)
 salt = read_salt(snakemake.input.salt)
 log, errors, people, staged_of = [], [], [], {}
 for edition in editions:
     eid, files = edition["id"], {s: edition["files"][s] for s in sources}
     staged = {s: df[df["_edition"] == eid].drop(columns="_edition").reset_index(drop=True) for s, df in staged_all.items()}
+    set_aside = set()
     for source in sources:
         n_ok, n_bad = (int(x) for x in counts.loc[(eid, source), ["rows_valid", "rows_quarantined"]])
         log += log_rows("validate", source, eid, n_ok + n_bad, {"quarantined: failed raw validation": n_bad})
+        if n_bad:
+            set_aside.add(source)
     clean, steps, errs = clean_edition(
         staged,
         edition=eid,
@@ -50,6 +53,7 @@ for edition in editions:
         salt=salt,
         files=files,
         on_invalid=snakemake.params.on_invalid,
+        quarantined_sources=frozenset(set_aside),
     )
     log, errors, staged_of[eid] = log + steps, errors + errs, (staged, files)
     people.append(clean[CLEAN_PARTICIPANT_COLUMNS].sort_values("participant_key"))
@@ -60,9 +64,15 @@ try:
         errors,
         rule="clean_lms",
         report_path=snakemake.output.report,
-        on_invalid=snakemake.params.on_invalid,
-        title=f"{who}: {len(errors)} value{'s' if len(errors) != 1 else ''} cannot be cleaned; "
-        "nothing downstream is built from them.",
+        # an incomplete or filtered export stops whatever on_invalid says (lib/lms.py)
+        on_invalid="stop" if any(e["check"] in ALWAYS_STOP for e in errors) else snakemake.params.on_invalid,
+        title=(
+            f"{who}: the LMS exports do not list the same learners ({len(errors)} problem"
+            f"{'s' if len(errors) != 1 else ''}); nothing downstream is built from them."
+            if any(e["check"] in ALWAYS_STOP for e in errors)
+            else f"{who}: {len(errors)} value{'s' if len(errors) != 1 else ''} cannot be cleaned; "
+            "nothing downstream is built from them."
+        ),
     )
 except ValidationFailed as err:
     raise SystemExit(str(err)) from None  # printed once, to the log (stderr)

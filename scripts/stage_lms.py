@@ -1,5 +1,10 @@
-"""stage_lms: read + validate the four Moodle exports of each edition of a batch -> typed
+"""stage_lms: read + validate the Moodle 4.x exports of each edition of a batch -> typed
 staging Parquet (one table per export kind, an `_edition` column saying whose rows).
+
+Each export type is read with its own writer's conventions (config `moodle_exports`) and
+the site preset's headers; the formula-guard quote of newer Moodle versions is removed;
+grade item columns are matched as '<activity type><labelsep><item> (<display type>)';
+each certificate activity's report gets the certificate type config gives it.
 
 Each file is read on its own (header and file-level problems name it); the files of one
 kind are then validated together in one pandera call (lib.validation.stack_files: rows
@@ -18,6 +23,7 @@ sys.path.insert(0, str(Path(snakemake.input.schema_lms).resolve().parent.parent)
 import pandas as pd
 
 from lib import io as lib_io
+from lib.moodle_exports import grade_header_options, select_columns, strip_formula_guard
 from lib.validation import (
     QUARANTINE_COLUMNS,
     ValidationFailed,
@@ -44,24 +50,33 @@ for source, out_path, report_path in zip(
 ):
     frames, read, reports, failed = [], [], [], []  # read: (edition id, path) of frames
     for edition in editions:
-        path = edition["files"][source]
-        try:
-            df = lib_io.read_export(
-                path,
-                delimiter=site["delimiter"],
-                encoding=site["encoding"],
-                header_map=site["headers"][source],
-                source=path,
-                require_records=source in snakemake.params.require_records,
-            )
-        except ValidationFailed as err:  # a file-level problem: the file is not validated further
-            reports.append(stamp_rule(err.report))
-            failed.append(err)
-            continue
-        if df.attrs["unmapped_headers"]:
-            print(f"{path}: columns not in the contract, ignored: {df.attrs['unmapped_headers']}", file=sys.stderr)
-        frames.append(df)
-        read.append((edition["id"], path))
+        files = edition["files"][source]
+        # certificates: one mod_customcert report per certificate activity (type -> file)
+        typed_files = sorted(files.items()) if isinstance(files, dict) else [(None, files)]
+        export = site["exports"][source]
+        for cert_type, path in typed_files:
+            try:
+                df = lib_io.read_export(
+                    path,
+                    delimiter=export["delimiter"],
+                    encoding=export["encoding"],
+                    header_map=None if source == "grades" else site["headers"][source],
+                    source=path,
+                    require_records=source in snakemake.params.require_records,
+                )
+                if source == "grades":
+                    df = select_columns(df, grade_header_options(site), source=path, delimiter=export["delimiter"])
+            except ValidationFailed as err:  # a file-level problem: the file is not validated further
+                reports.append(stamp_rule(err.report))
+                failed.append(err)
+                continue
+            if df.attrs["unmapped_headers"]:
+                print(f"{path}: columns not in the contract, ignored: {df.attrs['unmapped_headers']}", file=sys.stderr)
+            df = strip_formula_guard(df)
+            if cert_type is not None:
+                df.insert(len(df.columns) - 1, "certificate", cert_type)
+            frames.append(df)
+            read.append((edition["id"], path))
     if frames:
         try:
             valid, bad = validate(

@@ -30,7 +30,12 @@ def stage_inputs(config: dict, stage: str) -> list[str]:
     for edition in scope["editions"]:
         overrides = config["editions"][edition].get("files") or {}
         sources = LMS_SOURCES if stage == "participation" else ["evaluation"] if stage == "reaction" else []
-        files += [overrides.get(s, config["paths"][s].format(edition=edition)) for s in sources]
+        for s in sources:
+            if s == "certificates":  # one mod_customcert report per certificate activity
+                mapping = config["editions"][edition].get("certificates") or config["paths"][s]
+                files += [v.format(edition=edition) for _, v in sorted(mapping.items())]
+            else:
+                files.append(overrides.get(s, config["paths"][s].format(edition=edition)))
     if stage == "application" and scope.get("followup_survey"):
         forms = config["followup_surveys"][scope["followup_survey"]]["forms"]
         files += [f["path"] for f in forms.values()] + [config["codebook"]["questions"], config["codebook"]["options"]]

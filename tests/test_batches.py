@@ -9,7 +9,9 @@ and column named and nothing of the batch built.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -72,7 +74,7 @@ def test_batched_run_publishes_the_same_bytes(workflow_run, tmp_path):
     ws = _batched_copy(tmp_path)
     done = run_snakemake(ws, "--configfile", "batches.yaml")
     assert done.returncode == 0, done.stderr[-6000:]
-    # the 2020 scope: three en_us editions in one batch, the es edition alone
+    # the 2020 scope: three en editions in one batch, the es edition alone
     batch = "2020-EN1--2020-EN3"
     assert (ws / f"results/clean/editions/{batch}/participants.parquet").exists()
     assert not (ws / "results/clean/editions/2020-EN2").exists()
@@ -87,11 +89,13 @@ def _break_a_grade(ws: Path) -> None:
     """Module 1 grade of line 4 of 2020-EN2's grade export -> 999 (out of range)."""
     path = ws / "raw/lms/2020-EN2/grades.csv"
     lines = path.read_text(encoding="utf-8").split("\n")
-    header = lines[0].split(",")
-    col = next(i for i, h in enumerate(header) if h.startswith("Module 1"))
-    cells = lines[3].split(",")
+    header = next(csv.reader([lines[0]]))
+    col = next(i for i, h in enumerate(header) if h.startswith("Quiz: Module 1"))
+    cells = next(csv.reader([lines[3]]))
     cells[col] = "999"
-    lines[3] = ",".join(cells)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow(cells)
+    lines[3] = buf.getvalue()
     path.write_text("\n".join(lines), encoding="utf-8")
 
 

@@ -24,9 +24,7 @@ ES_LABELS = {
         "teacher": ["Profesor", "Profesor sin permiso de edición"],
         "manager": ["Gestor"],
     },
-    "enrolment_status": {"active": ["Activo"], "suspended": ["Suspendido"], "not_current": ["No actual"]},
-    "course_complete": {"completed": ["Completado"], "not_completed": ["No completado"]},
-    "certificate": {"completion": ["Certificado de finalización"], "participation": ["Certificado de participación"]},
+    "enrolment_status": {"active": ["Activo"], "suspended": ["Suspendido"], "not_current": ["No activo"]},
 }
 AR_ROLES = {"student": ["طالب"], "teacher": ["معلم", "معلم بدون صلاحية التحرير"], "manager": ["مدير"]}
 CRITERIA = {
@@ -36,7 +34,7 @@ CRITERIA = {
 
 
 def test_map_labels_spanish_and_french():
-    s = pd.Series([" Activo", "Suspendido", "No actual", "Active"])
+    s = pd.Series([" Activo", "Suspendido", "No activo", "Active"])
     assert lms.map_labels(s, ES_LABELS["enrolment_status"]).tolist()[:3] == ["active", "suspended", "not_current"]
     assert pd.isna(lms.map_labels(s, ES_LABELS["enrolment_status"])[3])  # English label on a Spanish site
     fr = {"completed": ["Terminé"], "not_completed": ["Non terminé"]}
@@ -117,10 +115,10 @@ def test_merge_accounts_first_non_blank_by_time_then_user_id():
 
 
 def test_completion_grades_certificates_per_person():
-    comp = pd.DataFrame(
-        {"email_norm": ["a", "a", "b"], "completion_date": pd.to_datetime(["2020-05-01", "2020-04-01", None])}
+    comp = pd.DataFrame(  # 'Course complete': a date (completed) or empty
+        {"email_norm": ["a", "a", "b"], "completion_date": pd.to_datetime(["2020-05-01", None, None])}
     )
-    per = lms.completion_per_person(comp, pd.Series(["completed", "not_completed", "not_completed"]))
+    per = lms.completion_per_person(comp)
     assert per.loc["a", "course_complete"] and not per.loc["b", "course_complete"]
     assert per.loc["a", "completion_date"] == pd.Timestamp("2020-05-01")  # date of the completed account
     grades = pd.DataFrame(
@@ -135,7 +133,7 @@ def test_completion_grades_certificates_per_person():
     assert g.loc["a", "course_total"] == 70 and g.loc["a", "module_1"] == 2
     assert math.isnan(g.loc["b", "course_total"])
     best = lms.certificate_per_person(
-        pd.DataFrame({"email_norm": ["a", "a", "b"]}), pd.Series(["participation", "completion", "participation"])
+        pd.DataFrame({"email_norm": ["a", "a", "b"], "certificate": ["participation", "completion", "participation"]})
     )
     assert best.to_dict() == {"a": "completion", "b": "participation"}
 
@@ -166,9 +164,8 @@ def test_log_rows_add_up():
 
 def es_edition():
     site = {"labels": ES_LABELS}
-    p = pd.DataFrame(
+    p = pd.DataFrame(  # report-builder participants (typed staging layer)
         {
-            "user_id": ["10", "11", "12", "13", "14"],
             "username": ["luis", "maria", "maria2", "demo.x", "prof"],
             "email": ["luis@c.ec", "maria@c.mx", " MARIA@c.mx", "d@c.org", "p@u.org"],
             "country": ["Ecuador", "", "México", "Chile", "Suiza"],
@@ -181,10 +178,10 @@ def es_edition():
             "_line": [2, 3, 4, 5, 6],
         }
     )
-    comp = pd.DataFrame(
+    comp = pd.DataFrame(  # completion report: ID, Name, e-mail, 'Course complete' (date or empty)
         {
+            "user_id": ["10", "11", "12", "14"],
             "email": ["luis@c.ec", "maria@c.mx", "MARIA@c.mx", "p@u.org"],
-            "course_complete": ["Completado", "No completado", "Completado", "No completado"],
             "completion_date": pd.to_datetime(["2020-08-01", None, "2020-08-03", None]),
             "_line": [2, 3, 4, 5],
         }
@@ -197,16 +194,24 @@ def es_edition():
             "course_total": [90.5, 60.0],
         }
     )
-    certs = pd.DataFrame({"email": ["luis@c.ec"], "certificate": ["Certificado de finalización"], "_line": [2]})
+    certs = pd.DataFrame({"email": ["luis@c.ec"], "certificate": ["completion"], "_line": [2]})
     staged = {"participants": p, "completion": comp, "grades": grades, "certificates": certs}
     return staged, site
 
 
-def clean(staged, site, on_invalid="stop"):
+FILES = {
+    "participants": "raw/participants.csv",
+    "completion": "raw/completion.csv",
+    "grades": "raw/grades.csv",
+    "certificates": {"completion": "raw/cert-completion.csv", "participation": "raw/cert-participation.csv"},
+}
+
+
+def clean(staged, site, on_invalid="stop", exclude_suspended=True):
     return lms.clean_edition(
         staged,
         edition="2020-ES1",
-        edition_cfg={"year": 2020, "language": "es"},
+        edition_cfg={"year": 2020, "language": "es", "grades_exclude_suspended": exclude_suspended},
         site=site,
         gender_labels=GENDER,
         accounts_cfg={
@@ -217,7 +222,7 @@ def clean(staged, site, on_invalid="stop"):
         certificates_cfg=CRITERIA,
         resolver=CountryResolver("resources/country_aliases.csv"),
         salt=SALT,
-        files={s: f"raw/{s}.csv" for s in staged},
+        files=FILES,
         on_invalid=on_invalid,
     )
 
@@ -273,10 +278,10 @@ def test_quarantined_rows_keep_line_reason_and_record_without_personal_data():
     staged["grades"] = pd.concat([staged["grades"], staged["grades"].iloc[[0]].assign(email="x@y.org", _line=9)])
     _, _, errors = clean(staged, site, on_invalid="quarantine")
     report = report_errors(errors, rule="clean_lms", on_invalid="quarantine")
-    table = lms.quarantined_rows(staged, report, {s: f"raw/{s}.csv" for s in staged})
+    table = lms.quarantined_rows(staged, report, FILES)
     assert table[["source", "line"]].values.tolist() == [["grades", 9], ["participants", 2]]
     grades, person = (json.loads(r) for r in table["record"])
-    assert person["country"] == "Narnia" and person["user_id"] == "10" and person["occupation"] == "A"
+    assert person["country"] == "Narnia" and person["occupation"] == "A"
     assert person["email"] == person["username"] == "(withheld: personal data, see line 2 of raw/participants.csv)"
     assert grades["email"] == "(withheld: personal data, see line 9 of raw/grades.csv)" and grades["module_1"] == 18.0
     assert "unknown country" in table["reason"][1] and "raw/participants.csv:2" in table["reason"][1]
@@ -286,7 +291,7 @@ def test_quarantined_rows_keep_line_reason_and_record_without_personal_data():
 
 def test_no_problem_no_quarantined_row():
     staged, site = es_edition()
-    table = lms.quarantined_rows(staged, report_errors([], rule="clean_lms"), {s: f"raw/{s}.csv" for s in staged})
+    table = lms.quarantined_rows(staged, report_errors([], rule="clean_lms"), FILES)
     assert table.empty and list(table.columns) == ["source", "line", "reason", "record"]
 
 
@@ -295,3 +300,98 @@ def test_isin_matches_pandas_isin_on_text_columns_and_never_matches_missing():
     got = lms.isin(values, {"a@x.org", "c@x.org"})
     assert got.tolist() == [True, False, False, True] and got.index.equals(values.index)
     assert lms.isin(values, set()).tolist() == [False] * 4
+
+
+# ------------------------------------------------------------------ who is in which export
+# Moodle: the completion report lists active enrolments of student roles only
+# (report/completion/index.php); a grade export made with the default "Exclude suspended
+# users" leaves suspended learners out (grade/export/grade_export_form.php); the
+# mod_customcert reports list every certificate awarded (classes/report_table.php).
+
+
+def test_active_learner_missing_from_completion_or_grades_stops_with_the_cause():
+    staged, site = es_edition()
+    staged["completion"] = staged["completion"].iloc[1:]  # luis (active) not in the completion report
+    staged["grades"] = staged["grades"].iloc[1:]  # nor in the grades export
+    _, _, errors = clean(staged, site, on_invalid="quarantine")
+    got = {(e["check"], e["file"], e["line"]) for e in errors}
+    assert got == {
+        ("in_completion_export", "raw/participants.csv", 2),
+        ("in_grades_export", "raw/participants.csv", 2),
+    }
+    assert all(e["check"] in lms.ALWAYS_STOP for e in errors)  # stops even with quarantine
+    comp = next(e for e in errors if e["check"] == "in_completion_export")
+    assert "raw/completion.csv" in comp["message"] and "all groups" in comp["message"]
+    assert comp["value"].startswith("(withheld")
+
+
+def suspended_only_edition():
+    """maria's one account is suspended: absent from completion and from a default grades export."""
+    staged, site = es_edition()
+    p = staged["participants"]
+    staged["participants"] = p[p["username"] != "maria2"].reset_index(drop=True)
+    staged["completion"] = staged["completion"][staged["completion"]["user_id"] != "11"]
+    staged["completion"] = staged["completion"][staged["completion"]["user_id"] != "12"]
+    staged["grades"] = staged["grades"][staged["grades"]["email"] != "maria@c.mx"]
+    return staged, site
+
+
+def test_suspended_learner_absent_from_grades_stops_unless_config_says_excluded():
+    staged, site = suspended_only_edition()
+    _, _, errors = clean(staged, site, exclude_suspended=False)
+    assert [(e["check"], e["line"]) for e in errors] == [("in_grades_export", 3)]
+    msg = errors[0]["message"]
+    assert "Exclude suspended users" in msg and "editions.2020-ES1.grades_exclude_suspended: true" in msg
+    assert "suspended" in msg
+
+
+def test_suspended_learner_excluded_by_config_counts_as_participant_with_no_grade():
+    staged, site = suspended_only_edition()
+    people, _, errors = clean(staged, site, exclude_suspended=True)
+    assert errors == []
+    maria = people.set_index("participant_key").loc[keyed_hash("maria@c.mx", SALT)]
+    assert maria["enrolment_status"] == "suspended" and math.isnan(maria["course_total"])
+    assert not maria["course_complete"] and maria["certificate_eligible"] == "none"
+    assert len(people) == 2
+
+
+def test_participants_all_active_while_certificates_list_others_is_flagged():
+    staged, site = suspended_only_edition()
+    # the report builder's default condition 'Enrolment status = Active' dropped maria
+    p = staged["participants"]
+    staged["participants"] = p[p["username"] != "maria"].reset_index(drop=True)
+    staged["certificates"] = pd.DataFrame(
+        {"email": ["luis@c.ec", "maria@c.mx"], "certificate": ["completion", "participation"], "_line": [2, 2]}
+    )
+    _, _, errors = clean(staged, site)
+    flagged = [e for e in errors if e["check"] == "participants_not_filtered"]
+    assert len(flagged) == 1 and flagged[0]["file"] == "raw/participants.csv"
+    assert "Enrolment status = Active" in flagged[0]["message"]
+    assert "raw/cert-participation.csv" in flagged[0]["message"]
+    assert "participants_not_filtered" in lms.ALWAYS_STOP
+    # the unknown e-mail is reported against the participation certificate's own file
+    unknown = [e for e in errors if e["check"] == "email_in_participants"]
+    assert [(e["file"], e["line"]) for e in unknown] == [("raw/cert-participation.csv", 2)]
+
+
+def test_certificate_type_comes_from_the_activity_file():
+    staged, site = es_edition()
+    staged["certificates"] = pd.DataFrame(
+        {"email": ["luis@c.ec", "MARIA@c.mx"], "certificate": ["participation", "completion"], "_line": [2, 2]}
+    )
+    people, _, errors = clean(staged, site)
+    assert errors == []
+    issued = people.set_index("participant_key")["certificate_issued"]
+    assert issued[keyed_hash("luis@c.ec", SALT)] == "participation"
+    assert issued[keyed_hash("maria@c.mx", SALT)] == "completion"
+
+
+def test_user_ids_of_participants_and_completion_must_agree():
+    staged, site = es_edition()
+    staged["participants"] = staged["participants"].assign(user_id=["10", "11", "12", "13", "14"])
+    assert clean(staged, site)[2] == []  # the same ids: no problem
+    staged["completion"] = staged["completion"].assign(user_id=["10", "11", "99", "14"])
+    _, _, errors = clean(staged, site)
+    assert [(e["check"], e["file"], e["line"], e["value"]) for e in errors] == [
+        ("same_user_id", "raw/completion.csv", 4, "99")
+    ]

@@ -1,7 +1,8 @@
-"""The LMS chain on the hand-made fixture exports (tests/fixtures/raw, two editions: an
-en_us site and a Spanish site with ';', BOM, day-first dates and decimal commas), with
-every number computed by hand; and broken exports stop the workflow with a message that
-names file, line, column and value. Runs Snakemake in temporary copies (marked e2e)."""
+"""The LMS chain on the hand-written fixture exports in Moodle 4.x layouts
+(tests/fixtures/raw/lms, README there names the Moodle source of each layout; two
+editions: en preset, es preset with Spanish long dates), with every number computed by
+hand; and broken exports stop the workflow with a message that names file, line, column
+and value. Runs Snakemake in temporary copies (marked e2e)."""
 
 from pathlib import Path
 
@@ -29,17 +30,22 @@ def values(results: Path) -> dict:
 
 def test_hand_computed_metrics(fixture_run):
     v = values(fixture_run)
-    # EN1: ana, bob, carla (2 accounts merged), dan, eve; teacher + test account dropped
-    # ES1: luis, maria, ana (again), zoe; teacher + demo account dropped
+    # EN1: ana, bob, carla (2 accounts merged), dan, eve; teacher + test account dropped;
+    #      carla.b (suspended) and eve (not current) are in no completion/grades export
+    # ES1: luis, maria, ana (again), zoe; teacher + demo account dropped; zoe suspended
     assert v["participants_total"] == 9 and v["unique_people"] == 8
     assert v["participants_by_edition:2020-EN1"] == 5 and v["participants_by_edition:2020-ES1"] == 4
-    assert v["countries_total"] == 6  # MX, IN, EC (carla's second account), EE.UU., Perú, Palestina
+    # Moodle's names: Mexico, India, Ecuador (carla's second account), United States, Perú,
+    # "Palestina, Estado de"
+    assert v["countries_total"] == 6
     assert v["participants_by_country:ECU"] == 2 and v["participants_by_country:PSE"] == 1
     assert v["participants_country_not_recorded"] == 1
     assert [v[f"gender_count:{g}"] for g in ("female", "male", "other", "not_recorded")] == [4, 2, 1, 2]
     assert v["gender_share:female"] == pytest.approx(4 / 7)
     assert v["certificates_completion"] == 3 and v["certificates_participation"] == 2
     assert v["certificates_reconciliation:none_vs_completion"] == 1  # ana ES1: completed, 60, none issued
+    # carla: completion certificate on her suspended account, participation on the other
+    assert v["certificates_reconciliation:completion_vs_completion"] == 3
     assert v["certificates_completion_by_edition:2020-EN1"] == pytest.approx(2 / 5)
 
 
@@ -54,7 +60,7 @@ def test_cleaning_log_and_reports(fixture_run):
 
 def break_and_run(tmp_path, edition, source, old, new):
     workdir = copy_repo(tmp_path / "repo")
-    path = workdir / "tests" / "fixtures" / "raw" / "lms" / edition / f"{source}.csv"
+    path = workdir / "tests" / "fixtures" / "raw" / "lms" / edition / f"{source}.csv"  # source: the file's stem
     text = path.read_text(encoding="utf-8-sig")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -66,23 +72,40 @@ def break_and_run(tmp_path, edition, source, old, new):
 
 def test_unknown_country_stops_naming_file_line_value(tmp_path):
     out, workdir = break_and_run(tmp_path, "2020-ES1", "participants", "Palestina", "Palestinia")
-    assert "tests/fixtures/raw/lms/2020-ES1/participants.csv:7, column 'country', value 'Palestinia'" in out
+    assert "tests/fixtures/raw/lms/2020-ES1/participants.csv:7, column 'country', value 'Palestinia, Estado de'" in out
     assert "country_aliases.csv" in out
     kept = workdir / "results" / "validation" / "lms" / "2020-ES1" / "clean.failed.csv"
     assert "Palestinia" in kept.read_text(encoding="utf-8")
 
 
-def test_bad_label_and_date_stop_at_staging(tmp_path):
-    out, _ = break_and_run(tmp_path, "2020-EN1", "completion", 'Completed,"04/20/20, 12:00"', 'Done,"20/04/20, 12:00"')
-    assert "completion.csv:2, column 'course_complete', value 'Done'" in out
-    assert "completion.csv:2, column 'completion_date', value '20/04/20, 12:00'" in out
+def test_state_string_and_month_first_date_stop_at_staging(tmp_path):
+    # 'Course complete' holds a date or nothing; en's short format is day first
+    out, _ = break_and_run(
+        tmp_path, "2020-EN1", "completion", '"20/04/20, 12:00","20/04/20, 12:00"', '"20/04/20, 12:00",Completed'
+    )
+    assert "completion.csv:2, column 'course_complete', value 'Completed'" in out
+
+
+def test_wrong_weekday_stops_at_staging(tmp_path):
+    out, _ = break_and_run(tmp_path, "2020-ES1", "participants", "lunes, 6 de julio", "martes, 6 de julio")
+    assert "participants.csv:2, column 'time_enrolled', value 'martes, 6 de julio de 2020, 09:00'" in out
+
+
+def test_active_learner_missing_from_grades_stops(tmp_path):
+    out, _ = break_and_run(
+        tmp_path, "2020-EN1", "grades", "Bob,Li,,,,bob@mail.org,10.00,10.00,-,-,-,20.00,1609459200\n", ""
+    )
+    # bob's record starts on line 4 (ana's occupation cell holds a line break)
+    assert "tests/fixtures/raw/lms/2020-EN1/participants.csv:4, column 'email'" in out
+    assert "absent from the grades export" in out and "bob@mail.org" not in out
 
 
 def test_wrong_delimiter_names_headers_found(tmp_path):
     workdir = copy_repo(tmp_path / "repo")
-    path = workdir / "tests" / "fixtures" / "raw" / "lms" / "2020-EN1" / "certificates.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
+    path = workdir / "tests" / "fixtures" / "raw" / "lms" / "2020-EN1" / "customcert-completion.csv"
+    # saved again by a spreadsheet with ';' and no quotes
+    path.write_text(path.read_text(encoding="utf-8").replace('"', "").replace(",", ";"), encoding="utf-8")
     done = run_snakemake(workdir, *TARGETS, *CONFIG)
     out = done.stdout + done.stderr
     assert done.returncode != 0
-    assert "certificates.csv:1, column 'email'" in out and "delimiter is probably not ','" in out
+    assert "customcert-completion.csv:1, column 'email'" in out and "delimiter is probably not ','" in out

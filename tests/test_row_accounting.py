@@ -41,6 +41,9 @@ def balance_problems(log: pd.DataFrame) -> list[str]:
     return problems
 
 
+CERTIFICATE_FILES = ("customcert-completion.csv", "customcert-participation.csv")
+
+
 def step_total(log: pd.DataFrame, step: str, source: str, edition: str, field: str) -> int:
     rows = log[(log["step"] == step) & (log["source"] == source) & (log["edition"] == edition)]
     assert len(rows), f"no {step} row for {source} {edition}"
@@ -54,7 +57,8 @@ def raw_records(root: Path, rel: str) -> int:
 def lms_problems(log: pd.DataFrame, root: Path, edition: str, clean: pd.DataFrame) -> list[str]:
     problems = balance_problems(log)
     for source in ("participants", "completion", "grades", "certificates"):
-        raw = raw_records(root, f"raw/lms/{edition}/{source}.csv")
+        files = CERTIFICATE_FILES if source == "certificates" else (f"{source}.csv",)  # one per activity
+        raw = sum(raw_records(root, f"raw/lms/{edition}/{name}") for name in files)
         if step_total(log, "validate", source, edition, "rows_in") != raw:
             problems.append(f"{edition} {source}: validate takes in fewer rows than the raw file's {raw}")
         if source != "participants":

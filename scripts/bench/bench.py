@@ -98,7 +98,7 @@ def bench_portfolio(work: Path, cores: int, editions: int, participants: int, re
     cmd = snakemake_cmd(cores, (), data / "config_overlay.yaml")  # every output of `rule all`
     res = run(cmd, copy, f"portfolio run {editions} editions")
     jobs = measure.job_times(copy, res.start)
-    floor = measure.parse_floor(measure.csv_dialects(data, overlay, config["sites"]))
+    floor = measure.parse_floor(measure.csv_dialects(data, overlay, config["sites"], config["moodle_exports"]))
     truth = json.loads(truth_file.read_text("utf-8"))["scope_bench"]
     check = measure.compare_truth(copy / "results" / "metrics" / "metrics.csv", truth)
     return {

@@ -155,13 +155,17 @@ def stage_summary(jobs: list[dict]) -> dict:
     return dict(sorted(out.items()))
 
 
-def csv_dialects(raw: Path, overlay: dict, sites: dict) -> list[tuple[Path, str]]:
-    """(path, delimiter) of every CSV export of a generated portfolio."""
+def csv_dialects(raw: Path, overlay: dict, sites: dict, exports: dict) -> list[tuple[Path, str]]:
+    """(path, delimiter) of every CSV export of a generated portfolio: Moodle LMS exports
+    with their export type's delimiter (config `moodle_exports`), evaluation exports with
+    the site's."""
     files = []
     for ed, spec in overlay["editions"].items():
-        delim = sites[spec["site"]]["delimiter"]
-        for source in ("participants", "completion", "grades", "certificates", "evaluation"):
-            files.append((Path(overlay["paths"][source].format(edition=ed)), delim))
+        for source in ("participants", "completion", "grades"):
+            files.append((Path(overlay["paths"][source].format(edition=ed)), exports[source].get("delimiter", ",")))
+        for path in sorted(spec["certificates"].values()):  # one report per certificate activity
+            files.append((Path(path), exports["certificates"].get("delimiter", ",")))
+        files.append((Path(overlay["paths"]["evaluation"].format(edition=ed)), sites[spec["site"]]["delimiter"]))
     for form in overlay["followup_surveys"]["bench"]["forms"].values():
         files.append((Path(form["path"]), form.get("delimiter", ",")))
     return files

@@ -14,16 +14,29 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
+from babel import Locale
 
-from . import codebook, names
+from . import codebook
 from .population import _country_weights_2021
-from .sitespec import COMPLETION_MIN_TOTAL, DIALECT, GENDER_WRITTEN, HEADERS, LABELS
+from .sitespec import (
+    _COMPLETION,
+    CERTIFICATE_FILES,
+    COMPLETION_MIN_TOTAL,
+    CUSTOMCERT_DATE,
+    DIALECT,
+    GENDER_WRITTEN,
+    HEADERS,
+    LABELS,
+    LABELSEP,
+    LANGCONFIG,
+    grades_header,
+)
 from .sitespec import PARTICIPATION_MIN_TOTAL as PART_MIN
-from .writers import write_codebook, write_sha256sums
+from .writers import moodle_country, write_codebook, write_sha256sums
 
-SITES = ("en_us", "es", "fr", "ar")
+SITES = ("en", "es", "fr", "ar")
 SITE_WEIGHTS = np.array([0.45, 0.3, 0.1, 0.15])
-SITE_LANG = {"en_us": "en", "es": "es", "fr": "fr", "ar": "ar"}
+SITE_LANG = {"en": "en", "es": "es", "fr": "fr", "ar": "ar"}
 GENDERS = ("female", "male", "other", "blank", "prefer_not")
 GENDER_P = np.array([0.55, 0.38, 0.03, 0.03, 0.01])
 FIRST = np.array("Ana Luis Maria Jose Sara John Amina Omar Priya Jean Fatima Carlos".split())
@@ -55,6 +68,38 @@ def _write(df: pd.DataFrame, path: Path, site: str | None) -> None:
     sep, bom = (DIALECT[site][0], DIALECT[site][1]) if site else (",", False)
     df.to_csv(path, sep=sep, index=False, lineterminator="\n",
               encoding="utf-8-sig" if bom else "utf-8")  # fmt: skip
+
+
+def _write_moodle(df: pd.DataFrame, path: Path, bom: bool) -> None:
+    """A Moodle LMS export: ',' always; BOM for the dataformat writer, none for csvlib."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(path, index=False, lineterminator="\n", encoding="utf-8-sig" if bom else "utf-8")
+
+
+def _userdate(ts: pd.Series, fmt: str, lang: str) -> pd.Series:
+    """Moodle's userdate() vectorised: CLDR names, no leading zero on %d and %I."""
+    loc = Locale.parse(lang)
+    ts = pd.Series(pd.to_datetime(ts)).reset_index(drop=True)
+    periods = loc.day_periods["format"]["abbreviated"]
+    parts = {
+        "A": ts.dt.dayofweek.map({k: str(v) for k, v in loc.days["format"]["wide"].items()}),
+        "B": ts.dt.month.map({k: str(v) for k, v in loc.months["format"]["wide"].items()}),
+        "b": ts.dt.month.map({k: str(v) for k, v in loc.months["format"]["abbreviated"].items()}),
+        "d": ts.dt.day.astype(str), "m": ts.dt.strftime("%m"), "y": ts.dt.strftime("%y"),
+        "Y": ts.dt.strftime("%Y"), "H": ts.dt.strftime("%H"), "M": ts.dt.strftime("%M"),
+        "I": ((ts.dt.hour % 12).replace(0, 12)).astype(str),
+        "p": np.where(ts.dt.hour < 12, str(periods["am"]), str(periods["pm"])),
+    }  # fmt: skip
+    out = pd.Series("", index=ts.index, dtype=object)
+    i = 0
+    while i < len(fmt):
+        if fmt[i] == "%":
+            out = out + pd.Series(parts[fmt[i + 1]], index=ts.index).astype(str)
+            i += 2
+        else:
+            out = out + fmt[i]
+            i += 1
+    return out
 
 
 def generate(out: Path, seed: int, n_editions: int, n_participants: int, n_responses: int):
@@ -102,24 +147,27 @@ def generate(out: Path, seed: int, n_editions: int, n_participants: int, n_respo
         for g in range(len(GENDERS)):
             m = gcode == g
             gender[m] = rng.choice(glab[g], size=m.sum()) if glab[g] else ""
-        cname = {c: names.country_name(c, lang) for c in codes}
+        cname = {c: moodle_country(c, lang) for c in codes}
         enrolled = e["start"] + pd.to_timedelta(rng.integers(-30 * 1440, 14 * 1440, size), "m")
         uid = 1000 + np.arange(size) * 3 + rng.integers(0, 3, size)
         lab = LABELS[site]
+        lc = LANGCONFIG[site]
         first, last = FIRST[rng.integers(0, len(FIRST), size)], LAST[rng.integers(0, len(LAST), size)]
+        # only learners who earned nothing are suspended (absent from completion and from the
+        # default grade export, so their eligibility stays none)
+        active = (rng.random(size) < 0.96) | (elig != 2)
         part = pd.DataFrame({
-            "user_id": uid, "username": "u" + pd.Series(pid).astype(str),
+            "username": "u" + pd.Series(pid).astype(str),
             "first_name": first, "last_name": last, "email": shown,
-            "country": [cname[c] if c else "" for c in country], "preferred_language": lang,
+            "country": [cname[c] if c else "" for c in country],
             "gender": gender, "occupation": "", "organisation_type": "",
             "role": lab["role"]["student"],
-            "enrolment_status": np.where(rng.random(size) < 0.96, lab["enrolment_status"]["active"],
+            "enrolment_status": np.where(active, lab["enrolment_status"]["active"],
                                          lab["enrolment_status"]["suspended"]),
-            "time_enrolled": _fmt(pd.Series(enrolled), site),
+            "time_enrolled": _userdate(pd.Series(enrolled), lc["strftimedaydatetime"], lang),
         })  # fmt: skip
         dup = rng.random(size) < 0.01  # second account: other id, e-mail in capitals, no gender
         d = part[dup].copy()
-        d["user_id"] = uid[dup] + 10_000_000
         d["username"] = d["username"] + "b"
         d["email"] = email[dup].str.upper().values
         d["gender"] = ""
@@ -127,14 +175,14 @@ def generate(out: Path, seed: int, n_editions: int, n_participants: int, n_respo
         part_all = pd.concat([part, d, extra], ignore_index=True)
         part_all.columns = HEADERS[site]["participants"]
         base = out / "lms" / e["id"]
-        _write(part_all, base / "participants.csv", site)
-        comp_date = _fmt(pd.Series(e["start"] + pd.to_timedelta(rng.integers(20, 80, size), "D")), site)
-        comp = pd.DataFrame({"first_name": first, "last_name": last, "email": shown,
-                             "course_complete": np.where(complete, lab["course_complete"][True],
-                                                         lab["course_complete"][False]),
-                             "completion_date": np.where(complete, comp_date, "")})  # fmt: skip
-        comp.columns = HEADERS[site]["completion"]
-        _write(comp, base / "completion.csv", site)
+        _write_moodle(part_all, base / "participants.csv", True)
+        done_at = pd.Series(e["start"] + pd.to_timedelta(rng.integers(20, 80, size), "D"))
+        comp_date = _userdate(done_at, lc["strftimedatetimeshort"], lang)
+        c = _COMPLETION[site]
+        comp = pd.DataFrame({c["id"]: uid, c["name"]: pd.Series(first) + " " + pd.Series(last),
+                             c["email"]: shown,
+                             c["complete"]: np.where(complete, comp_date, "")})[active]  # fmt: skip
+        _write_moodle(comp, base / "completion.csv", False)
         fmt_mod = np.where(np.isnan(correct), "-", np.char.mod("%.2f", np.nan_to_num(correct) * 20 / 12))
         grades = pd.DataFrame({"first_name": first, "last_name": last, "id_number": "",
                                "institution": "", "department": "", "email": shown})  # fmt: skip
@@ -142,19 +190,20 @@ def generate(out: Path, seed: int, n_editions: int, n_participants: int, n_respo
             grades[f"module_{m + 1}"] = fmt_mod[:, m]
         grades["course_total"] = np.where(np.isnan(total), "-", np.char.mod("%.2f", np.nan_to_num(total)))
         grades["last_downloaded"] = str(int(e["start"].timestamp()) + 100 * 86400)
-        grades.columns = HEADERS[site]["grades"]
-        _write(grades, base / "grades.csv", site)
+        grades.columns = grades_header(site, LABELSEP[site], False)
+        _write_moodle(grades[active], base / "grades.csv", False)
         has = issued < 2
+        awarded = _userdate(done_at[has].reset_index(drop=True), CUSTOMCERT_DATE, lang)
         certs = pd.DataFrame({
             "full_name": pd.Series(first[has]) + " " + pd.Series(last[has]),
             "email": shown[has].values,
-            "certificate": np.array([lab["certificate"]["completion"],
-                                     lab["certificate"]["participation"]])[issued[has]],
-            "issued_on": comp_date[has].values,
-            "code": [f"B{e['id'][-5:]}{i:06d}" for i in range(int(has.sum()))],
+            "issued_on": awarded.values,
+            "code": [f"B{e['id'][-4:].replace('-', '')}{i:06d}"[-10:] for i in range(int(has.sum()))],
         })  # fmt: skip
         certs.columns = HEADERS[site]["certificates"]
-        _write(certs, base / "certificates.csv", site)
+        kinds = issued[has]
+        for k, kind in enumerate(CERTS[:2]):  # issued: 0 completion, 1 participation
+            _write_moodle(certs[kinds == k], base / CERTIFICATE_FILES[kind], True)
         intent.append(_evaluation(rng, out, e, size))
         for k, v in (("edition", [e["id"]] * size), ("pid", pid), ("country", country),
                      ("gender", gcode), ("issued", issued), ("eligible", elig)):
@@ -178,19 +227,17 @@ def _labels(rng, site, g):
 
 
 def _staff_and_tests(lab, e, site):
+    when = _userdate(pd.Series([e["start"]]), LANGCONFIG[site]["strftimedaydatetime"], SITE_LANG[site])[0]
     rows = []
     for i, role in enumerate(("teacher", "non_editing_teacher", "manager")):
-        rows.append([9_000_000 + i, f"staff{i}", "Staff", "Member", f"staff{i}@unitar.org", "",
-                     "en", "", "", "", lab["role"][role], lab["enrolment_status"]["active"],
-                     _fmt(pd.Series([e["start"]]), site)[0]])  # fmt: skip
-    for i, (u, m) in enumerate((("test.student", "qa@unitar.org"), ("qa", "qa@test.invalid"))):
-        rows.append([9_100_000 + i, u, "Test", "User", m, "", "en", "", "", "",
-                     lab["role"]["student"], lab["enrolment_status"]["active"],
-                     _fmt(pd.Series([e["start"]]), site)[0]])  # fmt: skip
-    return pd.DataFrame(rows, columns=["user_id", "username", "first_name", "last_name", "email",
-                                       "country", "preferred_language", "gender", "occupation",
-                                       "organisation_type", "role", "enrolment_status",
-                                       "time_enrolled"])  # fmt: skip
+        rows.append([f"staff{i}", "Staff", "Member", f"staff{i}@unitar.org", "", "", "", "",
+                     lab["role"][role], lab["enrolment_status"]["active"], when])  # fmt: skip
+    for u, m in (("test.student", "qa@unitar.org"), ("qa", "qa@test.invalid")):
+        rows.append([u, "Test", "User", m, "", "", "", "", lab["role"]["student"],
+                     lab["enrolment_status"]["active"], when])  # fmt: skip
+    return pd.DataFrame(rows, columns=["username", "first_name", "last_name", "email", "country",
+                                       "gender", "occupation", "organisation_type", "role",
+                                       "enrolment_status", "time_enrolled"])  # fmt: skip
 
 
 def _evaluation(rng, out, e, size):
@@ -279,10 +326,14 @@ def _overlay(out: Path, eds) -> None:
         "scopes": {"bench": {"title": f"benchmark, {len(eds)} editions",
                              "editions": [e["id"] for e in eds], "followup_survey": "bench"}},
         "paths": {s: f"{root}/lms/{{edition}}/{s}.csv"
-                  for s in ("participants", "completion", "grades", "certificates")}
-        | {"evaluation": f"{root}/evaluation/{{edition}}.csv"},
+                  for s in ("participants", "completion", "grades")}
+        | {"certificates": {k: f"{root}/lms/{{edition}}/{v}" for k, v in CERTIFICATE_FILES.items()},
+           "evaluation": f"{root}/evaluation/{{edition}}.csv"},
         "editions": {e["id"]: {"year": e["year"], "language": e["language"], "site": e["site"],
-                               "start": f"{e['start']:%Y-%m-%d}"} for e in eds},
+                               "start": f"{e['start']:%Y-%m-%d}", "grades_exclude_suspended": True,
+                               "certificates": {k: f"{root}/lms/{e['id']}/{v}"
+                                                for k, v in CERTIFICATE_FILES.items()}}
+                     for e in eds},
         "codebook": {"questions": f"{root}/survey/codebook-questions.csv",
                      "options": f"{root}/survey/codebook-options.csv"},
         "followup_surveys": {"bench": {

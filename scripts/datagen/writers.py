@@ -6,15 +6,33 @@ import csv
 import hashlib
 import io
 import random
+import re
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
+import pycountry
 import yaml
+from babel import Locale
 
 from . import codebook, names
 from .evaluation import Response
 from .population import Account
-from .sitespec import DIALECT, EDITION_BY_ID, HEADERS, LABELS, MISSING_GRADE
+from .sitespec import (
+    CERTIFICATE_FILES,
+    COMPLETION_STATES,
+    CUSTOMCERT_DATE,
+    DIALECT,
+    EDITION_BY_ID,
+    GRADES_SUSPENDED_YES,
+    GRADES_WITH_SUSPENDED,
+    HEADERS,
+    LABELS,
+    LABELSEP,
+    LANGCONFIG,
+    MISSING_GRADE,
+    grades_header,
+)
 from .survey import Respondent
 
 ORG_TYPE_LABELS = {  # free-ish profile field: what people picked or typed, per site language
@@ -49,11 +67,23 @@ OCCUPATION_LABELS = {
 _LANG_INDEX = {"en": 0, "es": 1, "fr": 2, "ar": 3}
 
 
-def write_csv(path: Path, header, rows, delimiter=",", bom=False) -> None:
+def write_csv(path: Path, header, rows, delimiter=",", bom=False, csvlib=False) -> None:
+    """csvlib=True: Moodle's csv_export_writer (PHP fputcsv), which also quotes every cell
+    holding a space or a tab (lib/csvlib.class.php); else quotes only where needed."""
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow(header)
-    w.writerows(rows)
+    if csvlib:
+        for row in [header, *rows]:
+            cells = []
+            for v in row:
+                v = str(v)
+                if any(ch in v for ch in (delimiter, '"', "\n", "\r", " ", "\t")):
+                    v = '"' + v.replace('"', '""') + '"'
+                cells.append(v)
+            buf.write(delimiter.join(cells) + "\n")
+    else:
+        w.writerow(header)
+        w.writerows(rows)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + buf.getvalue().encode("utf-8"))
 
@@ -71,55 +101,134 @@ def _fmt_total(correct: list[int | None]) -> str:
     return MISSING_GRADE if not done else f"{sum(done) * 20 / 12:.2f}"
 
 
+def userdate(d: datetime | None, fmt: str, lang: str) -> str:
+    """What Moodle's userdate() writes: CLDR month/day names and AM/PM of the language,
+    the leading zero of %d and %I dropped (lib/moodlelib.php)."""
+    if d is None:
+        return ""
+    loc = Locale.parse(lang)
+    h12 = d.hour % 12 or 12
+    period = loc.day_periods["format"]["abbreviated"]["am" if d.hour < 12 else "pm"]
+    values = {"A": loc.days["format"]["wide"][d.weekday()], "B": loc.months["format"]["wide"][d.month],
+              "b": loc.months["format"]["abbreviated"][d.month], "d": str(d.day),
+              "m": f"{d.month:02d}", "y": f"{d.year % 100:02d}", "Y": str(d.year),
+              "H": f"{d.hour:02d}", "I": str(h12), "M": f"{d.minute:02d}", "p": str(period)}  # fmt: skip
+    return re.sub(r"%([A-Za-z])", lambda m: values[m.group(1)], fmt)
+
+
+@lru_cache(maxsize=1)
+def _moodle_countries() -> dict[tuple[str, str], str]:
+    """(lang, alpha-2) -> Moodle's country name in the newest pack version vendored in
+    resources/moodle_countries.csv (Moodle's own lists, LP <lang>/countries.php)."""
+    path = Path(__file__).resolve().parents[2] / "resources" / "moodle_countries.csv"
+    best: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {}
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            version = tuple(int(x) for x in row["version"].split("."))
+            key = (row["lang"], row["code"])
+            if key not in best or version > best[key][0]:
+                best[key] = (version, row["name"])
+    return {k: v[1] for k, v in best.items()}
+
+
+def moodle_country(iso3: str, lang: str) -> str:
+    alpha2 = pycountry.countries.get(alpha_3=iso3).alpha_2
+    return _moodle_countries()[(lang, alpha2)]
+
+
+def formula_guard(value: str) -> str:
+    """Newer Moodle dataformat writers put a ' before a cell starting with = + - @
+    (lib/classes/dataformat; a lone '-' is kept)."""
+    return "'" + value if value[:1] and value[:1] in "=+-@" and value != "-" else value
+
+
 def write_lms(out: Path, ed: str, accounts: list[Account], seed: int) -> None:
     e = EDITION_BY_ID[ed]
     site, lang = e.site, e.language
-    delim, bom, _ = DIALECT[site]
     lab = LABELS[site]
+    lc = LANGCONFIG[site]
     rng = random.Random(f"{seed}-{ed}-render")
     li = _LANG_INDEX[lang]
     d = out / "lms" / ed
+    students = [a for a in accounts if a.role == "student"]
 
+    # participants: report builder custom report, dataformat CSV (',' + BOM whatever the
+    # language); dates in strftimedaydatetime, country = Moodle's name in the site language
     part = []
     for a in sorted(accounts, key=lambda a: a.user_id):
-        country = names.country_name(a.country, lang) if a.country else ""
+        country = moodle_country(a.country, lang) if a.country else ""
         occ = OCCUPATION_LABELS[a.occupation][li] if a.occupation else ""
         org = ORG_TYPE_LABELS[a.organisation_type][li] if a.organisation_type else ""
-        part.append([str(a.user_id), a.username, a.first, a.last, a.email, country, a.pref_lang,
-                     a.gender_written, occ, org, lab["role"][a.role],
-                     lab["enrolment_status"][a.status], _fmt_date(a.enrolled, site)])  # fmt: skip
-    write_csv(d / "participants.csv", HEADERS[site]["participants"], part, delim, bom)
+        if org and rng.random() < 0.03:
+            org = "- " + org  # typed as a list item in the free-text profile field
+        part.append([a.username, a.first, a.last, a.email, country, a.gender_written, occ,
+                     org, lab["role"][a.role], lab["enrolment_status"][a.status],
+                     userdate(a.enrolled, lc["strftimedaydatetime"], lang)])  # fmt: skip
+    part = [[formula_guard(v) for v in row] for row in part]
+    write_csv(d / "participants.csv", HEADERS[site]["participants"], part, ",", True)
 
-    by_name = sorted(accounts, key=lambda a: (names.ascii_fold(a.last), a.user_id))
-    comp = [[a.first, a.last, a.email, lab["course_complete"][a.complete],
-             _fmt_date(a.completed_on if a.complete else None, site)] for a in by_name]
-    write_csv(d / "completion.csv", HEADERS[site]["completion"], comp, delim, bom)
+    # course completion report (csvlib, 'Download in spreadsheet format'): only active
+    # enrolments of student roles; 'Course complete' holds the date or nothing
+    by_name = sorted(students, key=lambda a: (names.ascii_fold(a.last), a.user_id))
+    not_done, done = COMPLETION_STATES[site]
+    short = lc["strftimedatetimeshort"]
+    comp = []
+    for a in by_name:
+        if a.status != "active":
+            continue
+        crit = []
+        for c in a.correct:
+            took = c is not None or a.complete
+            when = (a.completed_on or e_start(e)) if took else None
+            crit += [done if took else not_done, userdate(when, short, lang) if took else ""]
+        crit += [done if a.complete else not_done,
+                 userdate(a.completed_on, short, lang) if a.complete else ""]  # fmt: skip
+        comp.append([str(a.user_id), f"{a.first} {a.last}", a.email, *crit,
+                     userdate(a.completed_on if a.complete else None, short, lang)])  # fmt: skip
+    write_csv(d / "completion.csv", HEADERS[site]["completion"], comp, ",", False, csvlib=True)
 
+    # grade export, plain text file: 'Exclude suspended users' ticked by default
     end = datetime.fromisoformat(e.start).replace(tzinfo=UTC)
     downloaded = str(int(end.timestamp()) + 100 * 86400 + 36000)
+    with_suspended = ed in GRADES_WITH_SUSPENDED
+    labelsep = LABELSEP[site] if not (site == "en" and e.year == 2021) else ":"
     grades = []
     for a in by_name:
-        if a.role != "student":
+        if a.status != "active" and not with_suspended:
             continue
         inst = ""
         if a.row is not None and rng.random() < 0.15:
             inst = ORG_TYPE_LABELS[a.organisation_type][li]
             if rng.random() < 0.3:
                 inst += ", " + ("Dept. of Migration" if li == 0 else "Dpto. de Migración")
-        grades.append([a.first, a.last, "", inst, "", a.email,
+        flag = ([GRADES_SUSPENDED_YES[site] if a.status != "active" else ""]
+                if with_suspended else [])  # fmt: skip
+        grades.append([a.first, a.last, "", inst, "", a.email, *flag,
                        *(_fmt_grade(c) for c in a.correct), _fmt_total(a.correct),
                        downloaded])  # fmt: skip
-    write_csv(d / "grades.csv", HEADERS[site]["grades"], grades, delim, bom)
+    write_csv(d / "grades.csv", grades_header(site, labelsep, with_suspended), grades, ",", False,
+              csvlib=True)  # fmt: skip
 
-    certs = [a for a in accounts if a.certificate != "none"]
-    certs.sort(key=lambda a: (a.issued_on, a.user_id))
-    rows = []
-    for a in certs:
-        code = "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(10))
-        rows.append([f"{a.first} {a.last}", a.email, lab["certificate"][a.certificate],
-                     _fmt_date(a.issued_on, site), code])  # fmt: skip
-    assert len({r[4] for r in rows}) == len(rows)
-    write_csv(d / "certificates.csv", HEADERS[site]["certificates"], rows, delim, bom)
+    # mod_customcert: one report per certificate activity (no column names the activity);
+    # it does not filter by enrolment status
+    for cert, name in CERTIFICATE_FILES.items():
+        mine = sorted((a for a in accounts if a.certificate == cert),
+                      key=lambda a: (a.issued_on, a.user_id))  # fmt: skip
+        rows = []
+        for a in mine:
+            code = "".join(rng.choice(CODE_CHARS) for _ in range(10))
+            rows.append([f"{a.first} {a.last}", a.email, userdate(a.issued_on, CUSTOMCERT_DATE, lang),
+                         code])  # fmt: skip
+        assert len({r[3] for r in rows}) == len(rows)
+        rows = [[formula_guard(v) for v in row] for row in rows]
+        write_csv(d / name, HEADERS[site]["certificates"], rows, ",", True)
+
+
+CODE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def e_start(e) -> datetime:
+    return datetime.fromisoformat(e.start)
 
 
 def write_evaluation(out: Path, ed: str, responses: list[Response]) -> None:

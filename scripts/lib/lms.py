@@ -5,6 +5,15 @@ The steps, in order (see scripts/clean_lms.py): map site labels to codes; drop s
 one person (same normalised e-mail); join completion, grades and certificates on the
 normalised e-mail; recompute certificate eligibility; harmonise gender and country.
 Every step returns what it dropped and why, for ``results/clean/cleaning_log.csv``.
+
+Who is in which Moodle export (checked before joining, :func:`presence_errors`): the
+completion report lists only active enrolments of student roles, a default grade export
+leaves out suspended learners ("Exclude suspended users"), the certificate reports list
+everyone who was awarded one. An active learner missing from the completion or grades
+export, a learner whose enrolment is not active missing from a grade export that config
+does not say excluded them, or a participants report that lists only active enrolments
+while a certificate report names learners it lacks: each stops the run, whatever
+``on_invalid`` says (:data:`ALWAYS_STOP`).
 """
 
 from __future__ import annotations
@@ -17,6 +26,8 @@ from lib.pseudonym import normalise_email
 from lib.validation import QUARANTINE_COLUMNS, format_problem, quarantine_table, withheld
 
 CERT_RANK = {"completion": 2, "participation": 1, "none": 0}
+# checks whose failure means an export is incomplete or filtered: they always stop
+ALWAYS_STOP = frozenset({"in_completion_export", "in_grades_export", "participants_not_filtered", "same_user_id"})
 MODULES = [f"module_{i}" for i in range(1, 6)]
 
 
@@ -75,7 +86,8 @@ def merge_accounts(accounts: pd.DataFrame, attributes: list[str]) -> pd.DataFram
     counts the accounts; ``_line`` is the first account's line.
     """
     df = accounts.copy()
-    df["_uid"] = pd.to_numeric(df["user_id"], errors="coerce")
+    uid = df["user_id"] if "user_id" in df.columns else pd.Series(pd.NA, index=df.index)
+    df["_uid"] = pd.to_numeric(uid, errors="coerce")
     df = df.sort_values(["email_norm", "time_enrolled", "_uid"], kind="stable")
     for col in attributes:
         df[col] = df[col].astype("string").str.strip().mask(blank(df[col]))
@@ -113,28 +125,38 @@ def unknown_email_errors(frame: pd.DataFrame, known: set[str], *, file: str, sou
     ]
 
 
+def source_files(frame: pd.DataFrame, source: str, files: dict) -> list[tuple[pd.DataFrame, str]]:
+    """(rows, raw file) pairs of a staged table: one pair, or for certificates one per
+    certificate activity report (``files['certificates']`` maps type -> file)."""
+    path = files[source]
+    if not isinstance(path, dict):
+        return [(frame, path)]
+    return [(frame.loc[frame["certificate"] == kind], file) for kind, file in sorted(path.items())]
+
+
 def quarantined_rows(staged: dict[str, pd.DataFrame], report: pd.DataFrame, files: dict[str, str]) -> pd.DataFrame:
     """The staged rows named by cleaning problems (on_invalid: quarantine) as ``source,
     line, reason, record`` (lib.validation.quarantine_table: names and e-mails withheld).
     ``report`` holds the problems (file, line, ...); ``files`` maps source -> raw path."""
     parts = [pd.DataFrame(columns=QUARANTINE_COLUMNS)]
     texts = report.assign(_text=[format_problem(r) for r in report.to_dict("records")])
-    for source, path in sorted(files.items()):
-        mine = texts[(texts["file"] == path) & texts["line"].notna()]
-        if mine.empty:
-            continue
-        reasons = mine.groupby(mine["line"].astype("int64"), sort=True)["_text"].agg("; ".join)
-        frame = staged[source]
-        bad = frame.loc[frame["_line"].isin(reasons.index)]
-        bad = bad.assign(reason=bad["_line"].map(reasons))
-        parts.append(quarantine_table(bad, source, file=path))
+    for source in sorted(files):
+        for frame, path in source_files(staged[source], source, files):
+            mine = texts[(texts["file"] == path) & texts["line"].notna()]
+            if mine.empty:
+                continue
+            reasons = mine.groupby(mine["line"].astype("int64"), sort=True)["_text"].agg("; ".join)
+            bad = frame.loc[frame["_line"].isin(reasons.index)]
+            bad = bad.assign(reason=bad["_line"].map(reasons))
+            parts.append(quarantine_table(bad, source, file=path))
     out = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
     return out.sort_values(["source", "line"], kind="stable").reset_index(drop=True)
 
 
-def completion_per_person(completion: pd.DataFrame, complete_codes: pd.Series) -> pd.DataFrame:
-    """course_complete = any account completed; completion_date = earliest completion date."""
-    df = completion.assign(_done=(complete_codes == "completed").astype(bool))
+def completion_per_person(completion: pd.DataFrame) -> pd.DataFrame:
+    """course_complete = any account's 'Course complete' cell holds a date;
+    completion_date = the earliest of them."""
+    df = completion.assign(_done=completion["completion_date"].notna().astype(bool))
     df = df.assign(_date=df["completion_date"].where(df["_done"]))
     g = df.groupby("email_norm", sort=True)
     return pd.DataFrame({"course_complete": g["_done"].any(), "completion_date": g["_date"].min()})
@@ -147,9 +169,10 @@ def grades_per_person(grades: pd.DataFrame) -> pd.DataFrame:
     return df.groupby("email_norm", sort=True)[[*MODULES, "course_total"]].first().astype("float64")
 
 
-def certificate_per_person(certs: pd.DataFrame, cert_codes: pd.Series) -> pd.Series:
-    """Best certificate issued per person: completion > participation."""
-    rank = cert_codes.map(CERT_RANK).astype("int64")
+def certificate_per_person(certs: pd.DataFrame) -> pd.Series:
+    """Best certificate issued per person: completion > participation (``certificate`` is
+    the type of the activity whose report listed the row)."""
+    rank = certs["certificate"].map(CERT_RANK).astype("int64")
     df = certs.assign(_rank=rank)
     best = df.groupby("email_norm", sort=True)["_rank"].max()
     inverse = {v: k for k, v in CERT_RANK.items()}
@@ -215,6 +238,127 @@ def _gender_errors(raw: pd.DataFrame, unknown: pd.Series, file: str) -> list[dic
     ]
 
 
+def _status_words(status: str) -> str:
+    return {"suspended": "suspended", "not_current": "not current"}.get(status, status)
+
+
+def presence_errors(
+    p: pd.DataFrame,
+    staged: dict[str, pd.DataFrame],
+    files: dict,
+    *,
+    edition: str,
+    grades_exclude_suspended: bool,
+    skip: frozenset = frozenset(),
+) -> list[dict]:
+    """Learners of the participants export (``p``: learner-role accounts with
+    ``email_norm`` and canonical ``enrolment_status``) that the completion or grades
+    export lacks, where Moodle would have listed them (see the module docstring).
+    Sources in ``skip`` (rows set aside by validation, on_invalid: quarantine: a missing
+    learner may be one of them) are not checked."""
+    errors = []
+    in_comp = set(normalise_email(staged["completion"]["email"]))
+    in_grades = set(normalise_email(staged["grades"]["email"]))
+    active = p["enrolment_status"] == "active"
+    if "completion" in skip:
+        in_comp = set(p["email_norm"])
+    if "grades" in skip:
+        in_grades = set(p["email_norm"])
+    for r in p.loc[active & ~isin(p["email_norm"], in_comp)].to_dict("records"):
+        errors.append(
+            {
+                "file": files["participants"],
+                "line": int(r["_line"]),
+                "column": "email",
+                "value": withheld(files["participants"], int(r["_line"])),
+                "check": "in_completion_export",
+                "message": f"this active learner is absent from the completion report {files['completion']}, "
+                "which lists every active enrolment of a student role: it was probably downloaded for one group "
+                "only, before the learner enrolled, or from another course; download the course completion report "
+                "again for all groups (Reports > Course completion)",
+            }
+        )
+    for r in p.loc[~isin(p["email_norm"], in_grades)].to_dict("records"):
+        status = r["enrolment_status"]
+        if status == "active":
+            why = (
+                f"this active learner is absent from the grades export {files['grades']}: it was probably made "
+                "for one group only, before the learner enrolled, or from another course; export again "
+                "(Grades > Export > Plain text file, all groups)"
+            )
+        elif grades_exclude_suspended:
+            continue  # excluded by the export, as config says: a participant with no grade
+        else:
+            why = (
+                f"this learner's enrolment is {_status_words(status)} and the grades export {files['grades']} "
+                "does not list them: it was probably made with 'Exclude suspended users' ticked (Moodle's "
+                f"default). Set editions.{edition}.grades_exclude_suspended: true in config.yaml (they then "
+                "count as participants with no grade) or export again with the box unticked"
+            )
+        errors.append(
+            {
+                "file": files["participants"],
+                "line": int(r["_line"]),
+                "column": "email",
+                "value": withheld(files["participants"], int(r["_line"])),
+                "check": "in_grades_export",
+                "message": why,
+            }
+        )
+    return errors
+
+
+def filtered_participants_errors(p_all: pd.DataFrame, certs: pd.DataFrame, files: dict) -> list[dict]:
+    """A participants report whose enrolment statuses are all active while a certificate
+    report names e-mails it lacks: the report-builder source's default condition
+    'Enrolment status = Active' probably dropped the suspended learners."""
+    statuses = p_all["enrolment_status"].dropna()
+    if len(statuses) == 0 or not (statuses == "active").all():
+        return []
+    missing = certs.loc[~isin(normalise_email(certs["email"]), set(p_all["email_norm"]))]
+    if missing.empty:
+        return []
+    cert_file = ", ".join(file for part, file in source_files(missing, "certificates", files) if len(part))
+    return [
+        {
+            "file": files["participants"],
+            "line": None,
+            "column": "enrolment_status",
+            "value": None,
+            "check": "participants_not_filtered",
+            "message": f"every enrolment in this participants report is active, yet {len(missing)} certificate(s) "
+            f"in {cert_file} name learners it does not list: the report probably keeps the report builder's "
+            "default condition 'Enrolment status = Active', which drops suspended learners. Remove that "
+            "condition from the report, download it again and rerun",
+        }
+    ]
+
+
+def user_id_errors(p: pd.DataFrame, comp: pd.DataFrame, files: dict) -> list[dict]:
+    """Where both the participants and the completion export carry a Moodle user id, the
+    completion row's ``ID`` must be an id the participants export gives that e-mail."""
+    if "user_id" not in p.columns or "user_id" not in comp.columns:
+        return []
+    pairs = set(zip(p["email_norm"], p["user_id"].astype("string").str.strip(), strict=True))
+    known = set(p["email_norm"])
+    errors = []
+    for r in comp.to_dict("records"):
+        uid = str(r["user_id"]).strip()
+        if r["email_norm"] in known and (r["email_norm"], uid) not in pairs:
+            errors.append(
+                {
+                    "file": files["completion"],
+                    "line": int(r["_line"]),
+                    "column": "user_id",
+                    "value": uid,
+                    "check": "same_user_id",
+                    "message": "the completion report gives this e-mail another Moodle user id than the "
+                    "participants export: the two exports are probably from different sites or courses",
+                }
+            )
+    return errors
+
+
 ATTRIBUTES = ["country_iso3", "country_name", "gender", "occupation", "organisation_type", "enrolment_status"]
 
 
@@ -231,6 +375,7 @@ def clean_edition(
     salt: bytes,
     files: dict[str, str],
     on_invalid: str = "stop",
+    quarantined_sources: frozenset = frozenset(),
 ) -> tuple[pd.DataFrame, list[dict], list[dict]]:
     """Clean one edition: returns (participants without PII, cleaning-log rows, errors).
 
@@ -247,6 +392,8 @@ def clean_edition(
     p = staged["participants"].copy()
     p["email_norm"] = normalise_email(p["email"])
     all_accounts = set(p["email_norm"])
+    p_all = p.assign(enrolment_status=map_labels(p["enrolment_status"], labels["enrolment_status"]))
+    errors += filtered_participants_errors(p_all, staged["certificates"], files)
 
     n = len(p)
     staff = pd.Series(pd.NA, index=p.index, dtype="string").mask(
@@ -265,6 +412,15 @@ def clean_edition(
     )
     p, dropped = _drop(p, tests)
     log += log_rows("drop_test_accounts", "participants", edition, n, dropped)
+    learner_accounts = p.assign(enrolment_status=map_labels(p["enrolment_status"], labels["enrolment_status"]))
+    errors += presence_errors(
+        learner_accounts,
+        staged,
+        files,
+        edition=edition,
+        grades_exclude_suspended=bool(edition_cfg.get("grades_exclude_suspended", False)),
+        skip=quarantined_sources,
+    )
 
     resolved = resolver.resolve(p["country"])
     gender, unknown_gender = harmonise_gender(p["gender"], gender_labels)
@@ -295,8 +451,9 @@ def clean_edition(
     def joinable(source: str) -> pd.DataFrame:
         df = staged[source].copy()
         df["email_norm"] = normalise_email(df["email"])
-        unknown = unknown_email_errors(df, all_accounts, file=files[source], source=source)
-        errors.extend(unknown)
+        for part, file in source_files(df, source, files):
+            what = f"{part['certificate'].iloc[0]} certificate" if source == "certificates" and len(part) else source
+            errors.extend(unknown_email_errors(part, all_accounts, file=file, source=what))
         reasons = pd.Series(pd.NA, index=df.index, dtype="string")
         reasons = reasons.mask(~isin(df["email_norm"], all_accounts), "quarantined: e-mail not among accounts")
         reasons = reasons.mask(isin(df["email_norm"], all_accounts - learners), "not a learner (staff, test or quarantined)")
@@ -306,10 +463,11 @@ def clean_edition(
         return kept
 
     comp = joinable("completion")
-    comp_p = completion_per_person(comp, map_labels(comp["course_complete"], labels["course_complete"]))
+    errors.extend(user_id_errors(staged["participants"].assign(email_norm=normalise_email(staged["participants"]["email"])), comp, files))
+    comp_p = completion_per_person(comp)
     grades_p = grades_per_person(joinable("grades"))
     certs = joinable("certificates")
-    certs_p = certificate_per_person(certs, map_labels(certs["certificate"], labels["certificate"]))
+    certs_p = certificate_per_person(certs)
 
     people = people.set_index("email_norm")
     people["course_complete"] = comp_p["course_complete"].reindex(people.index).fillna(False).astype(bool)

@@ -11,6 +11,7 @@ left over from the base run can pass for a result of the broken data.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -93,8 +94,12 @@ def run_case(case: Case, dest: Path, full_run: Path | None = None) -> Outcome:
     else:
         ws = fresh_workspace(dest)
     facts = case.mutate(ws)
-    config = [f"{k}={v}" for k, v in case.config.items()]
+    config = [f"{k}={v}" for k, v in case.config.items() if not isinstance(v, dict)]
+    nested = {k: v for k, v in case.config.items() if isinstance(v, dict)}
     args = [case.target, *(["--config", *config] if config else [])]
+    if nested:  # nested keys (e.g. one edition's setting) need a config file
+        (ws / "case_config.yaml").write_text(json.dumps(nested), encoding="utf-8")
+        args += ["--configfile", "case_config.yaml"]
     done = snakemake(ws, *args)
     output = done.stdout + "\n" + done.stderr + "\n" + rule_logs(ws)
     return Outcome(case, ws, facts, done.returncode, output)

@@ -99,21 +99,31 @@ def _other_edition_person(ws: Path) -> dict:
     person = next(
         r
         for r in rows2
-        if r[hdr2.index("Email address")].strip().lower() not in known and r[hdr2.index("Roles")] == "Student"
+        if r[hdr2.index("Email address")].strip().lower() not in known and r[hdr2.index("Role")] == "Student"
     )
     email = person[hdr2.index("Email address")]
     facts = m.append_row(
         ws,
         f"{EN1}/completion.csv",
         {
-            "First name": person[hdr2.index("First name")],
-            "Last name": person[hdr2.index("Last name")],
+            "ID": "990001",
+            "Name": person[hdr2.index("First name")] + " " + person[hdr2.index("Last name")],
             "Email address": email,
-            "Course complete": "Not completed",
-            "Completion date": "",
+            "Course complete": "",
         },
     )
     return {**facts, "column": "email", "value": email}
+
+
+def _drop_completion_row(ws: Path) -> dict:
+    """Remove the first completion record; the message names the participants line."""
+    path = ws / f"{EN1}/completion.csv"
+    hdr, rows, _, bom = m.read_records(path, ",")
+    email = rows[0][hdr.index("Email address")].strip().lower()
+    m.write_records(path, hdr, rows[1:], ",", bom)
+    phdr, prows, starts, _ = m.read_records(ws / f"{EN1}/participants.csv", ",")
+    i = next(i for i, r in enumerate(prows) if r[phdr.index("Email address")].strip().lower() == email)
+    return {"file": f"{EN1}/participants.csv", "line": starts[i]}
 
 
 def _edition_not_in_config(ws: Path) -> dict:
@@ -169,12 +179,12 @@ CASES: list[Case] = [
     ),
     Case(
         "wrong_delimiter",
-        "Spanish-site grades export written with ',' instead of ';'",
-        f"{ES1}/grades.csv",
-        lambda ws: m.reencode_with_delimiter(ws, f"{ES1}/grades.csv", ","),
+        "Spanish-site completion report saved again with ';' (a spreadsheet's regional setting), config says ','",
+        f"{ES1}/completion.csv",
+        lambda ws: m.reencode_with_delimiter(ws, f"{ES1}/completion.csv", ";"),
         stage_lms("2020-ES1"),
         "stop",
-        ("{file}:1", "column 'email'", "value 'Dirección de correo'", "delimiter is probably not ';'", "[stage_lms]"),
+        ("{file}:1", "column 'email'", "value 'Dirección de correo'", "delimiter is probably not ','", "[stage_lms]"),
         lms_built("2020-ES1"),
     ),
     Case(
@@ -189,10 +199,10 @@ CASES: list[Case] = [
     ),
     Case(
         "bom_lms",
-        "English-site participants export with a UTF-8 byte-order mark (site encoding utf-8-sig)",
-        f"{EN1}/participants.csv",
-        lambda ws: m.add_bom(ws, f"{EN1}/participants.csv"),
-        stage_lms("2020-EN1"),
+        "completion report from 'Download in Excel-compatible format (.csv)', which adds a UTF-8 byte-order mark",
+        f"{EN1}/completion.csv",
+        lambda ws: m.add_bom(ws, f"{EN1}/completion.csv"),
+        "private/staging/lms/2020-EN1/completion.parquet",
         "pass",
         decision="utf-8-sig reads a file with or without BOM: accepted, same data",
     ),
@@ -228,12 +238,12 @@ CASES: list[Case] = [
     ),
     Case(
         "truncated_last_line",
-        "participants export cut short in its last record (5 of 13 fields, no final line break)",
+        "participants export cut short in its last record (5 of 11 fields, no final line break)",
         f"{EN1}/participants.csv",
         lambda ws: m.truncate_last_line(ws, f"{EN1}/participants.csv", 5),
         stage_lms("2020-EN1"),
         "stop",
-        ("{file}:{line}", "record has 5 fields but the header has 13", "[stage_lms]"),
+        ("{file}:{line}", "record has 5 fields but the header has 11", "[stage_lms]"),
         lms_built("2020-EN1"),
     ),
     Case(
@@ -251,9 +261,9 @@ CASES: list[Case] = [
     ),
     Case(
         "missing_file",
-        "edition 2020-EN2 in config, its certificates export missing",
-        "raw/lms/2020-EN2/certificates.csv",
-        lambda ws: m.delete_file(ws, "raw/lms/2020-EN2/certificates.csv"),
+        "edition 2020-EN2 in config, the report of its participation-certificate activity missing",
+        "raw/lms/2020-EN2/customcert-participation.csv",
+        lambda ws: m.delete_file(ws, "raw/lms/2020-EN2/customcert-participation.csv"),
         stage_lms("2020-EN2"),
         "stop",
         ("Missing input files for rule stage_lms", "{file}"),
@@ -262,14 +272,13 @@ CASES: list[Case] = [
     # ---------------------------------------------------------------- row level, LMS
     Case(
         "duplicate_user_id",
-        "two participant records with the same user id and different e-mail and country",
-        f"{EN1}/participants.csv",
+        "two completion records with the same Moodle user id (ID) and different e-mail",
+        f"{EN1}/completion.csv",
         lambda ws: m.duplicate_row(
             ws,
-            f"{EN1}/participants.csv",
-            {"Email address": "someone.else@example.net", "Country": "Chile", "Username": "selse"},
-            where=A_LEARNER,
-            key="User ID",
+            f"{EN1}/completion.csv",
+            {"Email address": "someone.else@example.net", "Name": "Someone Else"},
+            key="ID",
             column="user_id",
         ),
         stage_lms("2020-EN1"),
@@ -281,7 +290,7 @@ CASES: list[Case] = [
         "grade_above_max",
         "module grade 25 where the maximum is 20",
         f"{EN1}/grades.csv",
-        lambda ws: m.set_cell(ws, f"{EN1}/grades.csv", "Module 1: Quiz (Real)", "25.00", column="module_1"),
+        lambda ws: m.set_cell(ws, f"{EN1}/grades.csv", "Quiz: Module 1 (Real)", "25.00", column="module_1"),
         stage_lms("2020-EN1"),
         "stop",
         (*WHERE, "between 0 and 20", "[stage_lms]"),
@@ -289,14 +298,14 @@ CASES: list[Case] = [
     ),
     Case(
         "date_wrong_format",
-        "enrolment date written day-first on a month-first site",
+        "enrolment date in the short numeric form where the report writes the long localised one",
         f"{EN1}/participants.csv",
         lambda ws: m.set_cell(
-            ws, f"{EN1}/participants.csv", "Time enrolled", "25/03/20, 16:34", where=A_LEARNER, column="time_enrolled"
+            ws, f"{EN1}/participants.csv", "Time started", "25/03/20, 16:34", where=A_LEARNER, column="time_enrolled"
         ),
         stage_lms("2020-EN1"),
         "stop",
-        (*WHERE, "not a date in the site's format", "[stage_lms]"),
+        (*WHERE, "not a date in the export's format", "[stage_lms]"),
         lms_built("2020-EN1"),
     ),
     Case(
@@ -327,6 +336,28 @@ CASES: list[Case] = [
         clean_lms("2020-EN1"),
         "stop",
         ("{file}:{line}", "column 'email'", "not an account of this edition", "[clean_lms]"),
+        (clean_lms("2020-EN1"),),
+    ),
+    Case(
+        "suspended_excluded_not_configured",
+        "grades export made with 'Exclude suspended users' ticked (Moodle's default) while config says "
+        "the box was unticked",
+        f"{EN1}/grades.csv",
+        lambda ws: {"file": f"{EN1}/participants.csv"},
+        clean_lms("2020-EN1"),
+        "stop",
+        ("{file}:", "Exclude suspended users", "editions.2020-EN1.grades_exclude_suspended: true", "[clean_lms]"),
+        (clean_lms("2020-EN1"),),
+        config={"editions": {"2020-EN1": {"grades_exclude_suspended": False}}},
+    ),
+    Case(
+        "active_learner_missing_from_completion",
+        "completion report without one active learner (e.g. downloaded for one group)",
+        f"{EN1}/completion.csv",
+        lambda ws: _drop_completion_row(ws),
+        clean_lms("2020-EN1"),
+        "stop",
+        ("{file}:", "absent from the completion report", "all groups", "[clean_lms]"),
         (clean_lms("2020-EN1"),),
     ),
     # ---------------------------------------------------------------- row level, surveys
@@ -473,7 +504,7 @@ CASES: list[Case] = [
         "quarantine_grade_above_max",
         "module grade 25 (max 20), on_invalid: quarantine",
         f"{EN1}/grades.csv",
-        lambda ws: m.set_cell(ws, f"{EN1}/grades.csv", "Module 1: Quiz (Real)", "25.00", column="module_1"),
+        lambda ws: m.set_cell(ws, f"{EN1}/grades.csv", "Quiz: Module 1 (Real)", "25.00", column="module_1"),
         clean_lms("2020-EN1"),
         "quarantine",
         ("grades", "{line}", "between 0 and 20"),

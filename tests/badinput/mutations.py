@@ -17,14 +17,16 @@ from pathlib import Path
 
 BOM = b"\xef\xbb\xbf"
 
-# delimiter per raw file family (config.yaml: sites.*.delimiter, followup forms ",")
-SITE_DELIMITER = {"en_us": ",", "es": ";", "fr": ";", "ar": ","}
-EDITION_SITE = {"EN": "en_us", "ES": "es", "FR": "fr", "AR": "ar"}
+# delimiter per raw file family: Moodle LMS exports ',' whatever the language
+# (config.yaml moodle_exports), evaluation exports the site's (sites.*.delimiter),
+# followup forms ","
+SITE_DELIMITER = {"en": ",", "es": ";", "fr": ";", "ar": ","}
+EDITION_SITE = {"EN": "en", "ES": "es", "FR": "fr", "AR": "ar"}
 
 
 def delimiter_of(rel: str) -> str:
-    """Delimiter of a raw file from its path (LMS / evaluation: the edition's site)."""
-    if rel.startswith("raw/survey/"):
+    """Delimiter of a raw file from its path (evaluation: the edition's site)."""
+    if rel.startswith(("raw/survey/", "raw/lms/")) or "/lms/" in rel:
         return ","
     edition = next(part for part in Path(rel).parts if part[:4].isdigit() and "-" in part)
     edition = edition.removesuffix(".csv")

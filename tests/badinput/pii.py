@@ -37,12 +37,20 @@ def personal_data(root: Path) -> tuple[set[str], set[tuple[str, ...]]]:
     names: set[tuple[str, ...]] = set()
     for edition, ed_cfg in config["editions"].items():
         headers = config["sites"][ed_cfg["site"]]["headers"]
+        sources_rows = []
         for source in ("participants", "completion", "grades", "certificates"):
-            rel = config["paths"][source].format(edition=edition)
-            if not (root / rel).is_file():
-                continue
-            hdr, rows, _, _ = m.read_records(root / rel, m.delimiter_of(rel))
-            h = headers[source]
+            pattern = ed_cfg.get("certificates") if source == "certificates" else None
+            pattern = pattern or config["paths"][source]
+            rels = [v.format(edition=edition) for v in pattern.values()] if isinstance(pattern, dict) else [
+                pattern.format(edition=edition)
+            ]
+            for rel in rels:
+                if not (root / rel).is_file():
+                    continue
+                hdr, rows, _, _ = m.read_records(root / rel, m.delimiter_of(rel))
+                h = headers[source]
+                sources_rows.append((hdr, rows, h))
+        for hdr, rows, h in sources_rows:
             for row in rows:
                 cells = dict(zip(hdr, row, strict=False))
                 emails.add(cells.get(h["email"], "").strip().casefold())

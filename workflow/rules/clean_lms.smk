@@ -14,6 +14,7 @@ rule clean_lms:
             "countries",
             "pseudonym",
             "lms",
+            "moodle_dates",
             "schema_lms",
         ),
         staging=expand(
@@ -52,7 +53,7 @@ rule clean_lms:
 
 rule combine_lms:
     input:
-        **libs("io", "safe_text", "validation", "schema_lms"),
+        **libs("io", "safe_text", "validation", "moodle_dates", "schema_lms"),
         participants=expand(
             "results/clean/editions/{batch}/participants.parquet", batch=BATCHES
         ),

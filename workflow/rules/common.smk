@@ -81,17 +81,31 @@ def site_cfg(edition):
 
 
 def raw_path(edition, source):
-    """Path of a raw export of an edition: `editions.<id>.files.<source>` or the `paths` pattern."""
+    """Path of a raw export of an edition: `editions.<id>.files.<source>` or the `paths`
+    pattern. For `certificates` a map certificate type -> file (one mod_customcert report
+    per certificate activity): `editions.<id>.certificates`, else the `paths` patterns.
+    """
     files = edition_cfg(edition).get("files") or {}
+    if source == "certificates":
+        mapping = edition_cfg(edition).get("certificates") or config["paths"][source]
+        return {k: v.format(edition=edition) for k, v in sorted(mapping.items())}
     if source in files:
         return files[source]
     return config["paths"][source].format(edition=edition)
 
 
+def raw_files(edition, source):
+    """The raw file(s) of an export as a list (several for certificates)."""
+    path = raw_path(edition, source)
+    return list(path.values()) if isinstance(path, dict) else [path]
+
+
 def lms_raw_inputs(wildcards):
-    """The four exports of every edition of a batch, e.g. participants: [file, ...]."""
+    """The exports of every edition of a batch, e.g. participants: [file, ...]."""
     eds = BATCH_EDITIONS[wildcards.batch]
-    return {source: [raw_path(e, source) for e in eds] for source in LMS_SOURCES}
+    return {
+        source: [f for e in eds for f in raw_files(e, source)] for source in LMS_SOURCES
+    }
 
 
 def batch_editions(wildcards):
@@ -107,15 +121,31 @@ def batch_editions(wildcards):
 
 
 def site_params(wildcards):
-    """Everything stage_lms needs to read a batch's exports (one site; tracked as a param)."""
-    site = site_cfg(BATCH_EDITIONS[wildcards.batch][0])
+    """Everything stage_lms needs to read a batch's exports (one site; tracked as a param):
+    the site's language-pack preset and how each Moodle export type is written."""
+    site_id = edition_cfg(BATCH_EDITIONS[wildcards.batch][0])["site"]
+    site = config["sites"][site_id]
+    exports = config["moodle_exports"]
+    langconfig = site.get("langconfig", {})
+
+    def date_format(source):
+        fmt = exports[source].get("dates")
+        return langconfig.get(fmt, fmt) if fmt else None
+
     return {
-        "site": edition_cfg(BATCH_EDITIONS[wildcards.batch][0])["site"],
-        "delimiter": site["delimiter"],
-        "encoding": site["encoding"],
-        "date_format": site["date_format"],
-        "missing_grade": site.get("missing_grade", "-"),
+        "site": site_id,
+        "language_pack": site.get("language_pack", site_id),
+        "exports": {
+            source: {
+                "delimiter": exports[source].get("delimiter", ","),
+                "encoding": exports[source].get("encoding", "utf-8-sig"),
+                "date_format": date_format(source),
+            }
+            for source in LMS_SOURCES
+        },
+        "missing_grade": exports["grades"].get("missing_grade", "-"),
         "headers": site["headers"],
+        "grade_items": site["grade_items"],
         "labels": site["labels"],
         "grade_max": config["certificates"].get("grade_max", {}),
     }
@@ -163,7 +193,7 @@ def libs(*names):
 
 def report_raw_inputs():
     """Raw files the figures come from, hashed into the technical annex."""
-    files = [raw_path(ed, src) for ed in EDITIONS for src in LMS_SOURCES]
+    files = [f for ed in EDITIONS for src in LMS_SOURCES for f in raw_files(ed, src)]
     files += [config["paths"]["evaluation"].format(edition=ed) for ed in EDITIONS]
     if REPORT_HAS_FOLLOWUP:
         forms = config["followup_surveys"][FOLLOWUP_SURVEY]["forms"]

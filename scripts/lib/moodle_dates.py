@@ -1,0 +1,163 @@
+"""Dates as Moodle writes them: ``userdate()`` with a langconfig format string.
+
+Moodle formats a timestamp with a ``strftime`` format taken from the language pack
+(``strftimedaydatetime``, ``strftimedatetimeshort``, ...) in the downloading user's
+language, and drops the leading zero of ``%d`` and ``%I`` (``5/03/20``, ``1:27 AM``):
+``lib/moodlelib.php`` (``userdate``), ``calendar/type/gregorian/classes/structure.php``.
+
+This module turns such a format into an exact pattern: month names, day names and the
+AM/PM markers come from the Unicode CLDR data shipped with Babel for the pack's language,
+never from the machine's locale, and the order of day and month is the format's, never
+guessed. A weekday that does not match the date (``jueves`` on a Monday) makes the value
+invalid. Arabic-Indic digits are read as digits.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pandas as pd
+from babel import Locale
+
+# directive -> (group name, pattern); names are filled in per language
+_NUMERIC = {
+    "d": ("day", r"\d{1,2}"),  # Moodle drops the leading zero of %d
+    "e": ("day", r"\s?\d{1,2}"),
+    "m": ("month", r"\d{1,2}"),
+    "y": ("year2", r"\d{2}"),
+    "Y": ("year", r"\d{4}"),
+    "H": ("hour", r"\d{1,2}"),
+    "k": ("hour", r"\s?\d{1,2}"),
+    "I": ("hour12", r"\d{1,2}"),  # and of %I
+    "l": ("hour12", r"\s?\d{1,2}"),
+    "M": ("minute", r"\d{2}"),
+    "S": ("second", r"\d{2}"),
+}
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_SPACES = "[\\s\u00a0\u202f]+"
+
+
+def _alternation(names: dict) -> str:
+    """Regex alternation of the names (longest first, so 'mars' never cuts 'mars.')."""
+    return "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+
+
+@lru_cache(maxsize=64)
+def _compiled(fmt: str, language: str) -> tuple[re.Pattern, dict]:
+    """(pattern, lookups) for a strftime format in a language (CLDR names via Babel)."""
+    loc = Locale.parse(language)
+    months_wide = {str(v).casefold(): k for k, v in loc.months["format"]["wide"].items()}
+    months_wide |= {str(v).casefold(): k for k, v in loc.months["stand-alone"]["wide"].items()}
+    months_abbr = {str(v).casefold(): k for k, v in loc.months["format"]["abbreviated"].items()}
+    months_abbr |= {str(v).casefold(): k for k, v in loc.months["stand-alone"]["abbreviated"].items()}
+    days_wide = {str(v).casefold(): k for k, v in loc.days["format"]["wide"].items()}
+    days_wide |= {str(v).casefold(): k for k, v in loc.days["stand-alone"]["wide"].items()}
+    days_abbr = {str(v).casefold(): k for k, v in loc.days["format"]["abbreviated"].items()}
+    periods = loc.day_periods["format"]["abbreviated"]
+    ampm = {str(periods["am"]).casefold(): "am", str(periods["pm"]).casefold(): "pm"}
+    ampm |= {"am": "am", "pm": "pm"}  # Moodle falls back to the English markers on some systems
+    lookups = {"month_name": months_wide | months_abbr, "weekday": days_wide | days_abbr, "ampm": ampm}
+    named = {
+        "B": ("month_name", _alternation(months_wide)),
+        "b": ("month_name", _alternation(months_abbr)),
+        "h": ("month_name", _alternation(months_abbr)),
+        "A": ("weekday", _alternation(days_wide)),
+        "a": ("weekday", _alternation(days_abbr)),
+        "p": ("ampm", _alternation(ampm)),
+        "P": ("ampm", _alternation(ampm)),
+    }
+    out, used, i = [], set(), 0
+    while i < len(fmt):
+        c = fmt[i]
+        if c == "%" and i + 1 < len(fmt):
+            d = fmt[i + 1]
+            i += 2
+            if d == "%":
+                out.append("%")
+                continue
+            if d not in _NUMERIC and d not in named:
+                raise ValueError(f"date format {fmt!r}: directive %{d} is not supported")
+            group, pattern = _NUMERIC.get(d) or named[d]
+            if group in used:  # a second use of the same field must only match
+                out.append(f"(?:{pattern})")
+            else:
+                used.add(group)
+                out.append(f"(?P<{group}>{pattern})")
+            continue
+        if c.isspace():
+            while i < len(fmt) and fmt[i].isspace():
+                i += 1
+            out.append(_SPACES)
+            continue
+        out.append(re.escape(c))
+        i += 1
+    return re.compile("^" + "".join(out) + "$", re.IGNORECASE), lookups
+
+
+def parse_userdate(values: pd.Series, fmt: str, language: str) -> pd.Series:
+    """Parse text written by Moodle's ``userdate(fmt)`` in ``language`` (a language-pack
+    code: en, es, fr, ar). Blank or not matching -> NaT. Returns ``datetime64[us]``.
+    Each distinct text is parsed once (exports repeat dates: minute resolution)."""
+    text = values.astype("string")
+    uniq = pd.Series(text.dropna().unique(), dtype="string")
+    if len(uniq) * 2 < len(text):
+        parsed = _parse_unique(uniq, fmt, language)
+        lookup = pd.Series(parsed.to_numpy(), index=uniq.to_numpy())
+        out = pd.Series(lookup.reindex(text.to_numpy(dtype=object, na_value=None)).to_numpy(), index=values.index)
+        return out.astype("datetime64[us]")
+    return _parse_unique(text, fmt, language).set_axis(values.index)
+
+
+def _parse_unique(values: pd.Series, fmt: str, language: str) -> pd.Series:
+    pattern, lookups = _compiled(fmt, language)
+    text = values.astype("string").str.strip()
+    text = text.str.translate(_DIGITS)
+    parts = text.str.extract(pattern)
+    if parts.empty or not len(parts.columns):
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
+
+    def col(name):
+        return parts[name] if name in parts.columns else pd.Series(pd.NA, index=parts.index, dtype="string")
+
+    def folded(name):
+        return col(name).map(lambda v: v.casefold() if isinstance(v, str) else v)
+
+    num = lambda name: pd.to_numeric(col(name), errors="coerce").astype("float64")  # noqa: E731
+    year = num("year")
+    if "year2" in parts.columns:
+        year = year.fillna(2000 + num("year2"))
+    month = num("month")
+    if "month_name" in parts.columns:
+        month = month.fillna(folded("month_name").map(lookups["month_name"]).astype("float64"))
+    hour = num("hour")
+    if "hour12" in parts.columns:
+        h12 = num("hour12")
+        pm = folded("ampm").map(lookups["ampm"]) == "pm"
+        hour = hour.fillna(h12.where(h12 != 12, 0) + 12 * pm.astype("float64"))
+        hour = hour.where(h12.isna() | h12.between(1, 12))
+    frame = pd.DataFrame(
+        {
+            "year": year,
+            "month": month,
+            "day": num("day"),
+            "hour": hour.fillna(0) if "hour" in parts.columns or "hour12" in parts.columns else 0,
+            "minute": num("minute").fillna(0) if "minute" in parts.columns else 0,
+            "second": num("second").fillna(0) if "second" in parts.columns else 0,
+        }
+    )
+    ok = parts.notna().all(axis=1)
+    frame = frame.astype("float64").where(ok)
+    valid = frame.notna().all(axis=1)
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
+    if valid.any():
+        out[valid] = pd.to_datetime(frame[valid].astype("int64"), errors="coerce").astype("datetime64[us]")
+    if "weekday" in parts.columns:  # the written weekday must be the date's
+        weekday = folded("weekday").map(lookups["weekday"]).astype("float64")
+        out = out.where(weekday == out.dt.day_of_week)
+    return out
+
+
+def is_userdate(values: pd.Series, fmt: str, language: str) -> pd.Series:
+    """True where the value is a date in the format (blank is False)."""
+    return parse_userdate(values, fmt, language).notna()
