@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(snakemake.input.schema_lms).resolve().parent.parent)
 import pandas as pd
 
 from lib import io as lib_io
-from lib.moodle_exports import grade_header_options, select_columns, strip_formula_guard
+from lib.moodle_exports import grade_header_options, select_columns
 from lib.validation import (
     QUARANTINE_COLUMNS,
     ValidationFailed,
@@ -63,6 +63,7 @@ for source, out_path, report_path in zip(
                     header_map=None if source == "grades" else site["headers"][source],
                     source=path,
                     require_records=source in snakemake.params.require_records,
+                    formula_guard=True,  # newer Moodle writers put a ' before = + - @
                 )
                 if source == "grades":
                     df = select_columns(df, grade_header_options(site), source=path, delimiter=export["delimiter"])
@@ -72,7 +73,6 @@ for source, out_path, report_path in zip(
                 continue
             if df.attrs["unmapped_headers"]:
                 print(f"{path}: columns not in the contract, ignored: {df.attrs['unmapped_headers']}", file=sys.stderr)
-            df = strip_formula_guard(df)
             if cert_type is not None:
                 df.insert(len(df.columns) - 1, "certificate", cert_type)
             frames.append(df)

@@ -9,7 +9,7 @@ with = + - @; a lone '-' is kept.
 import pandas as pd
 import pytest
 
-from lib.moodle_exports import grade_header_options, select_columns, strip_formula_guard
+from lib.moodle_exports import grade_header_options, select_columns
 from lib.validation import ValidationFailed
 
 ES = {  # the es preset of config.yaml, typed by hand (LP es/quiz.php, LP es/grades.php)
@@ -63,10 +63,3 @@ def test_a_missing_item_names_what_was_looked_for():
     assert "'Cuestionario:Módulo 2 (Real)'" in msg
     assert "'Cuestionario: Módulo 2 (Real)'" in msg  # also accepted
 
-
-def test_formula_guard_is_removed_once():
-    df = frame(["a", "b"], [["'+34 600 000 000", "-"], ["'- NGO", "O'Brien"], ["'=SUM(A1)", "'@home"], ["'text", ""]])
-    got = strip_formula_guard(df)
-    assert got["a"].tolist() == ["+34 600 000 000", "- NGO", "=SUM(A1)", "'text"]
-    assert got["b"].tolist() == ["-", "O'Brien", "@home", ""]
-    assert got["_line"].tolist() == [2, 3, 4, 5]

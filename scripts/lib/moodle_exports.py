@@ -4,32 +4,16 @@
   (<display type>)`` (``grade/export/lib.php``); the label separator differs between core
   English (``': '``), the packs (``':'``, French a non-breaking space) and real files, so
   every separator the site preset lists is accepted.
-- Formula guard: newer Moodle dataformat writers put a ``'`` before a cell that starts with
-  ``= + - @`` (optionally after blanks), so that spreadsheets do not run it as a formula
-  (``lib/tests/dataformat_test.php``); one such quote is removed before validation.
+
+The formula guard (a ``'`` newer Moodle writers put before a cell starting with ``= + - @``)
+is removed while reading: ``lib.io.read_export(..., formula_guard=True)``.
 """
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from lib.validation import ValidationFailed
-
-_GUARDED = re.compile(r"^'(?=[\s]*[=+\-@]|[\t\r])")
-
-
-def strip_formula_guard(frame: pd.DataFrame) -> pd.DataFrame:
-    """Remove the one leading ``'`` Moodle adds before ``= + - @`` (text columns only)."""
-    out = frame.copy()
-    for col in out.columns:
-        if col.startswith("_"):
-            continue
-        values = out[col]
-        if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
-            out[col] = values.map(lambda v: _GUARDED.sub("", v) if isinstance(v, str) else v)
-    return out
 
 
 def grade_header_options(site: dict) -> dict[str, list[str]]:
