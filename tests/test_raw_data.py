@@ -20,6 +20,7 @@ import pycountry
 import pytest
 import yaml
 
+from lib import io as lib_io
 from lib.report_blocks import validate_note
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,17 +39,28 @@ def site_of(ed):
     return CONFIG["sites"][EDITIONS[ed]["site"]]
 
 
+SPREADSHEET = (".xlsx", ".ods")
+
+
 def read(path: Path, delimiter=",", encoding="utf-8-sig"):
+    """Header and rows as text; a spreadsheet (.xlsx / .ods) through lib.io's cell reader."""
+    if path.suffix in SPREADSHEET:
+        df = lib_io.read_export(path, delimiter=",", encoding="utf-8", header_map=None, source=str(path))
+        header = list(df.columns.drop(lib_io.LINE_COLUMN))
+        return header, df[header].fillna("").astype(str).values.tolist()
     with path.open(encoding=encoding, newline="") as f:
         rows = list(csv.reader(f, delimiter=delimiter))
     return rows[0], rows[1:]
 
 
 def lms_files(ed, source):
-    """(certificate type or None, path) of the files of an export (one per certificate activity)."""
+    """(certificate type or None, path) of the files of an export (one per certificate
+    activity); an edition's `files` in config.yaml names exports saved elsewhere or as
+    spreadsheets."""
     if source == "certificates":
         return [(kind, ROOT / path) for kind, path in sorted(EDITIONS[ed]["certificates"].items())]
-    return [(None, RAW / "lms" / ed / f"{source}.csv")]
+    path = (EDITIONS[ed].get("files") or {}).get(source)
+    return [(None, ROOT / path if path else RAW / "lms" / ed / f"{source}.csv")]
 
 
 def header_map(ed, source):
@@ -152,6 +164,9 @@ def test_writers_bom_and_delimiter(ed):
     for source in ("participants", "completion", "grades", "certificates"):
         for _, path in lms_files(ed, source):
             data = path.read_bytes()
+            if path.suffix in SPREADSHEET:  # a spreadsheet download: its real type, not a CSV
+                assert lib_io.file_type(data, str(path)) == path.suffix[1:], path
+                continue
             assert data.startswith(b"\xef\xbb\xbf") == (source in ("participants", "certificates")), path
             assert "," in data.decode("utf-8-sig").splitlines()[0]
     site = site_of(ed)  # the evaluation export keeps the site's own dialect

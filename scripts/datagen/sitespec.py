@@ -71,6 +71,16 @@ LABELSEP = {"en": ": ", "es": ":", "fr": "\u00a0", "ar": ":"}
 # a "Suspended" column and lists suspended learners; every other edition used the default
 GRADES_WITH_SUSPENDED = ("2020-EN2", "2021-AR1")
 
+# Offices download some tables as spreadsheets ("Download table data as" Microsoft Excel
+# (.xlsx) / OpenDocument (.ods); grade export "Excel spreadsheet" / "OpenDocument
+# spreadsheet"): these editions' four LMS exports are .xlsx / .ods, the others CSV.
+# config.yaml names their files (editions.<id>.files, editions.<id>.certificates).
+SPREADSHEET_EDITIONS = {"2020-EN3": "xlsx", "2021-FR1": "ods"}
+# sheet titles: grade/export/xls|ods name the sheet get_string('grades'); the dataformat
+# downloads name it after the report (cut to 31 characters by the writers)
+SHEET_TITLES = {"participants": "Course participants", "completion": "Course completion",
+                "grades": "Grades", "certificates": "customcert-report"}  # fmt: skip
+
 # canonical column order of each LMS source (= order of the header row)
 COLUMNS = {
     "participants": (

@@ -31,8 +31,11 @@ from .sitespec import (
     LABELSEP,
     LANGCONFIG,
     MISSING_GRADE,
+    SHEET_TITLES,
+    SPREADSHEET_EDITIONS,
     grades_header,
 )
+from .spreadsheets import write_ods, write_xlsx
 from .survey import Respondent
 
 ORG_TYPE_LABELS = {  # free-ish profile field: what people picked or typed, per site language
@@ -151,6 +154,18 @@ def write_lms(out: Path, ed: str, accounts: list[Account], seed: int) -> None:
     li = _LANG_INDEX[lang]
     d = out / "lms" / ed
     students = [a for a in accounts if a.role == "student"]
+    kind = SPREADSHEET_EDITIONS.get(ed)
+
+    def emit(name: str, source: str, header, rows, *csv_args, **csv_kwargs) -> None:
+        """CSV as the Moodle screen writes it, or the same table as .xlsx / .ods (grade
+        exports: grades as numbers, the export timestamp as text, grade_export_xls.php)."""
+        if kind is None:
+            write_csv(d / name, header, rows, *csv_args, **csv_kwargs)
+            return
+        if source == "grades":
+            rows = [[_grade_cell(v) for v in row[:-1]] + [row[-1]] for row in rows]
+        writer = write_xlsx if kind == "xlsx" else write_ods
+        writer(d / f"{Path(name).stem}.{kind}", header, rows, sheet=SHEET_TITLES[source])
 
     # participants: report builder custom report, dataformat CSV (',' + BOM whatever the
     # language); dates in strftimedaydatetime, country = Moodle's name in the site language
@@ -165,7 +180,7 @@ def write_lms(out: Path, ed: str, accounts: list[Account], seed: int) -> None:
                      org, lab["role"][a.role], lab["enrolment_status"][a.status],
                      userdate(a.enrolled, lc["strftimedaydatetime"], lang)])  # fmt: skip
     part = [[formula_guard(v) for v in row] for row in part]
-    write_csv(d / "participants.csv", HEADERS[site]["participants"], part, ",", True)
+    emit("participants.csv", "participants", HEADERS[site]["participants"], part, ",", True)
 
     # course completion report (csvlib, 'Download in spreadsheet format'): only active
     # enrolments of student roles; 'Course complete' holds the date or nothing
@@ -185,7 +200,7 @@ def write_lms(out: Path, ed: str, accounts: list[Account], seed: int) -> None:
                  userdate(a.completed_on, short, lang) if a.complete else ""]  # fmt: skip
         comp.append([str(a.user_id), f"{a.first} {a.last}", a.email, *crit,
                      userdate(a.completed_on if a.complete else None, short, lang)])  # fmt: skip
-    write_csv(d / "completion.csv", HEADERS[site]["completion"], comp, ",", False, csvlib=True)
+    emit("completion.csv", "completion", HEADERS[site]["completion"], comp, ",", False, csvlib=True)
 
     # grade export, plain text file: 'Exclude suspended users' ticked by default
     end = datetime.fromisoformat(e.start).replace(tzinfo=UTC)
@@ -206,8 +221,8 @@ def write_lms(out: Path, ed: str, accounts: list[Account], seed: int) -> None:
         grades.append([a.first, a.last, "", inst, "", a.email, *flag,
                        *(_fmt_grade(c) for c in a.correct), _fmt_total(a.correct),
                        downloaded])  # fmt: skip
-    write_csv(d / "grades.csv", grades_header(site, labelsep, with_suspended), grades, ",", False,
-              csvlib=True)  # fmt: skip
+    emit("grades.csv", "grades", grades_header(site, labelsep, with_suspended), grades, ",", False,
+         csvlib=True)  # fmt: skip
 
     # mod_customcert: one report per certificate activity (no column names the activity);
     # it does not filter by enrolment status
@@ -221,10 +236,16 @@ def write_lms(out: Path, ed: str, accounts: list[Account], seed: int) -> None:
                          code])  # fmt: skip
         assert len({r[3] for r in rows}) == len(rows)
         rows = [[formula_guard(v) for v in row] for row in rows]
-        write_csv(d / name, HEADERS[site]["certificates"], rows, ",", True)
+        emit(name, "certificates", HEADERS[site]["certificates"], rows, ",", True)
 
 
 CODE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+_GRADE_NUMBER = re.compile(r"^\d+\.\d+$")
+
+
+def _grade_cell(value: str):
+    """A grade-export spreadsheet cell: a grade as a number, other cells as text."""
+    return float(value) if _GRADE_NUMBER.match(value) else value
 
 
 def e_start(e) -> datetime:
