@@ -95,7 +95,7 @@ EVAL_CHOICES = [
     ["challenge", "hierarchy", "Workplace hierarchy", "Jerarquías laborales"],
 ]
 FEEDBACK_TEXT = (
-    "\ufeffRespuesta número,\"¿Qué tan útil le resultó?\",\"(challenges) Desafíos\",Comentarios\n"
+    '\ufeffRespuesta número,"¿Qué tan útil le resultó?","(challenges) Desafíos",Comentarios\n'
     '719,"Muy útil","Falta de fondos   Falta de tiempo","Muy bueno, gracias"\n'
     '722,"Nada útil",,\n'
     '727,,"Jerarquías laborales",\n'
@@ -173,8 +173,14 @@ def test_select_multiple_choice_name_with_a_space(tmp_path):
 @pytest.mark.parametrize(
     "row,words",
     [
-        (["text", "country", "Again", "Otra vez", "", "", ""], r"row 11, column B \('name'\): the name 'country' is used twice \(first in row 10\)"),
-        (["integer", "age", "Age", "Edad", "", ". > 17", ""], r"row 11, column F \('constraint'\).*not one the workflow checks"),
+        (
+            ["text", "country", "Again", "Otra vez", "", "", ""],
+            r"row 11, column B \('name'\): the name 'country' is used twice \(first in row 10\)",
+        ),
+        (
+            ["integer", "age", "Age", "Edad", "", ". > 17", ""],
+            r"row 11, column F \('constraint'\).*not one the workflow checks",
+        ),
         (["text", "my answer", "A", "B", "", "", ""], r"row 11, column B .*not a valid XLSForm name"),
         (["text", "note2", "A", "B", "maybe", "", ""], r"row 11, column E \('required'\)"),
         (["begin_repeat", "kids", "", "", "", "", ""], r"row 11, column A .*repeat groups"),
@@ -209,7 +215,11 @@ def test_kobo_export_is_read_by_question_name(form, tmp_path):
     assert coded["response_id"].tolist() == ["EN-0002", "ES-0001", "EN-0001"]
     assert coded["submitted"].iloc[2] == pd.Timestamp("2021-04-11 22:47:15")
     assert coded["applied"].tolist() == ["yes", "no", "no_opportunity"]
-    assert coded.loc[0, ["challenges__funding", "challenges__time", "challenges__hierarchy"]].tolist() == [True, True, False]
+    assert coded.loc[0, ["challenges__funding", "challenges__time", "challenges__hierarchy"]].tolist() == [
+        True,
+        True,
+        False,
+    ]
     assert coded.loc[1, ["challenges__funding", "challenges__time", "challenges__hierarchy"]].isna().all()  # unanswered
     assert coded.loc[2, "challenges__hierarchy"] and not coded.loc[2, "challenges__funding"]
     assert coded["attribution"].iloc[0] == 70.0 and pd.isna(coded["attribution"].iloc[1])

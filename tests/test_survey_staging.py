@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_codebook import FEEDBACK_TEXT, KOBO_CSV_TEXT, feedback_export, kobo_export, xlsform
-from test_codebook import EVAL_CHOICES, EVAL_SURVEY
+from test_codebook import EVAL_CHOICES, EVAL_SURVEY, FEEDBACK_TEXT, KOBO_CSV_TEXT, feedback_export, kobo_export, xlsform
 
 from lib.codebook import Codebook, harmonise_feedback, harmonise_kobo, quarantine_table, stage_export
 from lib.countries import UnNames
