@@ -160,10 +160,11 @@ def csv_dialects(raw: Path, overlay: dict, sites: dict) -> list[tuple[Path, str]
     files = []
     for ed, spec in overlay["editions"].items():
         delim = sites[spec["site"]]["delimiter"]
-        for source in ("participants", "completion", "grades", "certificates", "evaluation"):
+        for source in ("participants", "completion", "grades", "certificates"):
             files.append((Path(overlay["paths"][source].format(edition=ed)), delim))
-    for form in overlay["followup_surveys"]["bench"]["forms"].values():
-        files.append((Path(form["path"]), form.get("delimiter", ",")))
+        # the Moodle feedback download: ',' on every site
+        files.append((Path(overlay["paths"]["evaluation"].format(edition=ed)), ","))
+    files.append((Path(overlay["followup_surveys"]["bench"]["export"]), ";"))  # the Kobo export
     return files
 
 

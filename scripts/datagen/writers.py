@@ -173,9 +173,9 @@ def write_survey(out: Path, respondents: list[Respondent], seed: int, year: str 
     xlsform.write_kobo_csv(out / "survey" / f"followup-{year}.csv", header, rows)
 
 
-def write_codebook(out: Path, edition_options=None) -> None:
+def write_codebook(out: Path, edition_options=None, followup_name: str = "followup-2020") -> None:
     """The XLSForms: the follow-up survey's Kobo form and the evaluation's questions."""
-    xlsform.write_xlsforms(out, edition_options)
+    xlsform.write_xlsforms(out, edition_options, followup_name)
 
 
 def write_interviews(out: Path, interviews) -> None:
