@@ -145,7 +145,7 @@ def write_feedback_csv(path: Path, header: list[str], rows: list[list[str]]) -> 
     path.write_bytes(b"\xef\xbb\xbf" + ("\n".join(lines) + "\n").encode("utf-8"))
 
 
-def kobo_header(edition_options=None) -> list[str]:
+def kobo_header() -> list[str]:
     """start, end, the questions (a select_multiple: summary + `q/option`), Kobo metadata."""
     cols = ["start", "end", "form_language"]
     for inst, code, kind, list_name, *_ in codebook.QUESTIONS:
