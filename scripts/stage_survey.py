@@ -43,6 +43,12 @@ try:
     codebook = Codebook.read(snakemake.input.form, instrument, email_question=p.email_question)
 except CodebookError as err:
     raise SystemExit(f"The codebook (XLSForm) cannot be used: {err}") from None
+missing = [lang for lang in p.languages if lang not in codebook.languages]
+if missing:
+    raise SystemExit(
+        f"{snakemake.input.form}: the XLSForm has no label column for {missing} (config.yaml lists the "
+        f"languages {list(p.languages)}; label columns are `label::<Language> (<code>)`)"
+    )
 email_columns = tuple(codebook.questions.loc[codebook.questions["type"] == "email", "question_code"])
 schema = staging_schema(codebook, instrument)
 frames, quarantines, reports, failures = [], [], [], []

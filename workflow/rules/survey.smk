@@ -49,6 +49,9 @@ rule stage_evaluation:
         instrument="evaluation",
         kind="feedback",
         email_question=None,
+        languages=lambda w: sorted(
+            {edition_cfg(e)["language"] for e in BATCH_EDITIONS[w.batch]}
+        ),
         on_invalid=config.get("on_invalid", "stop"),
     script:
         "../../scripts/stage_survey.py"
@@ -136,6 +139,7 @@ rule stage_followup:
         ],
         instrument="followup",
         kind="kobo",
+        languages=lambda w: config["followup_surveys"][w.survey]["languages"],
         email_question=lambda w: config["followup_surveys"][w.survey].get(
             "email_question", "email"
         ),
