@@ -326,3 +326,17 @@ def test_followup_problems_name_an_edition_the_survey_does_not_cover():
         ("raw/f.csv", 3, "edition", "2021-EN4", "edition_in_survey"),
     ]
     assert "followup_surveys.2020.editions lists 2020-EN1, 2020-ES1" in problems[1]["message"]
+
+
+def test_kobo_hxl_tag_row_and_xlsx_date_cells(form, tmp_path):
+    # an HXL tag row under the header (forms with an `hxl` column; kpi import_export_task.py
+    # tag_cols_for_header) is not a submission; the .xlsx export's date cell read as text
+    header, *rows = KOBO_CSV_TEXT.split("\r\n")
+    tags = ";".join('"#country"' if h == '"country"' else '""' for h in header.split(";"))
+    text = "\r\n".join([header, tags, *rows]).replace('"2021-04-12T10:08:49"', '"2021-04-12 10:08:49"')
+    coded, issues = harmonise_kobo(
+        kobo_export(tmp_path, text), form, date_format="%Y-%m-%dT%H:%M:%S", language_question="form_language"
+    )
+    assert issues.empty, issues
+    assert coded["_line"].tolist() == [3, 4, 5] and coded["response_id"].tolist() == ["EN-0002", "ES-0001", "EN-0001"]
+    assert coded["submitted"].iloc[0] == pd.Timestamp("2021-04-12 10:08:49")

@@ -79,6 +79,7 @@ KOBO_METADATA_COLUMNS = (
 )
 KOBO_SUBMISSION_TIME = "_submission_time"
 KOBO_ID = "_id"
+KOBO_XLSX_TIME = "%Y-%m-%d %H:%M:%S"
 KOBO_CSV = {"delimiter": ";", "encoding": "utf-8"}  # formpack to_csv: ';', all quoted, no BOM
 FEEDBACK_CSV = {"delimiter": ",", "encoding": "utf-8-sig"}  # Moodle dataformat csv: ',', BOM
 FEEDBACK_MULTI_SEPARATOR = re.compile(r" {3}|\r?\n")  # 4.x download: line breaks -> 3 spaces
@@ -788,11 +789,16 @@ def harmonise_kobo(
     ]
     if issues:
         return pd.DataFrame(index=frame.index), _issues(issues)
+    frame = _drop_hxl_row(frame, line_column)
     lines = frame[line_column]
     out: dict[str, pd.Series] = {}
     found = []
     submitted_q = codebook.question(instrument, "submitted")
-    out["submitted"], rows = _typed(submitted_q, frame[KOBO_SUBMISSION_TIME], lines, KOBO_SUBMISSION_TIME, date_format)
+    # the .xlsx export writes _submission_time as a date cell: read as text it is ISO with a space
+    times = frame[KOBO_SUBMISSION_TIME].astype("string").str.strip()
+    iso = pd.to_datetime(times, format=KOBO_XLSX_TIME, errors="coerce")
+    times = times.where(iso.isna(), iso.dt.strftime(date_format))
+    out["submitted"], rows = _typed(submitted_q, times, lines, KOBO_SUBMISSION_TIME, date_format)
     found.append(_issues(rows))
     for q in questions.itertuples(index=False):
         values = frame[q.question_code]
@@ -809,6 +815,17 @@ def harmonise_kobo(
     coded.insert(0, "response_id", _kobo_response_ids(coded, frame, language_question))
     coded[line_column] = lines
     return coded, _concat_issues(found)
+
+
+def _drop_hxl_row(frame: pd.DataFrame, line_column: str) -> pd.DataFrame:
+    """Without the HXL tag row Kobo writes under the header when the form has an `hxl`
+    column (kpi import_export_task.py `tag_cols_for_header`): every cell empty or a tag."""
+    if frame.empty:
+        return frame
+    cells = frame.iloc[0].drop(line_column).astype("string").fillna("").str.strip()
+    if (cells != "").any() and (cells.eq("") | cells.str.startswith("#")).all():
+        return frame.iloc[1:]
+    return frame
 
 
 def _kobo_multi(frame, codebook, question, list_name, lines) -> tuple[pd.DataFrame, pd.DataFrame]:
