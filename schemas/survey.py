@@ -1,8 +1,9 @@
 """pandera schemas of the survey layers (end-of-course evaluation and follow-up survey).
 
-Staging (the validated raw layer) is built from the codebook: one column per question,
-typed by the question type, option codes limited to the codebook's list, numbers within
-the codebook's min / max, required questions not empty, response ids unique in the file.
+Staging (the validated raw layer) is built from the codebook (the XLSForm): one column per
+question, typed by the question type, option codes limited to the form's choice list,
+numbers within the bounds of the question's constraint, required questions not empty,
+response ids unique in the file.
 The clean layer has the canonical columns of docs/architecture.md; the follow-up clean
 table is strict, so an e-mail column can never reach results/clean/.
 """
@@ -67,10 +68,15 @@ def evaluation_clean_schema(codebook: Codebook) -> pa.DataFrameSchema:
     )
 
 
-def followup_clean_schema(codebook: Codebook, editions: list[str]) -> pa.DataFrameSchema:
-    """results/clean/followup.parquet: codes, multi booleans, keyed link, no e-mail."""
+def followup_clean_schema(
+    codebook: Codebook, editions: list[str], language_question: str = "form_language"
+) -> pa.DataFrameSchema:
+    """results/clean/followup.parquet: codes, multi booleans, keyed link, no e-mail; the
+    answer to the form's language question is the column form_language."""
     cols = question_columns(codebook, "followup")
-    cols.pop("email", None)
+    for code in codebook.questions.loc[codebook.questions["type"] == "email", "question_code"]:
+        cols.pop(code, None)
+    cols.pop(language_question, None)
     cols["edition"] = pa.Column("string", pa.Check.isin(editions), nullable=True)
     cols.update(
         {

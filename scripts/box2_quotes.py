@@ -20,7 +20,7 @@ from lib.codebook import Codebook
 from lib.countries import UnNames
 from lib.survey_metrics import QuoteError, box2_quotes
 
-codebook = Codebook.read(snakemake.input.questions, snakemake.input.options)
+codebook = Codebook.read(snakemake.input.form, "followup")
 followup = pd.read_parquet(snakemake.input.followup)
 try:
     quotes = box2_quotes(followup, snakemake.params.quotes, codebook.roles(), UnNames(snakemake.input.un_m49))

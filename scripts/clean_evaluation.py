@@ -22,7 +22,7 @@ from lib.codebook import Codebook
 from schemas.survey import evaluation_clean_schema
 
 p = snakemake.params
-codebook = Codebook.read(snakemake.input.questions, snakemake.input.options)
+codebook = Codebook.read(snakemake.input.form, "evaluation")
 schema = evaluation_clean_schema(codebook)
 columns = list(schema.columns)
 log, frames = [], []

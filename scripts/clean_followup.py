@@ -1,4 +1,4 @@
-"""Clean the follow-up survey: all forms in one table (results/clean/followup.parquet).
+"""Clean the follow-up survey: one table of responses (results/clean/followup.parquet).
 
 Country typed by hand -> ISO alpha-3 (exact lookup + alias table; unknown = validation
 error); e-mail normalised and keyed with the participants' salt, linked to the clean
@@ -27,12 +27,11 @@ from lib.countries import CountryResolver
 from schemas.survey import followup_clean_schema
 
 p = snakemake.params
-codebook = Codebook.read(snakemake.input.questions, snakemake.input.options)
-forms = []
-for form, staged in zip(p.forms, snakemake.input.staged, strict=True):
-    frame = pd.read_parquet(staged)
-    forms.append(frame.assign(form_language=p.languages[form], source_file=p.sources[form]))
-df = pd.concat(forms, ignore_index=True)
+codebook = Codebook.read(snakemake.input.form, "followup", email_question=p.email_question)
+df = pd.read_parquet(snakemake.input.staged)
+# the respondent's language is a question of the multilingual form (answers are choice
+# names whatever the language): it becomes form_language
+df = df.rename(columns={p.email_question: "email", p.language_question: "form_language"}).assign(source_file=p.source)
 
 countries = CountryResolver(snakemake.input.aliases, snakemake.input.moodle_countries).resolve(df["country"])
 problems = followup_problems(df, countries["unknown"], survey=p.survey, editions=list(p.editions))
@@ -56,7 +55,7 @@ clean = df.assign(
     form_language=df["form_language"].astype("string"),
     source_file=df["source_file"].astype("string"),
 ).drop(columns=["email", "_line"])
-schema = followup_clean_schema(codebook, list(p.editions))
+schema = followup_clean_schema(codebook, list(p.editions), language_question=p.language_question)
 clean = clean[list(schema.columns)].sort_values("response_id", kind="stable").reset_index(drop=True)
 try:  # the clean layer: a failure here is a workflow bug
     validation.validate(
@@ -66,12 +65,12 @@ except validation.ValidationFailed as err:
     raise SystemExit(str(err)) from None
 lib_io.write_parquet(clean, snakemake.output.clean)
 
-log = []
-for form, quarantine in zip(p.forms, snakemake.input.quarantine, strict=True):
-    n_ok = int((df["source_file"] == p.sources[form]).sum())
-    n_bad = len(pd.read_csv(quarantine, dtype=str))
-    log.append(["stage_followup", p.sources[form], "", n_ok + n_bad, n_ok, "invalid values (quarantined)", n_bad])
-    log.append(["clean_followup", p.sources[form], "", n_ok, n_ok, "", 0])
+n_ok = len(df)
+n_bad = len(pd.read_csv(snakemake.input.quarantine, dtype=str))
+log = [
+    ["stage_followup", p.source, "", n_ok + n_bad, n_ok, "invalid values (quarantined)", n_bad],
+    ["clean_followup", p.source, "", n_ok, n_ok, "", 0],
+]
 cols = ["step", "source", "edition", "rows_in", "rows_out", "reason", "rows_dropped"]
 lib_io.write_csv(pd.DataFrame(log, columns=cols), snakemake.output.cleaning_log)
 n_linked = int(clean.participant_key.notna().sum())

@@ -20,7 +20,7 @@ from lib.figures import save_png_svg, set_theme
 
 set_theme()
 metrics = pd.read_csv(snakemake.input.metrics, dtype={"level": str})
-codebook = Codebook.read(snakemake.input.questions, snakemake.input.options)
+codebook = Codebook.read(snakemake.input.form, "followup")
 
 fig = draw_application_by_group(metrics, lambda code: codebook.option_label("relationship", code))
 save_png_svg(fig, snakemake.output.png, snakemake.output.svg)

@@ -21,7 +21,7 @@ from lib.profile_panels import draw_profile
 
 set_theme()
 metrics = pd.read_csv(snakemake.input.metrics, dtype={"level": str})
-codebook = Codebook.read(snakemake.input.questions, snakemake.input.options)
+codebook = Codebook.read(snakemake.input.form, "followup")
 
 fig, bars = draw_profile(metrics, codebook.option_label)
 for metric_id, count in bars.items():

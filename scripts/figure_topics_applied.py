@@ -21,7 +21,7 @@ from lib.figures import save_png_svg, set_theme
 
 set_theme()
 metrics = pd.read_csv(snakemake.input.metrics, dtype={"level": str})
-codebook = Codebook.read(snakemake.input.questions, snakemake.input.options)
+codebook = Codebook.read(snakemake.input.form, "followup")
 
 module = {code: k + 1 for k, code in enumerate(codebook.option_codes("topic"))}
 fig = draw_topics_applied(metrics, lambda code: f"Module {module[code]}: {codebook.option_label('topic', code)}")

@@ -22,7 +22,7 @@ from lib.registry import MetricRows, load_registry
 
 p = snakemake.params
 registry = load_registry(snakemake.input.registry)
-codebook = Codebook.read(snakemake.input.questions, snakemake.input.options)
+codebook = Codebook.read(snakemake.input.form, "followup")
 followup = pd.read_parquet(snakemake.input.followup)
 # only the columns the respondent comparison reads (the table has ~20 at 1,000,000 rows)
 columns = ["participant_key", "edition", *sm.COMPARISON_CHARACTERISTICS.values()]

@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import yaml
 
+from lib.codebook import Codebook
 from lib.countries import UnNames
 from lib.registry import load_registry
 from lib.report_annex import latest_record
@@ -34,6 +35,11 @@ def read_yaml(path):
 def read_optional_csv(paths, **kwargs):
     """The first file of an optional (possibly empty) input list, or None."""
     return pd.read_csv(paths[0], dtype=str, keep_default_na=False, **kwargs) if len(paths) else None
+
+
+def choice_labels(paths):
+    """The choices (list_name, option_code, label_en...) of the follow-up XLSForm, or None."""
+    return Codebook.read(paths[0], "followup").options if len(paths) else None
 
 
 def date_columns(path):
@@ -53,7 +59,7 @@ variables = write_generated(
     metrics=load_metrics(inp.metrics),
     registry=load_registry(inp.registry),
     config=snakemake.params.report_config,
-    labels=Labels(prose, read_optional_csv(inp.codebook_options, encoding="utf-8-sig")),
+    labels=Labels(prose, choice_labels(inp.followup_form)),
     prose=prose,
     notes=notes,
     quotes=quotes if quotes is not None else pd.DataFrame(),
@@ -69,6 +75,9 @@ variables = write_generated(
     # an interview note's file is named after the person: shown only with consent
     withheld_files={p for p, n in zip(note_paths, notes, strict=True) if n.get("consent_to_publish") is not True},
 )
-print(f"report variables: {len(variables['m'])} metrics, followup={snakemake.params.has_followup}, "
-      f"{len(notes)} interview notes, {0 if quotes is None else len(quotes)} quotes, "
-      f"{variables['quarantine']['count']} rows quarantined", file=sys.stderr)
+print(
+    f"report variables: {len(variables['m'])} metrics, followup={snakemake.params.has_followup}, "
+    f"{len(notes)} interview notes, {0 if quotes is None else len(quotes)} quotes, "
+    f"{variables['quarantine']['count']} rows quarantined",
+    file=sys.stderr,
+)

@@ -1,10 +1,11 @@
-"""Stage survey exports: the end-of-course evaluations of a batch of editions (written by
-their LMS site) or one form of the follow-up survey (one language). Headers and answer
-labels become question and option codes through the codebook, multi-select cells are
-split into `<question>__<option>` booleans, numbers and dates are typed, and the rows are
-validated against the codebook (`params.instrument` says which questionnaire). Evaluation
-rows carry `_edition`; one report and one quarantine table per job (rows of each file in
-file order).
+"""Stage survey exports through their XLSForm codebook: the end-of-course evaluations of a
+batch of editions (Moodle feedback "Show responses" anonymous downloads, one per edition,
+read in the edition's language) or the follow-up survey (one KoboToolbox export, "XML
+values and headers", all languages). Headers become question codes, answers option codes,
+multi-select answers `<question>__<option>` booleans, numbers and dates are typed, and the
+rows are validated against the codebook (`params.instrument` says which questionnaire).
+Evaluation rows carry `_edition`; one report and one quarantine table per job (rows of
+each file in file order).
 
 E-mails stay in the staging layer only: quarantined rows are written without them."""
 
@@ -22,31 +23,64 @@ sys.path.insert(0, str(Path(snakemake.input.schema_survey).resolve().parent.pare
 import pandas as pd
 
 from lib import io as lib_io
-from lib.codebook import Codebook, normalise_label, quarantine_table, stage_export
+from lib.codebook import (
+    FEEDBACK_CSV,
+    KOBO_CSV,
+    LANGUAGE_NAMES,
+    Codebook,
+    CodebookError,
+    harmonise_feedback,
+    harmonise_kobo,
+    quarantine_table,
+    stage_export,
+)
 from lib.validation import ValidationFailed, failed_report_path, write_report
 from schemas.survey import staging_schema
 
-instrument, report_path = snakemake.params.instrument, snakemake.output.report
-codebook = Codebook.read(snakemake.input.questions, snakemake.input.options)
-questions = codebook.questions_for(instrument)
+p = snakemake.params
+instrument, report_path = p.instrument, snakemake.output.report
+try:
+    codebook = Codebook.read(snakemake.input.form, instrument, email_question=p.email_question)
+except CodebookError as err:
+    raise SystemExit(f"The codebook (XLSForm) cannot be used: {err}") from None
+missing = [lang for lang in p.languages if lang not in codebook.languages]
+if missing:
+    raise SystemExit(
+        f"{snakemake.input.form}: the XLSForm has no label column for {missing} (config.yaml lists the "
+        f"languages {list(p.languages)}; label columns are `label::<Language> (<code>)`)"
+    )
+email_columns = tuple(codebook.questions.loc[codebook.questions["type"] == "email", "question_code"])
 schema = staging_schema(codebook, instrument)
 frames, quarantines, reports, failures = [], [], [], []
-for p in snakemake.params.exports:
+for x in p.exports:
     mine = len(reports)  # where this export's report goes
+    source = x["source"]
     try:
-        raw = lib_io.read_export(p["source"], delimiter=p["delimiter"], encoding=p["encoding"], header_map=None, source=p["source"])
+        if p.kind == "kobo":
+            raw = lib_io.read_export(source, header_map=None, source=source, **KOBO_CSV)
+            coded, issues = harmonise_kobo(
+                raw, codebook, date_format=x["date_format"], language_question=x["language_question"]
+            )
+            title = f"{source}: the header line does not match the XLSForm {snakemake.input.form}"
+            mask = email_columns
+        else:
+            raw = lib_io.read_export(source, header_map=None, source=source, **FEEDBACK_CSV)
+            coded, issues = harmonise_feedback(raw, codebook, x["language"], response_number=x["response_number"])
+            title = (
+                f"{source}: the header line does not match the {LANGUAGE_NAMES[x['language']]} questions of "
+                f"{snakemake.input.form}"
+            )
+            mask = ()
         valid, quarantined = stage_export(
             raw,
-            codebook,
-            instrument,
-            p["language"],
+            coded,
+            issues,
             schema=schema,
-            date_format=p["date_format"],
-            separator=p["separator"],
-            source=p["source"],
+            source=source,
+            title=title,
             rule=snakemake.rule,
             report_path=report_path,
-            on_invalid=snakemake.params.on_invalid,
+            on_invalid=p.on_invalid,
             reports=reports,
         )
     except ValidationFailed as err:
@@ -56,13 +90,9 @@ for p in snakemake.params.exports:
         failures.append(err)
         continue
     valid = valid.sort_values("_line").reset_index(drop=True)
-    frames.append(valid.assign(_edition=p["edition"]) if p.get("edition") else valid)
-    email_labels = {
-        normalise_label(q[f"label_{p['language']}"]) for _, q in questions[questions["type"] == "email"].iterrows()
-    }
-    email_headers = tuple(c for c in raw.columns if normalise_label(c) in email_labels)
-    quarantines.append(quarantine_table(quarantined, p["source"], mask_columns=email_headers))
-    print(f"{p['source']}: {len(raw)} responses read, {len(valid)} valid, {len(quarantined)} quarantined", file=sys.stderr)
+    frames.append(valid.assign(_edition=x["edition"]) if x.get("edition") else valid)
+    quarantines.append(quarantine_table(quarantined, source, mask_columns=mask))
+    print(f"{source}: {len(raw)} responses read, {len(valid)} valid, {len(quarantined)} quarantined", file=sys.stderr)
 
 # one report for the job: every export's problems (a stopped export's report replaces the
 # one validate wrote for it), sorted by file and line

@@ -37,10 +37,10 @@ def stage_inputs(config: dict, stage: str) -> list[str]:
             else:
                 files.append(overrides.get(s, config["paths"][s].format(edition=edition)))
     if stage == "application" and scope.get("followup_survey"):
-        forms = config["followup_surveys"][scope["followup_survey"]]["forms"]
-        files += [f["path"] for f in forms.values()] + [config["codebook"]["questions"], config["codebook"]["options"]]
+        survey = config["followup_surveys"][scope["followup_survey"]]
+        files += [survey["export"], survey["form"]]
     if stage in ("reaction",):
-        files += [config["codebook"]["questions"], config["codebook"]["options"]]
+        files += [config["evaluation"]["form"]]
     return files
 
 
@@ -79,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     registry = {m["id"]: m for m in yaml.safe_load((root / "resources/metric_registry.yaml").read_text())["metrics"]}
 
     print(f"CLAIM {claim['id']} ({claim['section']}): {claim['paraphrase']}")
-    print(f"  published: {claim['published']!r}  [{claim['unit']}, rounding {claim['rounding']}, check {claim['check']}]")
+    print(
+        f"  published: {claim['published']!r}  [{claim['unit']}, rounding {claim['rounding']}, check {claim['check']}]"
+    )
     results = root / "results/audit/claims.csv"
     if results.exists():
         row = pd.read_csv(results, dtype=str, keep_default_na=False).set_index("claim_id").loc[claim["id"]]
@@ -91,15 +93,21 @@ def main(argv: list[str] | None = None) -> int:
     if metric is None:
         source = claim.get("source", "config.yaml")
         print(f"\nSOURCE (not a metric of the exports): {source} {claim.get('field', '')}")
-        inputs = sorted(str(p.relative_to(root)) for p in (root / source).glob("*.yaml")) if source.endswith("/") \
+        inputs = (
+            sorted(str(p.relative_to(root)) for p in (root / source).glob("*.yaml"))
+            if source.endswith("/")
             else [source if claim["check"].startswith("interview") else "config.yaml"]
+        )
     else:
         print(f"\nMETRIC {key} (resources/metric_registry.yaml, stage {metric['stage']}, unit {metric['unit']})")
         for name in ("definition", "numerator", "denominator", "rounding", "interval"):
             if metric.get(name):
                 print(f"  {name}: {' '.join(str(metric[name]).split())}")
-        rules = [r for f in sorted((root / "workflow/rules").glob("*.smk"))
-                 for r in audit.parse_rules(f.read_text("utf-8"), str(f.relative_to(root)))]
+        rules = [
+            r
+            for f in sorted((root / "workflow/rules").glob("*.smk"))
+            for r in audit.parse_rules(f.read_text("utf-8"), str(f.relative_to(root)))
+        ]
         print("\nRULES")
         chain = audit.rules_for_stage(rules, metric["stage"]) + [r for r in rules if r["name"] == "audit_claims"]
         for rule in {r["name"]: r for r in chain}.values():

@@ -25,7 +25,7 @@ SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
 RAW = {
     "lms/2020-EN1/participants.csv": "User ID,Email address\n1,a@b.org\n",
     "evaluation/2020-EN1.csv": "response_id,usefulness\nR1,very\n",
-    "survey/followup-2020-en.csv": "response_id\nEN-0001\n",
+    "survey/followup-2020.csv": "\"_id\";\"form_language\"\r\n\"118203640\";\"en\"\r\n",
 }
 INTERVIEWS = {  # the fields of raw/interviews/<slug>.yaml that the claims register reads
     "william-ramirez": {"years_in_host_country": 3,
@@ -193,11 +193,11 @@ def test_one_changed_byte_stops_the_audit_naming_the_file(tmp_path):
 
 def test_missing_and_extra_files_are_named(tmp_path):
     ws = build_workspace(tmp_path)
-    (ws / "raw/survey/followup-2020-en.csv").unlink()
+    (ws / "raw/survey/followup-2020.csv").unlink()
     (ws / "raw/lms/2020-EN1/notes.txt").write_text("stray\n")
     proc = run_audit(ws)
     assert proc.returncode != 0
-    assert "raw/survey/followup-2020-en.csv: listed in SHA256SUMS but missing" in proc.stderr
+    assert "raw/survey/followup-2020.csv: listed in SHA256SUMS but missing" in proc.stderr
     assert "raw/lms/2020-EN1/notes.txt: present in the folder but not listed" in proc.stderr
 
 

@@ -1,7 +1,7 @@
 """The default raw dataset: contract with config.yaml, every documented quirk present,
 ground truth equal to the published figures, determinism and checksums.
 
-Reads the CSVs with the csv module only (no workflow code).
+Reads the CSVs with the csv module and the XLSForms with openpyxl only (no workflow code).
 """
 
 from __future__ import annotations
@@ -169,9 +169,9 @@ def test_writers_bom_and_delimiter(ed):
                 continue
             assert data.startswith(b"\xef\xbb\xbf") == (source in ("participants", "certificates")), path
             assert "," in data.decode("utf-8-sig").splitlines()[0]
-    site = site_of(ed)  # the evaluation export keeps the site's own dialect
+    # the feedback download is Moodle's dataformat CSV: ',' and a BOM whatever the site
     data = (RAW / "evaluation" / f"{ed}.csv").read_bytes()
-    assert data.startswith(b"\xef\xbb\xbf") == (site["delimiter"] == ";")
+    assert data.startswith(b"\xef\xbb\xbf") and b";" not in data.split(b"\n")[0]
 
 
 @pytest.mark.parametrize("ed", sorted(EDITIONS))
@@ -380,50 +380,91 @@ def test_csv_recount_matches_truth(truth):
 # ------------------------------------------------------------------ evaluation
 @pytest.mark.parametrize("ed", sorted(EDITIONS))
 def test_evaluation_headers_and_answers(ed, truth):
-    site = site_of(ed)
     lang = EDITIONS[ed]["language"]
     qs = [q for q in codebook_questions() if q["instrument"] == "evaluation"]
-    header, rows = read(RAW / "evaluation" / f"{ed}.csv", site["delimiter"])
-    assert header == [q[f"label_{lang}"] for q in qs]
-    yes_no = {o[f"label_{lang}"]: o["option_code"] for o in codebook_options()
+    header, rows = read(RAW / "evaluation" / f"{ed}.csv", ",")
+    # feedback "Show responses" anonymous download: Response number, then the questions
+    assert header == [CONFIG["evaluation"]["response_number"][lang], *(q[f"label_{lang}"] for q in qs)]
+    yes_no = {o[f"label_{lang}"]: o["option_code"] for o in codebook_options("evaluation")
               if o["list_name"] == "yes_no"}  # fmt: skip
-    answers = [yes_no[r[4]] for r in rows if r[4]]
+    col = 1 + [q["question_code"] for q in qs].index("intention_to_use")
+    answers = [yes_no[r[col]] for r in rows if r[col]]
     assert len(answers) < len(rows)  # some blanks
     scope = "scope_2020" if EDITIONS[ed]["year"] == 2020 else "scope_2021"
     key = truth[scope][f"intention_to_use_by_edition:{ed}"]
     assert (answers.count("yes"), len(answers)) == (key["numerator"], key["denominator"])
-    for r in rows:
-        datetime.strptime(r[1], site["date_format"])
+    assert all(r[0].isdigit() for r in rows) and len({r[0] for r in rows}) == len(rows)
 
 
 # ------------------------------------------------------------------ survey
+FOLLOWUP = CONFIG["followup_surveys"]["2020"]
+XLSFORM_TYPES = {"select_one": "single", "select_multiple": "multi", "integer": "number", "text": "text"}
+
+
+def xlsform(path: Path) -> dict[str, list[dict]]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    sheets = {}
+    for ws in book.worksheets:
+        rows = [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        sheets[ws.title] = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    book.close()
+    return sheets
+
+
+def _labels(row):
+    out = {}
+    for k, v in row.items():
+        m = re.fullmatch(r"label::.* \((\w+)\)", k)
+        if m:
+            out[f"label_{m.group(1)}"] = v
+    return out
+
+
 def codebook_questions():
-    h, rows = read(RAW / "survey" / "codebook-questions.csv", ",", "utf-8")
-    assert h == ["instrument", "question_code", "type", "list_name", "required", "min", "max",
-                 "label_en", "label_es", "label_fr", "label_ar"]  # fmt: skip
-    return [dict(zip(h, r, strict=True)) for r in rows]
+    qs = []
+    for inst, path in (("evaluation", CONFIG["evaluation"]["form"]), ("followup", FOLLOWUP["form"])):
+        for row in xlsform(ROOT / path)["survey"]:
+            kind, _, list_name = row["type"].partition(" ")
+            if kind in XLSFORM_TYPES:
+                qs.append({"instrument": inst, "question_code": row["name"], "type": XLSFORM_TYPES[kind],
+                           "list_name": list_name, "constraint": row.get("constraint", ""), **_labels(row)})  # fmt: skip
+    return qs
 
 
-def codebook_options():
-    h, rows = read(RAW / "survey" / "codebook-options.csv", ",", "utf-8")
-    assert h == ["list_name", "option_code", "order", "label_en", "label_es", "label_fr",
-                 "label_ar", "role_en"]  # fmt: skip
-    return [dict(zip(h, r, strict=True)) for r in rows]
+def codebook_options(instrument=None):
+    opts = {}
+    forms = {"evaluation": CONFIG["evaluation"]["form"], "followup": FOLLOWUP["form"]}
+    for path in [forms[instrument]] if instrument else forms.values():
+        for row in xlsform(ROOT / path)["choices"]:
+            opts[(row["list_name"], row["name"])] = {"list_name": row["list_name"], "option_code": row["name"],
+                                                     "role_en": row.get("role_en", ""), **_labels(row)}  # fmt: skip
+    return list(opts.values())
 
 
-def survey(form):
-    path = RAW / "survey" / f"followup-2020-{form}.csv"
-    assert not path.read_bytes().startswith(b"\xef\xbb\xbf")
-    header, rows = read(path, ",", "utf-8")
-    qs = [q for q in codebook_questions() if q["instrument"] == "followup"]
-    assert header == [q[f"label_{form}"] for q in qs]
-    return [dict(zip([q["question_code"] for q in qs], r, strict=True)) for r in rows]
+def survey():
+    """The Kobo export as dicts by header, with the workflow's response id added."""
+    path = ROOT / FOLLOWUP["export"]
+    data = path.read_bytes()
+    assert not data.startswith(b"\xef\xbb\xbf") and data.endswith(b"\r\n")  # no BOM, CRLF
+    header, rows = read(path, ";", "utf-8")
+    first = data.split(b"\r\n")[0].decode()
+    assert first == ";".join(f'"{h}"' for h in header)  # every field quoted
+    for meta in ("_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status",
+                 "_submitted_by", "__version__", "_tags", "_index", "start", "end"):  # fmt: skip
+        assert meta in header, meta
+    out = [dict(zip(header, r, strict=True)) for r in rows]
+    seen = Counter()
+    for r in sorted(out, key=lambda r: (r["form_language"], r["_submission_time"], int(r["_id"]))):
+        seen[r["form_language"]] += 1
+        r["response_id"] = f"{r['form_language'].upper()}-{seen[r['form_language']]:04d}"
+    return out
 
 
-def test_codebook_complete():
+def test_xlsforms_complete():
     opts = codebook_options()
-    assert not any(";" in o[f"label_{lang}"] for o in opts for lang in ("en", "es", "fr", "ar"))
-    assert all(re.search("[\u0600-\u06ff]", o["label_ar"]) for o in opts)
+    assert all(re.search("[\u0600-\u06ff]", o["label_ar"]) for o in opts if "label_ar" in o)
     roles = {o["option_code"]: o["role_en"] for o in opts if o["list_name"] == "sector"}
     assert roles["government"] == "Government officer"
     assert roles["international_organization"] == "Officer in an international organization"
@@ -432,34 +473,45 @@ def test_codebook_complete():
     for q in codebook_questions():
         if q["type"] in ("single", "multi"):
             assert q["list_name"] in lists
+        if q["type"] == "multi":
+            assert not any(" " in o["option_code"] for o in opts if o["list_name"] == q["list_name"])
+    follow = xlsform(ROOT / FOLLOWUP["form"])
+    assert {f"label_{lang}" for lang in FOLLOWUP["languages"]} <= set(_labels(follow["survey"][0]))
+    assert follow["settings"][0]["default_language"] == "English (en)"
 
 
-def test_survey_answers_are_codebook_labels():
+def test_survey_answers_are_choice_names():
     opts = codebook_options()
     qs = {q["question_code"]: q for q in codebook_questions() if q["instrument"] == "followup"}
-    for form in ("en", "es"):
-        valid = defaultdict(set)
-        for o in opts:
-            valid[o["list_name"]].add(o[f"label_{form}"])
-        for r in survey(form):
-            datetime.strptime(r["submitted"], "%Y-%m-%d %H:%M:%S")
-            for code, q in qs.items():
-                v = r[code]
+    valid = defaultdict(set)
+    for o in opts:
+        valid[o["list_name"]].add(o["option_code"])
+    for r in survey():
+        datetime.strptime(r["_submission_time"], "%Y-%m-%dT%H:%M:%S")
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d", r["start"])
+        for code, q in qs.items():
+            v = r[code]
+            if q["type"] == "multi":
+                cells = [r[f"{code}/{o}"] for o in sorted(valid[q["list_name"]])]
                 if not v:
+                    assert cells == [""] * len(cells)  # unanswered: every option column empty
                     continue
-                if q["type"] == "single":
-                    assert v in valid[q["list_name"]], (form, code, v)
-                elif q["type"] == "multi":
-                    assert set(v.split(";")) <= valid[q["list_name"]], (form, code, v)
-                elif q["type"] == "number":
-                    assert 0 <= int(v) <= 100 and int(v) % 5 == 0
+                assert set(v.split(" ")) <= valid[q["list_name"]], (code, v)
+                assert {o for o in valid[q["list_name"]] if r[f"{code}/{o}"] == "1"} == set(v.split(" "))
+                assert set(cells) <= {"0", "1"}
+            elif not v:
+                continue
+            elif q["type"] == "single":
+                assert v in valid[q["list_name"]], (code, v)
+            elif q["type"] == "number":
+                assert 0 <= int(v) <= 100 and int(v) % 5 == 0
 
 
 def test_survey_quirks():
-    en, es = survey("en"), survey("es")
-    allr = en + es
-    assert [r["response_id"] for r in en] == [f"EN-{i:04d}" for i in range(1, len(en) + 1)]
-    assert [r["response_id"] for r in es] == [f"ES-{i:04d}" for i in range(1, len(es) + 1)]
+    allr = survey()
+    assert {r["form_language"] for r in allr} == {"en", "es"} and len(allr) == 240  # one multilingual form
+    assert [r["_index"] for r in allr] == [str(i) for i in range(1, len(allr) + 1)]
+    assert [int(r["_id"]) for r in allr] == sorted(int(r["_id"]) for r in allr)
     countries = {r["country"] for r in allr}
     for v in ("EEUU", "EE.UU.", "USA", "Equateur", "Congo (RDC)", "RDC", "DRC", "Holanda",
               "UK", "Venezuela", "Bolivia", "Iran"):  # fmt: skip
@@ -467,7 +519,7 @@ def test_survey_quirks():
     assert any(c.startswith("Perú") and c != c.rstrip() for c in countries)
     assert any(c.strip() == "México" and c != c.lstrip() for c in countries)
     assert "" in countries
-    assert any(";" in r["topics_applied"] for r in allr)
+    assert any(" " in r["topics_applied"] for r in allr)
     assert sum(not r["email"] for r in allr) > 50 and sum(bool(r["email"]) for r in allr) > 50
     lms_emails = {norm(r["email"]) for ed in EDITIONS for r in lms(ed, "participants")}
     given = [norm(r["email"]) for r in allr if r["email"]]
@@ -487,29 +539,25 @@ def test_survey_quirks():
 
 
 def test_box2_quotes_pinned(truth):
-    opts = codebook_options()
-    rows = {r["response_id"]: (r, form) for form in ("en", "es") for r in survey(form)}
-    sector = {(o[f"label_{f}"], f): o["option_code"] for o in opts if o["list_name"] == "sector"
-              for f in ("en", "es")}  # fmt: skip
-    yes = {"en": "Yes", "es": "Sí"}
-    no = {"en": "No", "es": "No"}
+    rows = {r["response_id"]: r for r in survey()}
     wanted = {"ES-0007": ("government", "He mejorado la entrevista"),
               "EN-0012": ("international_organization", "I have transferred the knowledge"),
               "ES-0023": ("independent_consultant", "Asesoré a una organización"),
               "ES-0031": ("ngo", "Elaboramos un modelo de gestión")}  # fmt: skip
     for rid, (sec, start) in wanted.items():
-        r, form = rows[rid]
-        assert r["example"].startswith(start) and r["consent_quote"] == yes[form]
-        assert sector[(r["sector"], form)] == sec
-    assert rows["ES-0007"][0]["country"] == "México"
-    assert rows["EN-0012"][0]["country"] in ("Congo (RDC)", "DRC")
-    assert rows["ES-0023"][0]["country"] == "Colombia"
-    assert rows["ES-0031"][0]["country"] == "Ecuador"
+        r = rows[rid]
+        assert r["example"].startswith(start) and r["consent_quote"] == "yes"
+        assert r["sector"] == sec
+    assert rows["ES-0007"]["country"] == "México"
+    assert rows["EN-0012"]["country"] in ("Congo (RDC)", "DRC")
+    assert rows["ES-0023"]["country"] == "Colombia"
+    assert rows["ES-0031"]["country"] == "Ecuador"
     for q in CONFIG["quotes"]:
         assert q["response_id"] in rows
-    refused = [rid for rid, (r, form) in rows.items()
-               if r["example"] and r["consent_quote"] == no[form]]  # fmt: skip
+    refused = [rid for rid, r in rows.items() if r["example"] and r["consent_quote"] == "no"]
     assert "EN-0005" in refused
+    for rid, t in truth["quotes"].items():
+        assert rows[rid]["example"] == t["example"] and rows[rid]["consent_quote"] == t["consent_quote"]
 
 
 # ------------------------------------------------------------------ interviews
@@ -646,8 +694,8 @@ def test_readme_documents_every_file_and_column():
     for pattern in ("lms/<edition>/participants.csv", "lms/<edition>/completion.csv",
                     "lms/<edition>/grades.csv", "lms/<edition>/customcert-completion.csv",
                     "lms/<edition>/customcert-participation.csv",
-                    "evaluation/<edition>.csv", "survey/followup-2020-<lang>.csv",
-                    "survey/codebook-questions.csv", "survey/codebook-options.csv",
+                    "evaluation/<edition>.csv", "survey/followup-2020.csv",
+                    "survey/followup-2020-xlsform.xlsx", "survey/evaluation-xlsform.xlsx",
                     "interviews/<slug>.yaml", "SHA256SUMS"):  # fmt: skip
         assert pattern in readme, pattern
     for site in CONFIG["sites"].values():

@@ -172,5 +172,5 @@ def test_quarantined_followup_row_is_accounted_for(quarantine_run):
     problems = followup_problems(ws)
     assert not problems, "\n".join(problems)
     log = read_log(ws / "results/clean/cleaning_log_followup.csv")
-    row = log[(log["step"] == "stage_followup") & (log["source"] == "raw/survey/followup-2020-en.csv")]
+    row = log[(log["step"] == "stage_followup") & (log["source"] == "raw/survey/followup-2020.csv")]
     assert row["rows_dropped"].tolist() == [1], log.to_string()

@@ -1,126 +1,93 @@
-"""Reading a survey export through the codebook: harmonise, staging schema, validation
-report, quarantine, clean schema and Box 2 quotes (hand-made frames)."""
+"""Staging a survey export through its XLSForm: staging schema, validation report,
+quarantine, stop on a Kobo option-column disagreement, clean schema and Box 2 quotes. The
+exports are the hand-typed fixtures of test_codebook.py (Kobo CSV, Moodle feedback
+download)."""
 
 import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_codebook import OPTIONS, QUESTIONS
+from test_codebook import EVAL_CHOICES, EVAL_SURVEY, FEEDBACK_TEXT, KOBO_CSV_TEXT, feedback_export, kobo_export, xlsform
 
-from lib.codebook import Codebook, harmonise, quarantine_table, stage_export
+from lib.codebook import Codebook, harmonise_feedback, harmonise_kobo, quarantine_table, stage_export
 from lib.countries import UnNames
 from lib.survey_metrics import QuoteError, box2_quotes
 from lib.validation import ValidationFailed
-from schemas.survey import staging_schema
+from schemas.survey import followup_clean_schema, staging_schema
 
-FORMAT = "%Y-%m-%d %H:%M:%S"
+FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 
 @pytest.fixture
-def cb():
-    return Codebook.from_frames(QUESTIONS, OPTIONS)
+def form(tmp_path):
+    return Codebook.read(xlsform(tmp_path / "form.xlsx"), "followup", email_question="email")
 
 
-def export(rows, language="es"):
-    headers = list(QUESTIONS.loc[QUESTIONS.instrument == "followup", f"label_{language}"])
-    df = pd.DataFrame(rows, columns=headers)
-    df["_line"] = range(2, len(df) + 2)
-    return df
-
-
-def test_harmonise_spanish_form(cb):
-    raw = export(
-        [
-            ["ES-1", "Sí", "Falta de fondos;Falta de tiempo", "70"],
-            ["ES-2", "Aún no, sin oportunidad", "", ""],
-        ]
-    )
-    coded, issues = harmonise(raw, cb, "followup", "es", date_format=FORMAT)
-    assert issues.empty
-    assert coded["applied"].tolist() == ["yes", "no_opportunity"]
-    assert coded["attribution"].iloc[0] == 70.0 and pd.isna(coded["attribution"].iloc[1])
-    assert coded.loc[0, ["challenges__funding", "challenges__time", "challenges__hierarchy"]].tolist() == [
-        True,
-        True,
-        False,
-    ]
-    assert coded.loc[1, ["challenges__funding"]].isna().all()
-    staging_schema(cb, "followup").validate(coded, lazy=True)
-
-
-def test_bad_number_and_unknown_label_are_reported(cb, tmp_path):
-    raw = export([["ES-1", "Yes", "", "setenta"], ["ES-2", "Sí", "", "150"]])
-    report = tmp_path / "report.csv"
-    with pytest.raises(ValidationFailed) as err:
-        stage_export(
-            raw,
-            cb,
-            "followup",
-            "es",
-            schema=staging_schema(cb, "followup"),
-            date_format=FORMAT,
-            separator=";",
-            source="raw/survey/f-es.csv",
-            rule="stage_followup",
-            report_path=str(report),
-            on_invalid="stop",
-        )
-    rep = err.value.report
-    by_check = {r.check: r for r in rep.itertuples()}
-    assert by_check["known_label"].line == 2 and by_check["known_label"].value == "Yes"
-    assert "Spanish" in by_check["known_label"].message
-    assert by_check["parse_number"].value == "setenta"
-    assert by_check["less_than_or_equal_to(100.0)"].line == 3  # 150 > codebook max
-    assert set(rep.file) == {"raw/survey/f-es.csv"}
-    assert "raw/survey/f-es.csv:2" in str(err.value)
-
-
-def test_quarantine_keeps_the_good_rows_and_masks_emails(cb, tmp_path):
-    raw = export([["ES-1", "Sí", "", "50"], ["ES-2", "Sí", "", "150"]])
-    valid, bad = stage_export(
+def stage(raw, form, tmp_path, on_invalid="stop", source="raw/survey/followup.csv"):
+    coded, issues = harmonise_kobo(raw, form, date_format=FORMAT, language_question="form_language")
+    return stage_export(
         raw,
-        cb,
-        "followup",
-        "es",
-        schema=staging_schema(cb, "followup"),
-        date_format=FORMAT,
-        separator=";",
-        source="f.csv",
-        rule="r",
-        report_path=str(tmp_path / "rep.csv"),
-        on_invalid="quarantine",
+        coded,
+        issues,
+        schema=staging_schema(form, "followup"),
+        source=source,
+        title=f"{source}: the header line does not match the XLSForm",
+        rule="stage_followup",
+        report_path=str(tmp_path / "report.csv"),
+        on_invalid=on_invalid,
     )
-    assert valid["response_id"].tolist() == ["ES-1"]
+
+
+def test_kobo_export_stages_and_validates(form, tmp_path):
+    valid, bad = stage(kobo_export(tmp_path), form, tmp_path)
+    assert bad.empty and len(valid) == 3
+    assert str(valid["submitted"].dtype).startswith("datetime64")
+    assert valid["email"].tolist()[0] == "ana@example.net"  # staging keeps it; clean drops it
+    clean_cols = set(followup_clean_schema(form, ["2020-EN1"]).columns)
+    assert "email" not in clean_cols and "form_language" in clean_cols
+
+
+def test_disagreement_stops_naming_file_and_line(form, tmp_path):
+    text = KOBO_CSV_TEXT.replace('"hierarchy";"0";"0";"1"', '"hierarchy";"0";"1";"0"')
+    with pytest.raises(ValidationFailed) as err:
+        stage(kobo_export(tmp_path, text), form, tmp_path)
+    assert "raw/survey/followup.csv:4" in str(err.value) and "disagree with its summary cell" in str(err.value)
+
+
+def test_bad_number_and_out_of_range_are_reported(form, tmp_path):
+    text = KOBO_CSV_TEXT.replace('"0";"70";', '"0";"setenta";').replace('"1";"";"";"Chile"', '"1";"150";"";"Chile"')
+    with pytest.raises(ValidationFailed) as err:
+        stage(kobo_export(tmp_path, text), form, tmp_path)
+    by_check = {r.check: r for r in err.value.report.itertuples()}
+    assert by_check["parse_number"].line == 2 and by_check["parse_number"].value == "setenta"
+    assert by_check["less_than_or_equal_to(100.0)"].line == 4  # 150 > the constraint's bound
+
+
+def test_quarantine_keeps_the_good_rows_and_masks_emails(form, tmp_path):
+    text = KOBO_CSV_TEXT.replace('"no";"";"";"";"";"";"";"Perú"', '"no";"";"";"";"";"999";"x@y.org";"Perú"')
+    raw = kobo_export(tmp_path, text)
+    valid, bad = stage(raw, form, tmp_path, on_invalid="quarantine", source="f.csv")
+    assert valid["response_id"].tolist() == ["EN-0002", "EN-0001"]
     assert bad["_line"].tolist() == [3]
-    table = quarantine_table(bad.assign(**{"ID de respuesta": "x@y.org"}), "f.csv", mask_columns=("ID de respuesta",))
-    assert json.loads(table.iloc[0]["record"])["ID de respuesta"] == "(withheld: personal data, see line 3 of f.csv)"
-    assert "must be at most" in table.iloc[0]["reason"]
+    table = quarantine_table(bad, "f.csv", mask_columns=("email",))
+    assert json.loads(table.iloc[0]["record"])["email"] == "(withheld: personal data, see line 3 of f.csv)"
+    assert "must be at most" in table.iloc[0]["reason"] or "less_than" in table.iloc[0]["reason"]
 
 
-def test_unknown_header_stops(cb, tmp_path):
-    raw = export([["ES-1", "Sí", "", "50"]]).rename(columns={"Desafíos": "Retos"})
+def test_unknown_header_stops_even_with_quarantine(form, tmp_path):
+    raw = kobo_export(tmp_path).rename(columns={"applied": "Applied"})
     with pytest.raises(ValidationFailed, match="header line"):
-        stage_export(
-            raw,
-            cb,
-            "followup",
-            "es",
-            schema=staging_schema(cb, "followup"),
-            date_format=FORMAT,
-            separator=";",
-            source="f.csv",
-            rule="r",
-            report_path=str(tmp_path / "rep.csv"),
-            on_invalid="quarantine",
-        )
+        stage(raw, form, tmp_path, on_invalid="quarantine")
 
 
-def test_duplicate_response_id_is_refused(cb):
-    raw = export([["ES-1", "Sí", "", "50"], ["ES-1", "No", "", ""]])
-    coded, _ = harmonise(raw, cb, "followup", "es", date_format=FORMAT)
+def test_duplicate_response_number_is_refused(tmp_path):
+    cb = Codebook.read(xlsform(tmp_path / "eval.xlsx", EVAL_SURVEY, EVAL_CHOICES), "evaluation")
+    raw = feedback_export(tmp_path, FEEDBACK_TEXT.replace("727,", "719,"))
+    coded, issues = harmonise_feedback(raw, cb, "es", response_number="Respuesta número")
+    assert issues.empty
     with pytest.raises(Exception, match="field_uniqueness|unique"):
-        staging_schema(cb, "followup").validate(coded, lazy=True)
+        staging_schema(cb, "evaluation").validate(coded, lazy=True)
 
 
 FOLLOWUP = pd.DataFrame(

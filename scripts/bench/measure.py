@@ -165,9 +165,9 @@ def csv_dialects(raw: Path, overlay: dict, sites: dict, exports: dict) -> list[t
             files.append((Path(overlay["paths"][source].format(edition=ed)), exports[source].get("delimiter", ",")))
         for path in sorted(spec["certificates"].values()):  # one report per certificate activity
             files.append((Path(path), exports["certificates"].get("delimiter", ",")))
-        files.append((Path(overlay["paths"]["evaluation"].format(edition=ed)), sites[spec["site"]]["delimiter"]))
-    for form in overlay["followup_surveys"]["bench"]["forms"].values():
-        files.append((Path(form["path"]), form.get("delimiter", ",")))
+        # the Moodle feedback download: ',' on every site
+        files.append((Path(overlay["paths"]["evaluation"].format(edition=ed)), ","))
+    files.append((Path(overlay["followup_surveys"]["bench"]["export"]), ";"))  # the Kobo export
     return files
 
 

@@ -1,8 +1,10 @@
 """The survey design: questions and option lists with labels in en / es / fr / ar.
 
-Written to raw/survey/codebook-questions.csv and codebook-options.csv; the exports use
-these labels as column headers and answers (evaluation: the edition language; follow-up:
-the form language).
+Written as XLSForms by xlsform.py (raw/survey/followup-2020-xlsform.xlsx, the Kobo form,
+and raw/survey/evaluation-xlsform.xlsx, the feedback activity's questions); the feedback
+downloads use the labels as column headers and answers in the edition language, the Kobo
+export uses the question and choice names. The `id` and `datetime` rows are the tools'
+own (Moodle's response number, Kobo's metadata): they are not questions of the forms.
 """
 
 from __future__ import annotations
@@ -323,23 +325,3 @@ def question_label(instrument: str, code: str, lang: str) -> str:
 
 def question_codes(instrument: str) -> list[str]:
     return [q[1] for q in QUESTIONS if q[0] == instrument]
-
-
-def questions_table(edition_options=None):
-    header = ["instrument", "question_code", "type", "list_name", "required", "min", "max",
-              *(f"label_{lang}" for lang in LANGS)]  # fmt: skip
-    return header, [[*q[:7], *q[7]] for q in QUESTIONS]
-
-
-def options_table(edition_options=None):
-    """Rows of codebook-options.csv; `edition_options` replaces the edition list (scale mode)."""
-    header = ["list_name", "option_code", "order", *(f"label_{lang}" for lang in LANGS),
-              "role_en"]  # fmt: skip
-    rows = []
-    for list_name, opts in OPTIONS.items():
-        if list_name == "edition" and edition_options is not None:
-            opts = edition_options
-        for i, (code, labels, role) in enumerate(opts, start=1):
-            assert all(";" not in lab for lab in labels), (list_name, code)
-            rows.append([list_name, code, str(i), *labels, role])
-    return header, rows

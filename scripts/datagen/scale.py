@@ -8,6 +8,7 @@ with --configfile so the workflow reads these editions) and the ground truth.
 
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pandas as pd
 import yaml
 from babel import Locale
 
-from . import codebook
+from . import codebook, xlsform
 from .population import _country_weights_2021
 from .sitespec import (
     _COMPLETION,
@@ -211,7 +212,7 @@ def generate(out: Path, seed: int, n_editions: int, n_participants: int, n_respo
     table = {k: np.concatenate(v) for k, v in cols.items()}
     resp = _survey(rng, out, eds, n_responses, table)
     write_codebook(out, [(e["id"], tuple(f"{e['id']} ({e['start']:%B %Y})" for _ in codebook.LANGS), "")
-                         for e in eds])  # fmt: skip
+                         for e in eds], followup_name="followup-bench")  # fmt: skip
     _overlay(out, eds)
     write_sha256sums(out)
     return {"scope_bench": _truth(eds, table, intent, resp), "survey_size": n_responses,
@@ -241,19 +242,23 @@ def _staff_and_tests(lab, e, site):
 
 
 def _evaluation(rng, out, e, size):
+    """Moodle feedback anonymous download: Response number + questions; ',' + BOM; no date."""
     n = int(size * 0.45)
     lang = e["language"]
     ans = rng.choice(3, size=n, p=[0.94, 0.04, 0.02])  # yes, no, skipped
     yes_no = np.array([codebook.label("yes_no", "yes", lang), codebook.label("yes_no", "no", lang), ""])
     use = np.array([codebook.label("usefulness", c, lang) for c in ("very", "mostly", "somewhat")])
-    when = e["start"] + pd.to_timedelta(np.sort(rng.integers(20 * 86400, 80 * 86400, n)), "s")
     df = pd.DataFrame({
-        "response_id": np.arange(1, n + 1), "submitted": _fmt(pd.Series(when), e["site"]),
+        "response_id": np.arange(1, n + 1),
         "usefulness": use[rng.integers(0, 3, n)], "relevance": "",
         "intention_to_use": yes_no[ans], "comments": "",
     })  # fmt: skip
-    df.columns = [codebook.question_label("evaluation", q, lang) for q in codebook.question_codes("evaluation")]
-    _write(df, out / "evaluation" / f"{e['id']}.csv", e["site"])
+    df.columns = [xlsform.RESPONSE_NUMBER[lang],
+                  *(codebook.question_label("evaluation", q, lang)
+                    for q in ("usefulness", "relevance", "intention_to_use", "comments"))]  # fmt: skip
+    path = out / "evaluation" / f"{e['id']}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(path, index=False, lineterminator="\n", encoding="utf-8-sig")
     return (e["id"], int((ans == 0).sum()), int((ans < 2).sum()))
 
 
@@ -287,35 +292,41 @@ def _survey(rng, out, eds, k, table):
     resp["topics_answered"] = answered
     linked = (rng.random(k) < 0.5) & (resp["edition"] != None)  # noqa: E711
     emails = np.where(linked, [f"user{p:07d}@example.net" for p in rng.choice(table["pid"], k)], "")
-    ed_label = {e["id"]: f"{e['id']} ({e['start']:%B %Y})" for e in eds}
+    ids = {e["id"] for e in eds}  # a skipped edition answer is None (the array holds 'None')
     start = pd.Timestamp("2030-01-01")
-    when = start + pd.to_timedelta(rng.integers(0, 365 * 86400, k), "s")
-    for lang in ("en", "es"):
-        m = form == lang
-        n = int(m.sum())
-
-        def one(list_name, vals, lang=lang):
-            lut = {c: lab for c, lab in ((o[0], codebook.label(list_name, o[0], lang))
-                                         for o in codebook.OPTIONS[list_name])}  # fmt: skip
-            return [lut[v] if v else "" for v in vals]
-
-        tl = np.array([codebook.label("topic", t, lang) for t in topics])
-        df = pd.DataFrame({
-            "response_id": [f"{lang.upper()}-{i:07d}" for i in range(1, n + 1)],
-            "submitted": pd.Series(np.sort(when[m].values)).dt.strftime("%Y-%m-%d %H:%M:%S"),
-            "edition": [ed_label.get(x, "") for x in resp["edition"][m]],
-            "email": emails[m], "country": "",
-            "relationship": one("relationship", resp["relationship"][m]),
-            "career_stage": one("career_stage", resp["career_stage"][m]),
-            "sector": "", "applied": one("applied", resp["applied"][m]),
-            "topics_applied": [";".join(tl[row]) for row in resp["topics"][m]],
-            "importance": one("importance", resp["importance"][m]),
-            "attribution": ["" if a is None else str(a) for a in resp["attribution"][m]],
-            "example": "", "consent_quote": "", "challenges": "", "recommendations": "",
-            "followup_topics": "",
-        })  # fmt: skip
-        df.columns = [codebook.question_label("followup", q, lang) for q in codebook.question_codes("followup")]
-        _write(df, out / "survey" / f"followup-bench-{lang}.csv", None)
+    when = pd.Series(start + pd.to_timedelta(rng.integers(0, 365 * 86400, k), "s"))
+    order = np.argsort(when.to_numpy(), kind="stable")  # Kobo lists submissions by _id
+    topic_cols = {f"topics_applied/{t}": np.where(resp["topics_answered"], np.where(resp["topics"][:, j], "1", "0"), "")
+                  for j, t in enumerate(topics)}  # fmt: skip
+    summary = [" ".join(np.array(topics)[row]) for row in resp["topics"]]
+    empty = np.full(k, "", dtype=object)
+    cols = {"start": empty, "end": empty, "form_language": form,
+            "edition": np.array([x if x in ids else "" for x in resp["edition"]], dtype=object),
+            "email": emails,
+            "country": empty}  # fmt: skip
+    for q in ("relationship", "career_stage"):
+        cols[q] = np.array([v or "" for v in resp[q]], dtype=object)
+    cols["sector"] = empty
+    cols["applied"] = np.array([v or "" for v in resp["applied"]], dtype=object)
+    cols["topics_applied"] = np.array(summary, dtype=object)
+    cols.update(topic_cols)
+    cols["importance"] = np.array([v or "" for v in resp["importance"]], dtype=object)
+    cols["attribution"] = np.array(["" if a is None else str(a) for a in resp["attribution"]], dtype=object)
+    df = pd.DataFrame(cols)
+    header = xlsform.kobo_header()
+    for h in header:
+        if h not in df.columns:
+            df[h] = ""
+    df = df.iloc[order].reset_index(drop=True)
+    df["_id"] = (200_000_000 + np.arange(k)).astype(str)
+    df["_uuid"] = [f"00000000-0000-4000-8000-{i:012d}" for i in range(k)]
+    df["_submission_time"] = when.iloc[order].dt.strftime("%Y-%m-%dT%H:%M:%S").to_numpy()
+    df["_status"] = "submitted_via_web"
+    df["__version__"] = xlsform.KOBO_VERSION
+    df["_index"] = np.arange(1, k + 1).astype(str)
+    path = out / "survey" / "followup-bench.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    df[header].to_csv(path, sep=";", index=False, quoting=csv.QUOTE_ALL, lineterminator="\r\n", encoding="utf-8")
     return resp
 
 
@@ -334,13 +345,10 @@ def _overlay(out: Path, eds) -> None:
                                "certificates": {k: f"{root}/lms/{e['id']}/{v}"
                                                 for k, v in CERTIFICATE_FILES.items()}}
                      for e in eds},
-        "codebook": {"questions": f"{root}/survey/codebook-questions.csv",
-                     "options": f"{root}/survey/codebook-options.csv"},
+        "evaluation": {"form": f"{root}/survey/evaluation-xlsform.xlsx"},
         "followup_surveys": {"bench": {
-            "editions": [e["id"] for e in eds], "multiselect_separator": ";",
-            "date_format": "%Y-%m-%d %H:%M:%S",
-            "forms": {lang: {"path": f"{root}/survey/followup-bench-{lang}.csv", "language": lang,
-                             "delimiter": ",", "encoding": "utf-8"} for lang in ("en", "es")}}},
+            "editions": [e["id"] for e in eds], "form": f"{root}/survey/followup-bench-xlsform.xlsx",
+            "export": f"{root}/survey/followup-bench.csv", "languages": ["en", "es"]}},
         "quotes": [],
     }  # fmt: skip
     (out / "config_overlay.yaml").write_text(yaml.safe_dump(overlay, sort_keys=False, allow_unicode=True))

@@ -15,7 +15,7 @@ import pycountry
 import yaml
 from babel import Locale
 
-from . import codebook, names
+from . import codebook, names, xlsform
 from .evaluation import Response
 from .population import Account
 from .sitespec import (
@@ -253,63 +253,59 @@ def e_start(e) -> datetime:
 
 
 def write_evaluation(out: Path, ed: str, responses: list[Response]) -> None:
-    e = EDITION_BY_ID[ed]
-    delim, bom, _ = DIALECT[e.site]
-    lang = e.language
-    header = [codebook.question_label("evaluation", q, lang)
-              for q in codebook.question_codes("evaluation")]  # fmt: skip
+    """Moodle feedback "Show responses", anonymous download (adownload), dataformat CSV:
+    `Response number` then the questions by their text in the edition language; choice
+    answers as option text; no date column (mod/feedback/classes/responses_anon_table.php)."""
+    lang = EDITION_BY_ID[ed].language
+    questions = [q for q in codebook.question_codes("evaluation") if q not in ("response_id", "submitted")]
+    header = [xlsform.RESPONSE_NUMBER[lang],
+              *(codebook.question_label("evaluation", q, lang) for q in questions)]  # fmt: skip
 
     def opt(list_name, code):
         return codebook.label(list_name, code, lang) if code else ""
 
-    rows = [[str(r.rid), _fmt_date(r.submitted, e.site), opt("usefulness", r.usefulness),
-             opt("relevance", r.relevance), opt("yes_no", r.intention), r.comments]
-            for r in responses]  # fmt: skip
-    write_csv(out / "evaluation" / f"{ed}.csv", header, rows, delim, bom)
+    rows = [[str(r.rid), opt("usefulness", r.usefulness), opt("relevance", r.relevance),
+             opt("yes_no", r.intention), r.comments] for r in responses]  # fmt: skip
+    xlsform.write_feedback_csv(out / "evaluation" / f"{ed}.csv", header, rows)
 
 
-def write_survey(out: Path, respondents: list[Respondent], seed: int, year: str = "2020",
-                 edition_label=None) -> None:  # fmt: skip
+_DEVICE_OFFSET = {"en": (1, 2, 3, -5, 5, 0), "es": (-5, -6, -3, 2)}  # respondents' time zones
+
+
+def write_survey(out: Path, respondents: list[Respondent], seed: int, year: str = "2020") -> None:
+    """The Kobo data export of the follow-up survey, "XML values and headers", CSV: every
+    respondent of the multilingual form in one file, in submission order (Kobo `_id`)."""
     rng = random.Random(f"{seed}-survey-render")
-    edition_label = edition_label or (lambda code, lang: codebook.label("edition", code, lang))
-    for form in ("en", "es"):
-        header = [codebook.question_label("followup", q, form)
-                  for q in codebook.question_codes("followup")]  # fmt: skip
-
-        def one(list_name, code, form=form):
-            return codebook.label(list_name, code, form) if code else ""
-
-        def many(list_name, codes, form=form):
-            if not codes:
-                return ""
-            labels = [codebook.label(list_name, c, form) for c in codes]
-            if rng.random() < 0.2:  # order of clicking, not of the list
-                rng.shuffle(labels)
-            return ";".join(labels)
-
-        rows = []
-        for r in respondents:
-            if r.form != form:
-                continue
-            rows.append([
-                r.rid, r.submitted.strftime("%Y-%m-%d %H:%M:%S"),
-                edition_label(r.edition, form) if r.edition else "", r.email, r.country_text,
-                one("relationship", r.relationship), one("career_stage", r.career_stage),
-                one("sector", r.sector), one("applied", r.applied), many("topic", r.topics),
-                one("importance", r.importance),
-                "" if r.attribution is None else str(r.attribution), r.example,
-                one("yes_no", r.consent), many("challenge", r.challenges),
-                many("recommendation", r.recommendations),
-                many("followup_topic", r.followup_topics),
-            ])  # fmt: skip
-        write_csv(out / "survey" / f"followup-{year}-{form}.csv", header, rows)
+    ordered = sorted(respondents, key=lambda r: (r.submitted, r.rid))
+    # the workflow numbers responses per language by submission time: EN-0012 is the
+    # twelfth English response (the generator's ids were made the same way)
+    seen: dict[str, int] = {}
+    for r in ordered:
+        seen[r.form] = seen.get(r.form, 0) + 1
+        assert r.rid == f"{r.form.upper()}-{seen[r.form]:04d}", r.rid
+    kobo_id = 118_203_441
+    rows = []
+    for index, r in enumerate(ordered, start=1):
+        kobo_id += rng.randrange(3, 400)  # other forms of the server take ids in between
+        start, end = xlsform.device_times(rng, r.submitted, rng.choice(_DEVICE_OFFSET[r.form]))
+        rows.append([
+            start, end, r.form, r.edition or "", r.email, r.country_text,
+            r.relationship or "", r.career_stage or "", r.sector or "", r.applied or "",
+            *xlsform.kobo_multi("topic", r.topics), r.importance or "",
+            "" if r.attribution is None else str(r.attribution), r.example, r.consent or "",
+            *xlsform.kobo_multi("challenge", r.challenges),
+            *xlsform.kobo_multi("recommendation", r.recommendations),
+            *xlsform.kobo_multi("followup_topic", r.followup_topics),
+            *xlsform.kobo_meta(rng, index, kobo_id, r.submitted),
+        ])  # fmt: skip
+    header = xlsform.kobo_header()
+    assert all(len(row) == len(header) for row in rows)
+    xlsform.write_kobo_csv(out / "survey" / f"followup-{year}.csv", header, rows)
 
 
-def write_codebook(out: Path, edition_options=None) -> None:
-    h, rows = codebook.questions_table()
-    write_csv(out / "survey" / "codebook-questions.csv", h, rows)
-    h, rows = codebook.options_table(edition_options)
-    write_csv(out / "survey" / "codebook-options.csv", h, rows)
+def write_codebook(out: Path, edition_options=None, followup_name: str = "followup-2020") -> None:
+    """The XLSForms: the follow-up survey's Kobo form and the evaluation's questions."""
+    xlsform.write_xlsforms(out, edition_options, followup_name)
 
 
 def write_interviews(out: Path, interviews) -> None:

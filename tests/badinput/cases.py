@@ -26,22 +26,20 @@ from . import mutations as m
 
 EN1 = "raw/lms/2020-EN1"
 ES1 = "raw/lms/2020-ES1"
-FU_EN = "raw/survey/followup-2020-en.csv"
-FU_ES = "raw/survey/followup-2020-es.csv"
+FU = "raw/survey/followup-2020.csv"  # the Kobo export: columns named by question name
+FU_FORM = "raw/survey/followup-2020-xlsform.xlsx"
 FR_EVAL = "raw/evaluation/2021-FR1.csv"
 AR_EVAL = "raw/evaluation/2021-AR1.csv"
 A_LEARNER = {"Username": "tnovak"}  # a student of 2020-EN1 (not staff, not a test account)
-QUOTED = {"Response ID": "EN-0012"}  # a consenting respondent quoted in Box 2 (config `quotes`)
-UNQUOTED = {"Response ID": "EN-0003"}
+QUOTED = "EN-0012"  # a consenting respondent quoted in Box 2 (config `quotes`)
+UNQUOTED = "EN-0003"
 
-Q_EN = {
-    "applied": "Have you applied the knowledge and skills acquired in the course?",
-    "attribution": "What share (0-100 %) of the change in how you work do you attribute to the course?",
-    "example": "Please give an example of how you applied what you learned",
-    "edition": "Which edition of the course did you attend?",
-    "country": "Country where you live and work",
-}
-Q_ES_APPLIED = "¿Ha aplicado los conocimientos y las habilidades adquiridos en el curso?"
+
+def resp(ws: Path, rid: str) -> dict[str, str]:
+    """`where` of the Kobo record of response `rid`."""
+    return m.kobo_response(ws, FU, rid)
+
+
 Q_FR_USEFUL = "Dans quelle mesure le cours vous a-t-il été utile ?"
 Q_AR_USEFUL = "ما مدى فائدة الدورة بالنسبة لك؟"
 
@@ -58,8 +56,7 @@ def stage_eval(edition: str) -> str:
     return f"private/staging/evaluation/{edition}.parquet"
 
 
-def stage_fu(form: str) -> str:
-    return f"private/staging/survey/followup-2020-{form}.parquet"
+STAGE_FU = "private/staging/survey/followup-2020.parquet"
 
 
 CLEAN_FU = "results/clean/followup.parquet"
@@ -127,20 +124,30 @@ def _drop_completion_row(ws: Path) -> dict:
 
 
 def _edition_not_in_config(ws: Path) -> dict:
-    """The codebook knows a 2021 edition; the 2020 survey (config) does not cover it."""
-    options = ws / "raw/survey/codebook-options.csv"
-    hdr, rows, _, bom = m.read_records(options, ",")
-    twin = list(rows[m.find_row(hdr, rows, {"list_name": "edition", "option_code": "2020-EN3"})])
-    twin[hdr.index("option_code")] = "2021-EN4"
-    twin[hdr.index("order")] = "5"
-    for lang, label in (("en", "English edition 4 (February 2021)"), ("es", "Edición en inglés 4 (febrero de 2021)")):
-        twin[hdr.index(f"label_{lang}")] = label
-    twin[hdr.index("label_fr")] = "Édition anglaise 4 (février 2021)"
-    twin[hdr.index("label_ar")] = "النسخة الإنجليزية 4 (فبراير 2021)"
-    rows.insert(m.find_row(hdr, rows, {"list_name": "edition", "option_code": "2020-EN3"}) + 1, twin)
-    m.write_records(options, hdr, rows, ",", bom)
-    facts = m.set_cell(ws, FU_EN, Q_EN["edition"], "English edition 4 (February 2021)", where=UNQUOTED)
+    """The XLSForm knows a 2021 edition; the 2020 survey (config) does not cover it."""
+    m.xlsform_append_row(
+        ws,
+        FU_FORM,
+        "choices",
+        {
+            "list_name": "edition",
+            "name": "2021-EN4",
+            "label::English (en)": "English edition 4 (February 2021)",
+            "label::Español (es)": "Edición en inglés 4 (febrero de 2021)",
+        },
+        after={"list_name": "edition", "name": "2020-EN3"},
+    )
+    facts = m.set_cell(ws, FU, "edition", "2021-EN4", where=resp(ws, UNQUOTED))
     return {**facts, "code": "2021-EN4"}
+
+
+def _multi_disagrees(ws: Path) -> dict:
+    """A select_multiple whose 0/1 option columns say another thing than its summary cell."""
+    where = resp(ws, UNQUOTED)
+    summary = m.cell(ws, FU, "topics_applied", where)
+    flip = "finance" if "finance" not in summary.split() else "legal"
+    m.set_cell(ws, FU, f"topics_applied/{flip}", "1", where=where)
+    return {**m.set_cell(ws, FU, "topics_applied", summary, where=where), "flip": flip}
 
 
 CASES: list[Case] = [
@@ -208,12 +215,12 @@ CASES: list[Case] = [
     ),
     Case(
         "bom_survey",
-        "follow-up form (encoding utf-8) with a UTF-8 byte-order mark",
-        FU_EN,
-        lambda ws: m.add_bom(ws, FU_EN),
-        stage_fu("en"),
+        "Kobo export (UTF-8 without BOM) with a UTF-8 byte-order mark",
+        FU,
+        lambda ws: m.add_bom(ws, FU),
+        STAGE_FU,
         "pass",
-        decision="a BOM is an encoding signature, not data: Excel and survey tools write it; the form "
+        decision="a BOM is an encoding signature, not data: Excel and survey tools write it; the export "
         "must read the same with or without it (strict utf-8 would make it part of the first header)",
     ),
     Case(
@@ -363,23 +370,43 @@ CASES: list[Case] = [
     # ---------------------------------------------------------------- row level, surveys
     Case(
         "unknown_label_en",
-        "follow-up (English form): 'Yep' for the applied question",
-        FU_EN,
-        lambda ws: m.set_cell(ws, FU_EN, Q_EN["applied"], "Yep", where=UNQUOTED),
-        stage_fu("en"),
+        "follow-up (Kobo XML values): 'Yep' for the applied question",
+        FU,
+        lambda ws: m.set_cell(ws, FU, "applied", "Yep", where=resp(ws, UNQUOTED)),
+        STAGE_FU,
         "stop",
-        (*WHERE, "not an option of list 'applied'", "English", "[stage_followup]"),
-        (stage_fu("en"),),
+        (*WHERE, "not an option of list 'applied'", "choice name", "[stage_followup]"),
+        (STAGE_FU,),
     ),
     Case(
         "unknown_label_es",
-        "follow-up (Spanish form): 'Si, claro' for the applied question",
-        FU_ES,
-        lambda ws: m.set_cell(ws, FU_ES, Q_ES_APPLIED, "Si, claro", where={"ID de respuesta": "ES-0002"}),
-        stage_fu("es"),
+        "follow-up answer as a Spanish label ('Sí', a labels export) where Kobo's XML values are expected",
+        FU,
+        lambda ws: m.set_cell(ws, FU, "applied", "Sí", where=resp(ws, "ES-0002")),
+        STAGE_FU,
         "stop",
-        (*WHERE, "not an option of list 'applied'", "Spanish", "[stage_followup]"),
-        (stage_fu("es"),),
+        (*WHERE, "not an option of list 'applied'", "[stage_followup]"),
+        (STAGE_FU,),
+    ),
+    Case(
+        "kobo_multi_disagrees",
+        "follow-up select_multiple: a 0/1 option column set to 1 that the summary cell does not name",
+        FU,
+        _multi_disagrees,
+        STAGE_FU,
+        "stop",
+        ("{file}:{line}", "column 'topics_applied'", "disagree with its summary cell", "[stage_followup]"),
+        (STAGE_FU,),
+    ),
+    Case(
+        "xlsform_unknown_type",
+        "follow-up XLSForm: type 'select_one aplied' (a list that does not exist)",
+        FU_FORM,
+        lambda ws: m.xlsform_set_cell(ws, FU_FORM, "survey", "type", "select_one aplied", where={"name": "applied"}),
+        STAGE_FU,
+        "stop",
+        ("{file}, sheet 'survey', row {line}, column {letter} ('type')", "'aplied' is not a list_name"),
+        (STAGE_FU,),
     ),
     Case(
         "unknown_label_fr",
@@ -404,37 +431,37 @@ CASES: list[Case] = [
     Case(
         "attribution_150",
         "follow-up attribution 150 (range 0-100)",
-        FU_EN,
-        lambda ws: m.set_cell(ws, FU_EN, Q_EN["attribution"], "150", where=UNQUOTED),
-        stage_fu("en"),
+        FU,
+        lambda ws: m.set_cell(ws, FU, "attribution", "150", where=resp(ws, UNQUOTED)),
+        STAGE_FU,
         "stop",
         ("{file}:{line}", "column 'attribution'", "value '150", "at most 100", "[stage_followup]"),
-        (stage_fu("en"),),
+        (STAGE_FU,),
     ),
     Case(
         "attribution_minus5",
         "follow-up attribution -5 (range 0-100)",
-        FU_EN,
-        lambda ws: m.set_cell(ws, FU_EN, Q_EN["attribution"], "-5", where=UNQUOTED),
-        stage_fu("en"),
+        FU,
+        lambda ws: m.set_cell(ws, FU, "attribution", "-5", where=resp(ws, UNQUOTED)),
+        STAGE_FU,
         "stop",
         ("{file}:{line}", "column 'attribution'", "value '-5", "at least 0", "[stage_followup]"),
-        (stage_fu("en"),),
+        (STAGE_FU,),
     ),
     Case(
         "survey_edition_unknown_label",
-        "follow-up edition answer 'English edition 5 (2022)' (no such option)",
-        FU_EN,
-        lambda ws: m.set_cell(ws, FU_EN, Q_EN["edition"], "English edition 5 (2022)", where=UNQUOTED),
-        stage_fu("en"),
+        "follow-up edition answer '2022-EN5' (no such choice)",
+        FU,
+        lambda ws: m.set_cell(ws, FU, "edition", "2022-EN5", where=resp(ws, UNQUOTED)),
+        STAGE_FU,
         "stop",
         (*WHERE, "not an option of list 'edition'", "[stage_followup]"),
-        (stage_fu("en"),),
+        (STAGE_FU,),
     ),
     Case(
         "survey_edition_not_in_config",
-        "follow-up response for edition 2021-EN4: in the codebook, not an edition of the 2020 survey in config",
-        FU_EN,
+        "follow-up response for edition 2021-EN4: in the XLSForm, not an edition of the 2020 survey in config",
+        FU,
         _edition_not_in_config,
         CLEAN_FU,
         "stop",
@@ -445,8 +472,8 @@ CASES: list[Case] = [
     Case(
         "survey_unknown_country",
         "follow-up country typed as 'Atlantis'",
-        FU_EN,
-        lambda ws: m.set_cell(ws, FU_EN, Q_EN["country"], "Atlantis", where=UNQUOTED, column="country"),
+        FU,
+        lambda ws: m.set_cell(ws, FU, "country", "Atlantis", where=resp(ws, UNQUOTED)),
         CLEAN_FU,
         "stop",
         (*WHERE, "not an ISO 3166", "[clean_followup]"),
@@ -456,20 +483,20 @@ CASES: list[Case] = [
     Case(
         "invalid_bytes_free_text",
         "follow-up example with the bytes ff fe (not UTF-8) in the text",
-        FU_EN,
-        lambda ws: m.inject_bytes(ws, FU_EN, Q_EN["example"], b"Caf\xff\xfe", where=UNQUOTED),
-        stage_fu("en"),
+        FU,
+        lambda ws: m.inject_bytes(ws, FU, "example", b"Caf\xff\xfe", where=resp(ws, UNQUOTED)),
+        STAGE_FU,
         "stop",
         ("{file}:{line}", "ff fe", "cannot be decoded as utf-8", "[stage_followup]", "column '{column}'"),
-        (stage_fu("en"),),
+        (STAGE_FU,),
     ),
     # ---------------------------------------------------------------- hostile free text (must pass)
     Case(
         "formula_free_text",
         "quoted follow-up example starting with =HYPERLINK(...)",
-        FU_EN,
+        FU,
         lambda ws: m.set_cell(
-            ws, FU_EN, Q_EN["example"], '=HYPERLINK("http://evil.example/x","Click for details")', where=QUOTED
+            ws, FU, "example", '=HYPERLINK("http://evil.example/x","Click for details")', where=resp(ws, QUOTED)
         ),
         BOX2,
         "pass",
@@ -479,9 +506,9 @@ CASES: list[Case] = [
     Case(
         "script_free_text",
         "quoted follow-up example with <script> in it",
-        FU_EN,
+        FU,
         lambda ws: m.set_cell(
-            ws, FU_EN, Q_EN["example"], "I learned a lot <script>alert('pwned')</script> & shared it", where=QUOTED
+            ws, FU, "example", "I learned a lot <script>alert('pwned')</script> & shared it", where=resp(ws, QUOTED)
         ),
         HTML,
         "pass",
@@ -491,8 +518,8 @@ CASES: list[Case] = [
     Case(
         "long_free_text",
         "a 100 KB follow-up example",
-        FU_EN,
-        lambda ws: m.set_cell(ws, FU_EN, Q_EN["example"], ("I applied the course. " * 4700)[:102400], where=UNQUOTED),
+        FU,
+        lambda ws: m.set_cell(ws, FU, "example", ("I applied the course. " * 4700)[:102400], where=resp(ws, UNQUOTED)),
         CLEAN_FU,
         "pass",
         base=True,
@@ -525,13 +552,13 @@ CASES: list[Case] = [
     Case(
         "quarantine_attribution_150",
         "follow-up attribution 150, on_invalid: quarantine",
-        FU_EN,
-        lambda ws: m.set_cell(ws, FU_EN, Q_EN["attribution"], "150", where=UNQUOTED),
+        FU,
+        lambda ws: m.set_cell(ws, FU, "attribution", "150", where=resp(ws, UNQUOTED)),
         CLEAN_FU,
         "quarantine",
         ("{line}", "at most 100"),
         config={"on_invalid": "quarantine"},
-        quarantine="results/validation/quarantine/survey/followup-2020-en.csv",
+        quarantine="results/validation/quarantine/survey/followup-2020.csv",
         base=True,
     ),
     Case(

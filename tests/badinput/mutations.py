@@ -5,7 +5,8 @@ about it must name: ``file`` (the path as the workflow names it, relative to the
 workspace), ``line`` (1-based line where the edited record starts, header = 1),
 ``column`` and ``value``. Records are parsed and rewritten with :mod:`csv` (minimal
 quoting, ``\\n`` line ends, the byte-order mark kept when the file had one), so the rest
-of the file keeps its meaning.
+of the file keeps its meaning. The Kobo export (raw/survey/*.csv) is rewritten as Kobo
+writes it: ';', every field quoted, CRLF line ends. The XLSForms are edited with openpyxl.
 """
 
 from __future__ import annotations
@@ -17,20 +18,14 @@ from pathlib import Path
 
 BOM = b"\xef\xbb\xbf"
 
-# delimiter per raw file family: Moodle LMS exports ',' whatever the language
-# (config.yaml moodle_exports), evaluation exports the site's (sites.*.delimiter),
-# followup forms ","
-SITE_DELIMITER = {"en": ",", "es": ";", "fr": ";", "ar": ","}
-EDITION_SITE = {"EN": "en", "ES": "es", "FR": "fr", "AR": "ar"}
+# delimiter per raw file family: the Kobo export ';' (raw/survey/); every Moodle export
+# (LMS reports, feedback download) ',' whatever the site language (config.yaml
+# moodle_exports, evaluation)
 
 
 def delimiter_of(rel: str) -> str:
-    """Delimiter of a raw file from its path (evaluation: the edition's site)."""
-    if rel.startswith(("raw/survey/", "raw/lms/")) or "/lms/" in rel:
-        return ","
-    edition = next(part for part in Path(rel).parts if part[:4].isdigit() and "-" in part)
-    edition = edition.removesuffix(".csv")
-    return SITE_DELIMITER[EDITION_SITE[edition.split("-")[1][:2]]]
+    """Delimiter of a raw CSV file from its path."""
+    return ";" if rel.startswith("raw/survey/") else ","
 
 
 def read_records(path: Path, delimiter: str) -> tuple[list[str], list[list[str]], list[int], bool]:
@@ -49,7 +44,13 @@ def read_records(path: Path, delimiter: str) -> tuple[list[str], list[list[str]]
 
 def write_records(path: Path, header: list[str], rows: list[list[str]], delimiter: str, bom: bool) -> None:
     buf = io.StringIO(newline="")
-    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    kobo = delimiter == ";" and "raw/survey/" in path.as_posix()  # formpack: all quoted, CRLF
+    writer = csv.writer(
+        buf,
+        delimiter=delimiter,
+        lineterminator="\r\n" if kobo else "\n",
+        quoting=csv.QUOTE_ALL if kobo else csv.QUOTE_MINIMAL,
+    )
     writer.writerow(header)
     writer.writerows(rows)
     path.write_bytes((BOM if bom else b"") + buf.getvalue().encode("utf-8"))
@@ -230,3 +231,55 @@ def inject_bytes(ws: Path, rel: str, header: str, raw: bytes, *, where=None) -> 
     path.write_bytes(data.replace(marker.encode(), raw, 1))
     bad = next(i for i, b in enumerate(raw) if b >= 0x80)  # first byte UTF-8 cannot start with
     return {**facts, "value": f"{raw[bad]:02x}", "offset": offset + bad}
+
+
+# ------------------------------------------------------------------ the survey side
+def kobo_response(ws: Path, rel: str, response_id: str) -> dict[str, str]:
+    """``where`` of the Kobo record the workflow names ``response_id`` (`EN-0012`: the
+    twelfth response in English by _submission_time, then _id)."""
+    hdr, rows, _, _ = read_records(ws / rel, ";")
+    lang, rank = response_id.split("-")
+    col = {h: hdr.index(h) for h in ("form_language", "_submission_time", "_id")}
+    mine = sorted(
+        (r for r in rows if r[col["form_language"]].upper() == lang),
+        key=lambda r: (r[col["_submission_time"]], int(r[col["_id"]])),
+    )
+    return {"_uuid": mine[int(rank) - 1][hdr.index("_uuid")]}
+
+
+def xlsform_append_row(ws: Path, rel: str, sheet: str, values: dict[str, str], *, after: dict[str, str]) -> dict:
+    """Insert a row into a sheet of an XLSForm after the first row matching ``after``."""
+    import openpyxl
+
+    path = ws / rel
+    book = openpyxl.load_workbook(path)
+    sh = book[sheet]
+    header = [c.value for c in sh[1]]
+    at = next(
+        r for r in range(2, sh.max_row + 1) if all(sh.cell(r, header.index(h) + 1).value == v for h, v in after.items())
+    )
+    sh.insert_rows(at + 1)
+    for h, v in values.items():
+        sh.cell(at + 1, header.index(h) + 1).value = v
+    book.save(path)
+    return {"file": rel, "sheet": sheet, "line": at + 1}
+
+
+def xlsform_set_cell(ws: Path, rel: str, sheet: str, header: str, value: str, *, where: dict[str, str]) -> dict:
+    """Set one cell of an XLSForm sheet; facts: sheet, row, column letter, value."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    path = ws / rel
+    book = openpyxl.load_workbook(path)
+    sh = book[sheet]
+    names = [c.value for c in sh[1]]
+    row = next(
+        r for r in range(2, sh.max_row + 1) if all(sh.cell(r, names.index(h) + 1).value == v for h, v in where.items())
+    )
+    col = names.index(header) + 1
+    old = sh.cell(row, col).value
+    sh.cell(row, col).value = value
+    book.save(path)
+    return {"file": rel, "sheet": sheet, "line": row, "letter": get_column_letter(col), "column": header,
+            "value": value, "old": old}  # fmt: skip

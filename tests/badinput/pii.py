@@ -2,7 +2,7 @@
 
 ``personal_data(root)`` collects every e-mail (trimmed, lower-cased) and every full name
 ("first last", as word tuples) written in the raw LMS exports (participants, completion,
-grades: first + last name; certificates: full name) and the follow-up survey forms
+grades: first + last name; certificates: full name) and the follow-up survey's Kobo export
 (e-mail), using the header names of config.yaml.
 
 ``scan(results)`` reads every file as bytes and also decodes what compression would hide:
@@ -59,10 +59,9 @@ def personal_data(root: Path) -> tuple[set[str], set[tuple[str, ...]]]:
                 else:
                     names.add(words(cells.get(h["first_name"], "") + " " + cells.get(h["last_name"], "")))
     for survey in config.get("followup_surveys", {}).values():
-        for form in survey["forms"].values():
-            hdr, rows, _, _ = m.read_records(root / form["path"], ",")
-            col = next(i for i, h in enumerate(hdr) if "mail" in h.casefold() or "correo" in h.casefold())
-            emails.update(r[col].strip().casefold() for r in rows)
+        hdr, rows, _, _ = m.read_records(root / survey["export"], ";")  # the Kobo export
+        col = hdr.index(survey.get("email_question", "email"))
+        emails.update(r[col].strip().casefold() for r in rows)
     emails.discard("")
     return emails, {n for n in names if len(n) >= 2}
 

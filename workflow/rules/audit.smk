@@ -24,11 +24,9 @@ with open(REGISTRY_FILE, encoding="utf-8") as _fh:
 METRIC_STAGES = ["participation", "reaction"] + (
     ["application"] if FOLLOWUP_SURVEY is not None else []
 )
+# the languages the follow-up survey was offered in (its XLSForm's label languages)
 SURVEY_FORMS = (
-    sorted(
-        f["language"]
-        for f in config["followup_surveys"][FOLLOWUP_SURVEY]["forms"].values()
-    )
+    sorted(config["followup_surveys"][FOLLOWUP_SURVEY]["languages"])
     if FOLLOWUP_SURVEY is not None
     else []
 )

@@ -151,19 +151,6 @@ def site_params(wildcards):
     }
 
 
-def survey_export(path, language, dialect, date_format, separator, edition=None):
-    """How stage_survey reads one export (a param: changing it reruns the job)."""
-    return {
-        "source": path,
-        "language": language,
-        "delimiter": dialect.get("delimiter", ","),
-        "encoding": dialect.get("encoding", "utf-8"),
-        "date_format": date_format,
-        "separator": separator,
-        "edition": edition,
-    }
-
-
 # The salt file: $IMPACT_STORY_SALT_FILE wins over privacy.salt_file. It is a rule input
 # (never a param), so a new salt reruns the chain and its content stays out of the records.
 SALT_FILE = salt_path(
@@ -195,10 +182,10 @@ def report_raw_inputs():
     """Raw files the figures come from, hashed into the technical annex."""
     files = [f for ed in EDITIONS for src in LMS_SOURCES for f in raw_files(ed, src)]
     files += [config["paths"]["evaluation"].format(edition=ed) for ed in EDITIONS]
+    files += [config["evaluation"]["form"]]
     if REPORT_HAS_FOLLOWUP:
-        forms = config["followup_surveys"][FOLLOWUP_SURVEY]["forms"]
-        files += [form["path"] for form in forms.values()]
-        files += [config["codebook"]["questions"], config["codebook"]["options"]]
+        survey = config["followup_surveys"][FOLLOWUP_SURVEY]
+        files += [survey["export"], survey["form"]]
         files += REPORT_INTERVIEWS
     return sorted(set(files)) + [
         "config.yaml",

@@ -5,7 +5,7 @@ if SURVEY_CFG:
 
     rule figure_respondent_profile:
         input:
-            **CODEBOOK,
+            **FOLLOWUP_FORM,
             **libs("profile_panels", "figures", "io", "safe_text", "validation"),
             lib_report_format="scripts/lib/report_format.py",
             metrics="results/metrics/application.csv",
@@ -27,7 +27,7 @@ if SURVEY_CFG:
 
     rule figure_topics_applied:
         input:
-            **CODEBOOK,
+            **FOLLOWUP_FORM,
             **libs("application_figures", "figures", "io", "safe_text", "validation"),
             lib_report_format="scripts/lib/report_format.py",
             metrics="results/metrics/application.csv",
@@ -49,7 +49,7 @@ if SURVEY_CFG:
 
     rule figure_application_by_group:
         input:
-            **CODEBOOK,
+            **FOLLOWUP_FORM,
             **libs("application_figures", "figures", "io", "safe_text", "validation"),
             lib_report_format="scripts/lib/report_format.py",
             metrics="results/metrics/application.csv",
@@ -71,7 +71,7 @@ if SURVEY_CFG:
 
     rule box2_quotes:
         input:
-            **CODEBOOK,
+            **FOLLOWUP_FORM,
             **libs("io", "safe_text", "validation", "countries"),
             followup="results/clean/followup.parquet",
             un_m49="resources/un_m49.csv",

@@ -77,9 +77,8 @@ REPORT_QUARANTINE = (
         batch=BATCHES,
     )
     + expand(
-        "results/validation/quarantine/survey/followup-{survey}-{form}.csv",
+        "results/validation/quarantine/survey/followup-{survey}.csv",
         survey=FOLLOWUP_SURVEY if REPORT_HAS_FOLLOWUP else [],
-        form=SURVEY_FORMS,
     )
 )
 
@@ -96,8 +95,11 @@ rule report_variables:
         registry="resources/metric_registry.yaml",
         un_m49="resources/un_m49.csv",
         labels="workflow/report/labels.yml",
-        codebook_options=(
-            [config["codebook"]["options"]] if REPORT_HAS_FOLLOWUP else []
+        lib_codebook="scripts/lib/codebook.py",
+        followup_form=(
+            [config["followup_surveys"][FOLLOWUP_SURVEY]["form"]]
+            if REPORT_HAS_FOLLOWUP
+            else []
         ),
         quotes=["results/tables/box2_quotes.csv"] if REPORT_HAS_FOLLOWUP else [],
         figure1_notes=["results/figures/figure1_notes.csv"],

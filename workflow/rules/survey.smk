@@ -1,25 +1,24 @@
 # Survey chain: end-of-course evaluations (reaction) and the follow-up survey
-# (application), from the raw exports through the codebook to clean tables and metrics.
-# Figures and Box 2 are in figures_survey.smk.
+# (application), from the raw exports through their codebooks (XLSForms) to clean tables
+# and metrics. Figures and Box 2 are in figures_survey.smk.
 
 SURVEY_LIB = {
     "lib_codebook": "scripts/lib/codebook.py",
     "schema_survey": "schemas/survey.py",
     "schemas_init": "schemas/__init__.py",
 }
-CODEBOOK = {
-    "questions": config["codebook"]["questions"],
-    "options": config["codebook"]["options"],
-}
+EVALUATION_CFG = config["evaluation"]
+EVALUATION_FORM = {"form": EVALUATION_CFG["form"]}
 SURVEY_CFG = config["followup_surveys"][FOLLOWUP_SURVEY] if FOLLOWUP_SURVEY else None
-SURVEY_FORMS = sorted(SURVEY_CFG["forms"]) if SURVEY_CFG else []
+FOLLOWUP_FORM = {"form": SURVEY_CFG["form"]} if SURVEY_CFG else {}
 
 
 # One job per batch of editions (common.smk); the evaluation export of an edition is
-# written by its LMS site, in the site's dialect.
+# Moodle's feedback anonymous download (',' + BOM whatever the site), in the edition's
+# language.
 rule stage_evaluation:
     input:
-        **CODEBOOK,
+        **EVALUATION_FORM,
         **SURVEY_LIB,
         **libs("io", "validation", "safe_text"),
         exports=lambda w: [raw_path(e, "evaluation") for e in BATCH_EDITIONS[w.batch]],
@@ -37,17 +36,22 @@ rule stage_evaluation:
         runtime=lambda wc, input: max(2, int(input.size_mb)),
     params:
         exports=lambda w: [
-            survey_export(
-                raw_path(e, "evaluation"),
-                edition_cfg(e)["language"],
-                site_cfg(e),
-                site_cfg(e)["date_format"],
-                ";",
-                edition=e,
-            )
+            {
+                "source": raw_path(e, "evaluation"),
+                "language": edition_cfg(e)["language"],
+                "response_number": EVALUATION_CFG["response_number"][
+                    edition_cfg(e)["language"]
+                ],
+                "edition": e,
+            }
             for e in BATCH_EDITIONS[w.batch]
         ],
         instrument="evaluation",
+        kind="feedback",
+        email_question=None,
+        languages=lambda w: sorted(
+            {edition_cfg(e)["language"] for e in BATCH_EDITIONS[w.batch]}
+        ),
         on_invalid=config.get("on_invalid", "stop"),
     script:
         "../../scripts/stage_survey.py"
@@ -55,7 +59,7 @@ rule stage_evaluation:
 
 rule clean_evaluation:
     input:
-        **CODEBOOK,
+        **EVALUATION_FORM,
         **SURVEY_LIB,
         **libs("io", "validation", "safe_text"),
         staged=expand("private/staging/evaluation/{batch}.parquet", batch=BATCHES),
@@ -105,33 +109,40 @@ rule metrics_reaction:
 
 rule stage_followup:
     input:
-        **CODEBOOK,
         **SURVEY_LIB,
         **libs("io", "validation", "safe_text"),
-        export=lambda w: config["followup_surveys"][w.survey]["forms"][w.form]["path"],
+        form=lambda w: config["followup_surveys"][w.survey]["form"],
+        export=lambda w: config["followup_surveys"][w.survey]["export"],
     output:
-        staged="private/staging/survey/followup-{survey}-{form}.parquet",
-        report="results/validation/survey/followup-{survey}-{form}.csv",
-        quarantine="results/validation/quarantine/survey/followup-{survey}-{form}.csv",
+        staged="private/staging/survey/followup-{survey}.parquet",
+        report="results/validation/survey/followup-{survey}.csv",
+        quarantine="results/validation/quarantine/survey/followup-{survey}.csv",
     log:
-        "logs/stage_followup/{survey}-{form}.log",
+        "logs/stage_followup/{survey}.log",
     conda:
         "../envs/workflow.yaml"
     resources:
-        # one form's export: memory and time grow with the number of responses
+        # the survey's export: memory and time grow with the number of responses
         mem_mb=lambda wc, input: int(min(500 + 100 * input.size_mb, 16000)),
         runtime=lambda wc, input: max(5, int(4 * input.size_mb)),
     params:
         exports=lambda w: [
-            survey_export(
-                config["followup_surveys"][w.survey]["forms"][w.form]["path"],
-                config["followup_surveys"][w.survey]["forms"][w.form]["language"],
-                config["followup_surveys"][w.survey]["forms"][w.form],
-                config["followup_surveys"][w.survey]["date_format"],
-                config["followup_surveys"][w.survey].get("multiselect_separator", ";"),
-            )
+            {
+                "source": config["followup_surveys"][w.survey]["export"],
+                "date_format": config["followup_surveys"][w.survey].get(
+                    "date_format", "%Y-%m-%dT%H:%M:%S"
+                ),
+                "language_question": config["followup_surveys"][w.survey].get(
+                    "language_question", "form_language"
+                ),
+            }
         ],
         instrument="followup",
+        kind="kobo",
+        languages=lambda w: config["followup_surveys"][w.survey]["languages"],
+        email_question=lambda w: config["followup_surveys"][w.survey].get(
+            "email_question", "email"
+        ),
         on_invalid=config.get("on_invalid", "stop"),
     script:
         "../../scripts/stage_survey.py"
@@ -148,19 +159,11 @@ if SURVEY_CFG:
 
     rule clean_followup:
         input:
-            **CODEBOOK,
+            **FOLLOWUP_FORM,
             **SURVEY_LIB,
             **libs("io", "validation", "safe_text", "pseudonym", "countries"),
-            staged=expand(
-                "private/staging/survey/followup-{survey}-{form}.parquet",
-                survey=FOLLOWUP_SURVEY,
-                form=SURVEY_FORMS,
-            ),
-            quarantine=expand(
-                "results/validation/quarantine/survey/followup-{survey}-{form}.csv",
-                survey=FOLLOWUP_SURVEY,
-                form=SURVEY_FORMS,
-            ),
+            staged=f"private/staging/survey/followup-{FOLLOWUP_SURVEY}.parquet",
+            quarantine=f"results/validation/quarantine/survey/followup-{FOLLOWUP_SURVEY}.csv",
             participants="results/clean/participants.parquet",
             salt=SALT_FILE,
             aliases="resources/country_aliases.csv",
@@ -177,9 +180,9 @@ if SURVEY_CFG:
             # the responses and the participant table they are matched to
             mem_mb=lambda wc, input: int(min(500 + 50 * input.size_mb, 16000)),
         params:
-            forms=SURVEY_FORMS,
-            sources={f: SURVEY_CFG["forms"][f]["path"] for f in SURVEY_FORMS},
-            languages={f: SURVEY_CFG["forms"][f]["language"] for f in SURVEY_FORMS},
+            source=SURVEY_CFG["export"],
+            email_question=SURVEY_CFG.get("email_question", "email"),
+            language_question=SURVEY_CFG.get("language_question", "form_language"),
             survey=FOLLOWUP_SURVEY,
             editions=SURVEY_EDITIONS,
             edition_language={e: edition_cfg(e)["language"] for e in SURVEY_EDITIONS},
@@ -188,7 +191,7 @@ if SURVEY_CFG:
 
     rule metrics_application:
         input:
-            **CODEBOOK,
+            **FOLLOWUP_FORM,
             **SURVEY_LIB,
             **libs("io", "registry", "safe_text", "validation"),
             followup="results/clean/followup.parquet",
