@@ -40,17 +40,20 @@ def test_scale_headers_labels_and_recount(bench):
     total = 0
     for ed, spec in overlay["editions"].items():
         site = CONFIG["sites"][spec["site"]]
+        export = CONFIG["moodle_exports"]["participants"]  # the report builder's CSV writer
         path = Path(overlay["paths"]["participants"].format(edition=ed))
-        with path.open(encoding=site["encoding"], newline="") as f:
-            rows = list(csv.reader(f, delimiter=site["delimiter"]))
-        assert rows[0] == list(site["headers"]["participants"].values())
+        with path.open(encoding=export["encoding"], newline="") as f:
+            rows = list(csv.reader(f, delimiter=export["delimiter"]))
+        headers = list(site["headers"]["participants"].values())
+        assert rows[0] == headers
+        col = {canon: i for i, canon in enumerate(site["headers"]["participants"])}
         students = set(site["labels"]["role"]["student"])
-        people = {r[4].strip().lower() for r in rows[1:] if r[10] in students
-                  and not any(re.search(p, r[1], re.I) for p in acc["test_username_patterns"])
-                  and not any(re.search(p, r[4].strip(), re.I) for p in acc["test_email_patterns"])}
+        people = {r[col["email"]].strip().lower() for r in rows[1:] if r[col["role"]] in students
+                  and not any(re.search(p, r[col["username"]], re.I) for p in acc["test_username_patterns"])
+                  and not any(re.search(p, r[col["email"]].strip(), re.I) for p in acc["test_email_patterns"])}
         assert len(people) == t[f"participants_by_edition:{ed}"]["value"]
         total += len(people)
-        assert Counter(len(r) for r in rows) == Counter({13: len(rows)})
+        assert Counter(len(r) for r in rows) == Counter({len(headers): len(rows)})
     assert total == t["participants_total"]["value"] == 3000
     assert truth["survey_size"] == 400
     assert overlay["scopes"]["bench"]["editions"] == list(overlay["editions"])
