@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from badinput import mutations as m
 from badinput.builder import corpus
 from badinput.cases import BY_ID
@@ -56,9 +57,16 @@ def raw_records(root: Path, rel: str) -> int:
 
 def lms_problems(log: pd.DataFrame, root: Path, edition: str, clean: pd.DataFrame) -> list[str]:
     problems = balance_problems(log)
+    config = yaml.safe_load((root / "config.yaml").read_text(encoding="utf-8"))
+    ed = config["editions"][edition]
     for source in ("participants", "completion", "grades", "certificates"):
-        files = CERTIFICATE_FILES if source == "certificates" else (f"{source}.csv",)  # one per activity
-        raw = sum(raw_records(root, f"raw/lms/{edition}/{name}") for name in files)
+        if source == "certificates":  # one report per certificate activity
+            files = sorted(ed.get("certificates", {}).values()) or [
+                f"raw/lms/{edition}/{name}" for name in CERTIFICATE_FILES
+            ]
+        else:  # config names exports saved elsewhere or as spreadsheets (.xlsx / .ods)
+            files = [(ed.get("files") or {}).get(source) or config["paths"][source].format(edition=edition)]
+        raw = sum(raw_records(root, rel) for rel in files)
         if step_total(log, "validate", source, edition, "rows_in") != raw:
             problems.append(f"{edition} {source}: validate takes in fewer rows than the raw file's {raw}")
         if source != "participants":

@@ -29,7 +29,14 @@ def delimiter_of(rel: str) -> str:
 
 
 def read_records(path: Path, delimiter: str) -> tuple[list[str], list[list[str]], list[int], bool]:
-    """(header, data records, start line of each record, file had a BOM)."""
+    """(header, data records, start line of each record, file had a BOM); a spreadsheet
+    export (.xlsx / .ods) through lib.io's cell reader (rows numbered as in the sheet)."""
+    if path.suffix in (".xlsx", ".ods"):
+        from lib import io as lib_io
+
+        df = lib_io.read_export(path, delimiter=delimiter, encoding="utf-8", header_map=None, source=str(path))
+        header = [c for c in df.columns if c != lib_io.LINE_COLUMN]
+        return header, df[header].fillna("").astype(str).values.tolist(), df[lib_io.LINE_COLUMN].tolist(), False
     raw = path.read_bytes()
     bom = raw.startswith(BOM)
     text = raw[len(BOM) :].decode("utf-8") if bom else raw.decode("utf-8")

@@ -39,8 +39,8 @@ def personal_data(root: Path) -> tuple[set[str], set[tuple[str, ...]]]:
         headers = config["sites"][ed_cfg["site"]]["headers"]
         sources_rows = []
         for source in ("participants", "completion", "grades", "certificates"):
-            pattern = ed_cfg.get("certificates") if source == "certificates" else None
-            pattern = pattern or config["paths"][source]
+            pattern = ed_cfg.get("certificates") if source == "certificates" else (ed_cfg.get("files") or {}).get(source)
+            pattern = pattern or config["paths"][source]  # config names .xlsx / .ods exports
             rels = [v.format(edition=edition) for v in pattern.values()] if isinstance(pattern, dict) else [
                 pattern.format(edition=edition)
             ]
