@@ -139,3 +139,38 @@ def test_real_report_from_the_default_data(workflow_run):
     for alt in ("World map", "sector", "topic"):
         assert any(alt.lower() in i.lower() for i in embedded), alt
     assert (workflow_run / "results" / "report" / "impact_story.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_typst_tagging_bug_falls_back_to_inline_figures(tmp_path, monkeypatch):
+    """Typst 0.15's PDF tagging fails on some layouts with floating figures (a 200-edition
+    benchmark report): the renderer lays the figures out inline and compiles again; any
+    other Typst error stops with its message."""
+    import io
+
+    import typst
+
+    from lib import report_render
+
+    (tmp_path / "doc.typ").write_text(f"{report_render.FLOATING_FIGURES}\nHello\n", encoding="utf-8")
+    sources = []
+
+    def compile_once_failing(path, output, root):
+        sources.append(Path(path).read_text(encoding="utf-8"))
+        if len(sources) == 1:
+            raise typst.TypstError(f"internal error: {report_render.TYPST_TAG_BUG} (occurred at build.rs)")
+        Path(output).write_bytes(b"%PDF")
+
+    monkeypatch.setattr(report_render, "_run", lambda cmd, cwd, log: None)
+    monkeypatch.setattr(typst, "compile", compile_once_failing)
+    log = io.StringIO()
+    _, pdf = render_pandoc(tmp_path, log, "doc.qmd")
+    assert pdf.read_bytes() == b"%PDF" and len(sources) == 2
+    assert report_render.FLOATING_FIGURES in sources[0] and report_render.FLOATING_FIGURES not in sources[1]
+    assert "figures placed inline" in log.getvalue()
+
+    def always_failing(path, output, root):
+        raise typst.TypstError("unknown variable: x")
+
+    monkeypatch.setattr(typst, "compile", always_failing)
+    with pytest.raises(RenderError, match="unknown variable"):
+        render_pandoc(tmp_path, log, "doc.qmd")
