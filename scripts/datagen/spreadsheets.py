@@ -103,21 +103,27 @@ def write_xlsx(
     """Write ``header`` and ``rows`` to a one-sheet .xlsx at ``path`` (byte-identical on
     every run). Header cells are strings; row cells keep their Python type (see the
     module docstring)."""
+    write_xlsx_sheets(path, [(sheet, [[str(h) for h in header], *rows])])
+
+
+def write_xlsx_sheets(path: str | Path, sheets: Sequence[tuple[str, Iterable[Sequence[_Cell]]]]) -> None:
+    """Write several sheets (title, rows; ``None`` is an empty cell) to one .xlsx,
+    byte-identical on every run: fixed document properties and ZIP entry times."""
     from openpyxl import Workbook
     from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900
 
     wb = Workbook()
     wb.epoch = CALENDAR_WINDOWS_1900
-    ws = wb.active
-    ws.title = sheet_title(sheet)
-    ws.append([str(h) for h in header])
-    for row in rows:
-        for cell in row:
-            _check_cell(cell)
-        ws.append(list(row))
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str) and cell.data_type == "f":
-                cell.data_type = "s"  # a text starting with '=' is text, as Moodle writes it
+    wb.remove(wb.active)
+    for title, rows in sheets:
+        ws = wb.create_sheet(sheet_title(title))
+        for row in rows:
+            for cell in row:
+                _check_cell(cell)
+            ws.append(list(row))
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str) and cell.data_type == "f":
+                    cell.data_type = "s"  # a text starting with '=' is text, as Moodle writes it
     props = wb.properties
     props.creator = CREATOR
     props.lastModifiedBy = CREATOR

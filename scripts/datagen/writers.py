@@ -266,7 +266,8 @@ def write_evaluation(out: Path, ed: str, responses: list[Response]) -> None:
 
     rows = [[str(r.rid), opt("usefulness", r.usefulness), opt("relevance", r.relevance),
              opt("yes_no", r.intention), r.comments] for r in responses]  # fmt: skip
-    xlsform.write_feedback_csv(out / "evaluation" / f"{ed}.csv", header, rows)
+    # Moodle dataformat CSV (feedback "Show responses" download): ',', UTF-8 BOM, PHP fputcsv
+    write_csv(out / "evaluation" / f"{ed}.csv", header, rows, ",", True, csvlib=True)
 
 
 _DEVICE_OFFSET = {"en": (1, 2, 3, -5, 5, 0), "es": (-5, -6, -3, 2)}  # respondents' time zones

@@ -8,17 +8,15 @@ responses_anon_table.php, dataformat/csv). Every file is byte-identical on rerun
 
 from __future__ import annotations
 
-import io
 import uuid
-import zipfile
 from datetime import datetime
 from pathlib import Path
 
 from . import codebook
+from .spreadsheets import write_xlsx_sheets
 
 LANGUAGE_LABELS = {"en": "English (en)", "es": "Español (es)", "fr": "Français (fr)", "ar": "العربية (ar)"}
 FOLLOWUP_LANGUAGES = ("en", "es")  # the 2020 follow-up survey was offered in English and Spanish
-FIXED_TIME = datetime(2021, 3, 1, 9, 0, 0)  # document properties and ZIP entry times
 KOBO_VERSION = "vQm7Xb3kR9sLp2TzW4nHc8"  # the form version uid Kobo writes in __version__
 KOBO_META = ("_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status",
              "_submitted_by", "__version__", "_tags", "_index")  # fmt: skip
@@ -30,43 +28,6 @@ RESPONSE_NUMBER = {"en": "Response number", "es": "Respuesta número", "fr": "R�
 
 _XLSFORM_TYPE = {"single": "select_one {}", "multi": "select_multiple {}", "number": "integer",
                  "text": "text", "email": "text"}  # fmt: skip
-
-
-def write_xlsx(path: Path, sheets: list[tuple[str, list[list[str]]]]) -> None:
-    """An .xlsx of text cells, byte-identical on rerun: fixed document properties and
-    ZIP entry times (openpyxl stamps the clock on both)."""
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets:
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append([cell if cell != "" else None for cell in row])
-    props = wb.properties
-    props.creator = props.lastModifiedBy = "datagen"
-    props.created = props.modified = FIXED_TIME
-    buf = io.BytesIO()
-    wb.save(buf)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl writes the save time as modified
-                data = _fixed_core(data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            dst.writestr(fixed, data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(out.getvalue())
-
-
-def _fixed_core(xml: bytes) -> bytes:
-    import re
-
-    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    return re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" + stamp + rb"\g<2>", xml)
 
 
 def xlsform_sheets(instrument: str, languages: tuple[str, ...], *, form_id: str, title: str,
@@ -103,16 +64,18 @@ def xlsform_sheets(instrument: str, languages: tuple[str, ...], *, form_id: str,
             choices.append([list_name, code, *(labels[i] for i in li), *([role] if with_role else [])])
     settings = [["form_title", "form_id", "version", "default_language"],
                 [title, form_id, "2021031501", LANGUAGE_LABELS[languages[0]]]]  # fmt: skip
-    return [("survey", survey), ("choices", choices), ("settings", settings)]
+    # a blank XLSForm cell is an empty cell
+    sheets = (("survey", survey), ("choices", choices), ("settings", settings))
+    return [(name, [[c if c != "" else None for c in row] for row in rows]) for name, rows in sheets]
 
 
 def write_xlsforms(out: Path, edition_options=None, followup_name: str = "followup-2020") -> None:
     """raw/survey/<followup_name>-xlsform.xlsx (the Kobo form) and evaluation-xlsform.xlsx."""
-    write_xlsx(out / "survey" / f"{followup_name}-xlsform.xlsx",
+    write_xlsx_sheets(out / "survey" / f"{followup_name}-xlsform.xlsx",
                xlsform_sheets("followup", FOLLOWUP_LANGUAGES, form_id="impact_followup_2020",
                               title="Entrepreneurship for migrants and refugees: follow-up survey",
                               edition_options=edition_options))  # fmt: skip
-    write_xlsx(out / "survey" / "evaluation-xlsform.xlsx",
+    write_xlsx_sheets(out / "survey" / "evaluation-xlsform.xlsx",
                xlsform_sheets("evaluation", codebook.LANGS, form_id="course_evaluation",
                               title="End-of-course evaluation (Moodle feedback activity)"))  # fmt: skip
 
@@ -128,21 +91,6 @@ def write_kobo_csv(path: Path, header: list[str], rows: list[list[str]]) -> None
     lines = [";".join(_csv_cell_all_quoted(c) for c in row) for row in [header, *rows]]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
-
-
-def _fputcsv(value: str) -> str:
-    """PHP fputcsv (',' and '"', no escape char): quoted when the cell holds the
-    delimiter, a quote, a line break, a tab or a space."""
-    if any(ch in value for ch in ',"\n\r\t '):
-        return '"' + value.replace('"', '""') + '"'
-    return value
-
-
-def write_feedback_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    """Moodle dataformat CSV (feedback "Show responses" download): ',', UTF-8 BOM, '\\n'."""
-    lines = [",".join(_fputcsv(c) for c in row) for row in [header, *rows]]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"\xef\xbb\xbf" + ("\n".join(lines) + "\n").encode("utf-8"))
 
 
 def kobo_header() -> list[str]:
