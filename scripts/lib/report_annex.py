@@ -14,12 +14,12 @@ and the audit. Identifiers and file paths appear only in the annex's reference t
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
+from lib.audit import sha256_file
 from lib.report_format import fmt_count, fmt_interval, fmt_value, is_missing, join_words, number_words
 from lib.report_markdown import escape_markdown, pipe_table
 from lib.report_vars import LANGUAGE_NAMES, Labels, fmt_number, ranked, unanswered_ids
@@ -205,14 +205,6 @@ def annex_reference(registry: dict[str, dict]) -> str:
 
 
 # ------------------------------------------------------------------ inputs, rows set aside
-
-
-def sha256_file(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 WITHHELD_NAME = "(file name withheld: the interviewee did not consent to publication)"
