@@ -70,12 +70,14 @@ OCCUPATION_LABELS = {
 _LANG_INDEX = {"en": 0, "es": 1, "fr": 2, "ar": 3}
 
 
-def write_csv(path: Path, header, rows, delimiter=",", bom=False, csvlib=False) -> None:
-    """csvlib=True: Moodle's csv_export_writer (PHP fputcsv), which also quotes every cell
-    holding a space or a tab (lib/csvlib.class.php); else quotes only where needed."""
+def write_csv(path: Path, header, rows, delimiter=",", bom=False, fputcsv=False) -> None:
+    """fputcsv=True: PHP's fputcsv, which Moodle's writers use (csvlib csv_export_writer,
+    lib/csvlib.class.php; dataformat csv through OpenSpout, lib/openspout/src/Writer/CSV/
+    Writer.php): it also quotes every cell holding a space or a tab; else quotes only
+    where needed (Python's csv module)."""
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    if csvlib:
+    if fputcsv:
         for row in [header, *rows]:
             cells = []
             for v in row:
@@ -180,7 +182,7 @@ def write_lms(out: Path, ed: str, accounts: list[Account], seed: int) -> None:
                      org, lab["role"][a.role], lab["enrolment_status"][a.status],
                      userdate(a.enrolled, lc["strftimedaydatetime"], lang)])  # fmt: skip
     part = [[formula_guard(v) for v in row] for row in part]
-    emit("participants.csv", "participants", HEADERS[site]["participants"], part, ",", True)
+    emit("participants.csv", "participants", HEADERS[site]["participants"], part, ",", True, fputcsv=True)
 
     # course completion report (csvlib, 'Download in spreadsheet format'): only active
     # enrolments of student roles; 'Course complete' holds the date or nothing
@@ -200,7 +202,7 @@ def write_lms(out: Path, ed: str, accounts: list[Account], seed: int) -> None:
                  userdate(a.completed_on, short, lang) if a.complete else ""]  # fmt: skip
         comp.append([str(a.user_id), f"{a.first} {a.last}", a.email, *crit,
                      userdate(a.completed_on if a.complete else None, short, lang)])  # fmt: skip
-    emit("completion.csv", "completion", HEADERS[site]["completion"], comp, ",", False, csvlib=True)
+    emit("completion.csv", "completion", HEADERS[site]["completion"], comp, ",", False, fputcsv=True)
 
     # grade export, plain text file: 'Exclude suspended users' ticked by default
     end = datetime.fromisoformat(e.start).replace(tzinfo=UTC)
@@ -222,7 +224,7 @@ def write_lms(out: Path, ed: str, accounts: list[Account], seed: int) -> None:
                        *(_fmt_grade(c) for c in a.correct), _fmt_total(a.correct),
                        downloaded])  # fmt: skip
     emit("grades.csv", "grades", grades_header(site, labelsep, with_suspended), grades, ",", False,
-         csvlib=True)  # fmt: skip
+         fputcsv=True)  # fmt: skip
 
     # mod_customcert: one report per certificate activity (no column names the activity);
     # it does not filter by enrolment status
@@ -236,7 +238,7 @@ def write_lms(out: Path, ed: str, accounts: list[Account], seed: int) -> None:
                          code])  # fmt: skip
         assert len({r[3] for r in rows}) == len(rows)
         rows = [[formula_guard(v) for v in row] for row in rows]
-        emit(name, "certificates", HEADERS[site]["certificates"], rows, ",", True)
+        emit(name, "certificates", HEADERS[site]["certificates"], rows, ",", True, fputcsv=True)
 
 
 CODE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -267,7 +269,7 @@ def write_evaluation(out: Path, ed: str, responses: list[Response]) -> None:
     rows = [[str(r.rid), opt("usefulness", r.usefulness), opt("relevance", r.relevance),
              opt("yes_no", r.intention), r.comments] for r in responses]  # fmt: skip
     # Moodle dataformat CSV (feedback "Show responses" download): ',', UTF-8 BOM, PHP fputcsv
-    write_csv(out / "evaluation" / f"{ed}.csv", header, rows, ",", True, csvlib=True)
+    write_csv(out / "evaluation" / f"{ed}.csv", header, rows, ",", True, fputcsv=True)
 
 
 _DEVICE_OFFSET = {"en": (1, 2, 3, -5, 5, 0), "es": (-5, -6, -3, 2)}  # respondents' time zones
