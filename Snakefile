@@ -38,3 +38,7 @@ rule all:
     default_target: True
     input:
         ALL_TARGETS,
+
+
+# the project modules each rule's script imports become inputs of its rule (common.smk)
+declare_script_imports()

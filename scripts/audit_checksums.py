@@ -7,8 +7,9 @@ audit with one line per file. On success writes the checked list (path, sha256, 
 import sys
 from pathlib import Path
 
-sys.stderr = open(snakemake.log[0], "w")
-sys.path.insert(0, str(Path(snakemake.input.lib_audit).resolve().parent.parent))
+from lib.preamble import begin
+
+begin(snakemake)
 
 import pandas as pd
 

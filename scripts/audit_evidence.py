@@ -8,8 +8,9 @@ recount.csv compares numerator and denominator recounted from those rows with me
 import sys
 from pathlib import Path
 
-sys.stderr = open(snakemake.log[0], "w")
-sys.path.insert(0, str(Path(snakemake.input.lib_audit).resolve().parent.parent))
+from lib.preamble import begin
+
+begin(snakemake)
 
 import pandas as pd
 import yaml

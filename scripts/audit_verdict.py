@@ -6,7 +6,9 @@ auditor; its own output is a one-line summary per status.
 
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")
+from lib.preamble import begin
+
+begin(snakemake)
 
 import pandas as pd
 

@@ -4,14 +4,14 @@ original text and the analyst's translation. A chosen id that did not consent or
 not exist stops the workflow with a clear message."""
 
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from snakemake.script import snakemake
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115
-sys.path.insert(0, str(Path(snakemake.input.lib_survey_metrics).resolve().parent.parent))
+from lib.preamble import begin
+
+begin(snakemake)
 
 import pandas as pd
 

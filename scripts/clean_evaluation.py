@@ -4,15 +4,14 @@ is one edition) with the edition, the course language and the answers as codes (
 kept as text, never interpreted), plus the row accounting of the evaluation chain."""
 
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from snakemake.script import snakemake
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115
-sys.path.insert(0, str(Path(snakemake.input.lib_codebook).resolve().parent.parent))
-sys.path.insert(0, str(Path(snakemake.input.schema_survey).resolve().parent.parent))
+from lib.preamble import begin
+
+begin(snakemake)
 
 import pandas as pd
 

@@ -8,15 +8,14 @@ not cover (config followup_surveys.<survey>.editions) is a validation error; a s
 message, without a Python traceback."""
 
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from snakemake.script import snakemake
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115
-sys.path.insert(0, str(Path(snakemake.input.lib_codebook).resolve().parent.parent))
-sys.path.insert(0, str(Path(snakemake.input.schema_survey).resolve().parent.parent))
+from lib.preamble import begin
+
+begin(snakemake)
 
 import pandas as pd
 

@@ -1,11 +1,10 @@
 """combine_lms: the editions of the scope -> results/clean/participants.parquet + cleaning_log.csv."""
 
 import sys
-from pathlib import Path
 
-sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")  # noqa: SIM115
-sys.path.insert(0, str(Path(snakemake.input.lib_io).resolve().parent.parent))
-sys.path.insert(0, str(Path(snakemake.input.schema_lms).resolve().parent.parent))
+from lib.preamble import begin
+
+begin(snakemake)
 
 import pandas as pd
 

@@ -4,14 +4,14 @@ lib/profile_panels.py. A panel whose item nobody answered says "No answers". PNG
 byte-identical on rerun."""
 
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from snakemake.script import snakemake
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115
-sys.path.insert(0, str(Path(snakemake.input.lib_codebook).resolve().parent.parent))
+from lib.preamble import begin
+
+begin(snakemake)
 
 import pandas as pd
 

@@ -1,10 +1,10 @@
 """metrics_participation: clean participants -> results/metrics/participation.csv (+ evidence)."""
 
 import sys
-from pathlib import Path
 
-sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")  # noqa: SIM115
-sys.path.insert(0, str(Path(snakemake.input.lib_io).resolve().parent.parent))
+from lib.preamble import begin
+
+begin(snakemake)
 
 from lib import io as lib_io
 from lib.participation import compute

@@ -2,14 +2,14 @@
 unweighted mean of the editions, with their evidence (response ids)."""
 
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from snakemake.script import snakemake
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115
-sys.path.insert(0, str(Path(snakemake.input.lib_survey_metrics).resolve().parent.parent))
+from lib.preamble import begin
+
+begin(snakemake)
 
 import pandas as pd
 

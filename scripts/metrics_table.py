@@ -7,10 +7,10 @@ from one stage file only.
 """
 
 import sys
-from pathlib import Path
 
-sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")  # noqa: SIM115
-sys.path.insert(0, str(Path(snakemake.input.lib_io).resolve().parent.parent))
+from lib.preamble import begin
+
+begin(snakemake)
 
 import pandas as pd
 

@@ -9,8 +9,9 @@ the action's endTime (the newest output's modification time), as the profile ask
 import sys
 from pathlib import Path
 
-sys.stderr = open(snakemake.log[0], "w")
-sys.path.insert(0, str(Path(snakemake.input.lib_audit).resolve().parent.parent))
+from lib.preamble import begin
+
+begin(snakemake)
 
 import json
 import platform

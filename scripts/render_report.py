@@ -7,12 +7,11 @@ a fresh build directory under results/, then the two files are copied to their o
 """
 
 import shutil
-import sys
 from pathlib import Path
 
-log = open(snakemake.log[0], "w", encoding="utf-8")
-sys.stderr = log
-sys.path.insert(0, str(Path(snakemake.input.lib_report_render).resolve().parent.parent))
+from lib.preamble import begin
+
+log = begin(snakemake)
 
 from lib.report_render import (
     choose_renderer,

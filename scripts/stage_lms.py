@@ -14,11 +14,10 @@ results/validation/lms/<batch>/<source>.csv (one per export kind, sorted by file
 """
 
 import sys
-from pathlib import Path
 
-sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")  # noqa: SIM115
-sys.path.insert(0, str(Path(snakemake.input.lib_io).resolve().parent.parent))
-sys.path.insert(0, str(Path(snakemake.input.schema_lms).resolve().parent.parent))
+from lib.preamble import begin
+
+begin(snakemake)
 
 import pandas as pd
 

@@ -10,15 +10,14 @@ each file in file order).
 E-mails stay in the staging layer only: quarantined rows are written without them."""
 
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from snakemake.script import snakemake
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115
-sys.path.insert(0, str(Path(snakemake.input.lib_codebook).resolve().parent.parent))
-sys.path.insert(0, str(Path(snakemake.input.schema_survey).resolve().parent.parent))
+from lib.preamble import begin
+
+begin(snakemake)
 
 import pandas as pd
 

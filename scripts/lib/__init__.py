@@ -1,16 +1,20 @@
 """Shared helpers of the impact-story workflow (imported by rule scripts and tests).
 
-Import convention (one for the whole repo): a rule declares every helper module it
-uses as a named input (``lib_io="scripts/lib/io.py"``, ``lib_validation=...``) so that a
-change to the helper reruns the rule, and its script puts the ``scripts/`` directory on
-``sys.path`` before importing::
+Import convention (one for the whole repo): a rule script starts with the preamble of
+``lib.preamble`` and then imports what it needs::
 
-    sys.path.insert(0, str(Path(snakemake.input.lib_io).resolve().parent.parent))
+    from lib.preamble import begin
+
+    begin(snakemake)  # stderr -> the rule's log; the repository root on sys.path
+
     from lib import io as lib_io, validation
+    from schemas.lms import raw_schema
 
-pandera schemas live in the top-level ``schemas`` package; scripts that use them add the
-repository root the same way (``Path(snakemake.input.schema_lms).resolve().parent.parent``).
-Tests get both on the path from ``pyproject.toml`` (``pythonpath = [".", "scripts"]``).
+Snakemake puts ``scripts/`` on ``sys.path`` for a rule script; pandera schemas live in the
+top-level ``schemas`` package. No rule lists these modules: the workflow computes each
+script's imports (``lib.imports.import_closure``) and makes them inputs of its rule, so
+a change to a helper reruns the rules that use it. Tests get both packages on the path
+from ``pyproject.toml`` (``pythonpath = [".", "scripts"]``).
 
 Modules: ``io`` (read an export with a site's dialect, deterministic Parquet/CSV writers),
 ``validation`` (pandera lazy validation to a readable report, ``ValidationFailed``),

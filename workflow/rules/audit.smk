@@ -4,11 +4,6 @@
 # `make audit` runs audit_checksums alone first (forced), then the target `audit`.
 import yaml
 
-AUDIT_LIB = {
-    "lib_audit": "scripts/lib/audit.py",
-    # lib.registry writes evidence through lib.io (which imports safe_text, validation)
-    **libs("registry", "io", "safe_text", "validation"),
-}
 RAW_DIR = "raw"
 RAW_SUMS = f"{RAW_DIR}/SHA256SUMS"
 RAW_FILES = sorted(p.as_posix() for p in Path(RAW_DIR).rglob("*") if p.is_file())
@@ -60,7 +55,6 @@ GIT_COMMIT, GIT_DIRTY = git_state()
 
 rule audit_checksums:
     input:
-        **AUDIT_LIB,
         sums=RAW_SUMS,
         raw=RAW_FILES,
     output:
@@ -77,7 +71,6 @@ rule audit_checksums:
 
 rule audit_claims:
     input:
-        **AUDIT_LIB,
         checked="results/audit/raw_checksums.csv",
         claims="published/claims.yaml",
         metrics="results/metrics/metrics.csv",
@@ -103,7 +96,6 @@ rule audit_claims:
 
 rule audit_evidence:
     input:
-        **AUDIT_LIB,
         checked="results/audit/raw_checksums.csv",
         evidence=expand("results/metrics/evidence/{stage}.parquet", stage=METRIC_STAGES),
         metrics="results/metrics/metrics.csv",
@@ -121,7 +113,6 @@ rule audit_evidence:
 
 rule provenance_crate:
     input:
-        **AUDIT_LIB,
         snakefile=SNAKEFILE,
         workflow=WORKFLOW_FILES,
         config=CONFIG_FILES,

@@ -7,16 +7,6 @@
 
 rule clean_lms:
     input:
-        **libs(
-            "io",
-            "validation",
-            "safe_text",
-            "countries",
-            "pseudonym",
-            "lms",
-            "moodle_dates",
-            "schema_lms",
-        ),
         staging=expand(
             "private/staging/lms/{{batch}}/{source}.parquet", source=LMS_SOURCES
         ),
@@ -53,7 +43,6 @@ rule clean_lms:
 
 rule combine_lms:
     input:
-        **libs("io", "safe_text", "validation", "moodle_dates", "schema_lms"),
         participants=expand(
             "results/clean/editions/{batch}/participants.parquet", batch=BATCHES
         ),
@@ -84,7 +73,6 @@ CLEANING_LOG_FILES.append("results/clean/cleaning_log_lms.csv")
 # chain order, and stops if any step does not add up (rows_in = rows_out + dropped).
 rule cleaning_log:
     input:
-        **libs("io", "safe_text", "validation"),
         parts=lambda wc: CLEANING_LOG_FILES,
     output:
         cleaning_log="results/clean/cleaning_log.csv",

@@ -1,5 +1,5 @@
 # Helpers shared by all rule files (the editions of the scope, raw file paths, site
-# settings, the salt file, the helper modules rules declare as inputs) and the target
+# settings, the salt file, the helper modules each rule's script imports) and the target
 # lists that `rule all` collects.
 #
 # Rule files add their final outputs to ALL_TARGETS (and their metric stage files to
@@ -13,6 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from lib.batches import edition_batches  # noqa: E402
+from lib.imports import import_closure  # noqa: E402
 from lib.pseudonym import salt_path  # noqa: E402
 
 # --------------------------------------------------------------------------- scope
@@ -158,24 +159,27 @@ SALT_FILE = salt_path(
 )
 
 
-# Helper modules, declared as named inputs of the rules that import them:
-#   lib_<name>    = scripts/lib/<name>.py     (always with lib_init)
-#   schema_<name> = schemas/<name>.py         (always with schemas_init)
-def libs(*names):
-    """Named inputs for helper modules, e.g. `**libs("io", "validation", "schema_lms")`."""
-    out = {"lib_init": "scripts/lib/__init__.py"}
-    for name in names:
-        if name.startswith("schema_"):
-            out[name] = f"schemas/{name[len('schema_'):]}.py"
-            out["schemas_init"] = "schemas/__init__.py"
-        else:
-            out[f"lib_{name.removeprefix('lib_')}"] = (
-                f"scripts/lib/{name.removeprefix('lib_')}.py"
-            )
-    for key, path in out.items():
-        if not Path(workflow.basedir, path).is_file():
-            raise ValueError(f"libs(): {key} -> {path} does not exist")
-    return out
+# Helper modules: every project module a rule's script imports (scripts/lib/*.py,
+# schemas/*.py and their __init__.py, directly or through each other; lib/imports.py) is
+# an input of the rule, named `script_imports`, so that a change to a helper reruns
+# exactly the rules whose scripts use it. Rules do not list them: the Snakefile calls
+# this once, after every rule file is included.
+def declare_script_imports():
+    """Add the import closure of each rule's `script:` to the rule's inputs."""
+    root = Path(workflow.basedir)
+    for scripted in workflow.rules:
+        if scripted.script is None:
+            continue
+        script = Path(
+            scripted.basedir.get_path_or_uri(secret_free=True), scripted.script
+        )
+        if scripted.input_modifier is None:  # no `input` section in the rule
+            scripted.input_modifier = workflow.modifier.path_modifier
+        scripted.set_input(
+            script_imports=[
+                os.path.relpath(root / path) for path in import_closure(script, root)
+            ]
+        )
 
 
 def report_raw_inputs():

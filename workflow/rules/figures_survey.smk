@@ -6,10 +6,7 @@ if SURVEY_CFG:
     rule figure_respondent_profile:
         input:
             **FOLLOWUP_FORM,
-            **libs("profile_panels", "figures", "io", "safe_text", "validation"),
-            lib_report_format="scripts/lib/report_format.py",
             metrics="results/metrics/application.csv",
-            lib_codebook="scripts/lib/codebook.py",
         output:
             png=report(
                 "results/figures/figure2_respondent_profile.png",
@@ -28,10 +25,7 @@ if SURVEY_CFG:
     rule figure_topics_applied:
         input:
             **FOLLOWUP_FORM,
-            **libs("application_figures", "figures", "io", "safe_text", "validation"),
-            lib_report_format="scripts/lib/report_format.py",
             metrics="results/metrics/application.csv",
-            lib_codebook="scripts/lib/codebook.py",
         output:
             png=report(
                 "results/figures/topics_applied.png",
@@ -50,10 +44,7 @@ if SURVEY_CFG:
     rule figure_application_by_group:
         input:
             **FOLLOWUP_FORM,
-            **libs("application_figures", "figures", "io", "safe_text", "validation"),
-            lib_report_format="scripts/lib/report_format.py",
             metrics="results/metrics/application.csv",
-            lib_codebook="scripts/lib/codebook.py",
         output:
             png=report(
                 "results/figures/application_by_group.png",
@@ -72,12 +63,8 @@ if SURVEY_CFG:
     rule box2_quotes:
         input:
             **FOLLOWUP_FORM,
-            **libs("io", "safe_text", "validation", "countries"),
             followup="results/clean/followup.parquet",
             un_m49="resources/un_m49.csv",
-            lib_codebook="scripts/lib/codebook.py",
-            lib_survey_metrics="scripts/lib/survey_metrics.py",
-            lib_stats="scripts/lib/stats.py",
         output:
             quotes=report(
                 "results/tables/box2_quotes.csv",

@@ -6,7 +6,6 @@
 
 rule metrics_participation:
     input:
-        **libs("io", "safe_text", "validation", "registry", "participation"),
         participants="results/clean/participants.parquet",
         registry="resources/metric_registry.yaml",
     output:
@@ -32,7 +31,6 @@ rule metrics_participation:
 
 rule box1_table:
     input:
-        **libs("io", "safe_text", "validation", "registry", "participation"),
         metrics="results/metrics/participation.csv",
     output:
         table=report(
@@ -53,7 +51,6 @@ rule box1_table:
 
 rule metrics_table:
     input:
-        **libs("io", "safe_text", "validation", "registry"),
         # evaluated when the DAG is built, after every rule file has appended its stage
         stages=lambda wildcards: METRIC_STAGE_FILES,
         registry="resources/metric_registry.yaml",

@@ -42,8 +42,6 @@ REPORT_DATED = ["results/clean/participants.parquet"] + (
     ["results/clean/followup.parquet"] if REPORT_HAS_FOLLOWUP else []
 )
 REPORT_PROJECT = {
-    "lib_report_render": "scripts/lib/report_render.py",
-    "lib_init": "scripts/lib/__init__.py",
     "project": "workflow/report/_quarto.yml",
     "filters": expand(
         "workflow/report/filters/{f}.lua",
@@ -85,17 +83,10 @@ REPORT_QUARANTINE = (
 
 rule report_variables:
     input:
-        **libs("audit", "countries", "registry", "io", "safe_text", "validation"),
-        lib_report_vars="scripts/lib/report_vars.py",
-        lib_report_format="scripts/lib/report_format.py",
-        lib_report_markdown="scripts/lib/report_markdown.py",
-        lib_report_blocks="scripts/lib/report_blocks.py",
-        lib_report_annex="scripts/lib/report_annex.py",
         metrics="results/metrics/metrics.csv",
         registry="resources/metric_registry.yaml",
         un_m49="resources/un_m49.csv",
         labels="workflow/report/labels.yml",
-        lib_codebook="scripts/lib/codebook.py",
         followup_form=(
             [config["followup_surveys"][FOLLOWUP_SURVEY]["form"]]
             if REPORT_HAS_FOLLOWUP

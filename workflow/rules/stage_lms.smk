@@ -10,14 +10,6 @@
 rule stage_lms:
     input:
         unpack(lms_raw_inputs),
-        **libs(
-            "io",
-            "validation",
-            "safe_text",
-            "moodle_dates",
-            "moodle_exports",
-            "schema_lms",
-        ),
     output:
         staging=expand(
             "private/staging/lms/{{batch}}/{source}.parquet", source=LMS_SOURCES

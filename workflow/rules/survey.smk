@@ -2,11 +2,6 @@
 # (application), from the raw exports through their codebooks (XLSForms) to clean tables
 # and metrics. Figures and Box 2 are in figures_survey.smk.
 
-SURVEY_LIB = {
-    "lib_codebook": "scripts/lib/codebook.py",
-    "schema_survey": "schemas/survey.py",
-    "schemas_init": "schemas/__init__.py",
-}
 EVALUATION_CFG = config["evaluation"]
 EVALUATION_FORM = {"form": EVALUATION_CFG["form"]}
 SURVEY_CFG = config["followup_surveys"][FOLLOWUP_SURVEY] if FOLLOWUP_SURVEY else None
@@ -19,8 +14,6 @@ FOLLOWUP_FORM = {"form": SURVEY_CFG["form"]} if SURVEY_CFG else {}
 rule stage_evaluation:
     input:
         **EVALUATION_FORM,
-        **SURVEY_LIB,
-        **libs("io", "validation", "safe_text"),
         exports=lambda w: [raw_path(e, "evaluation") for e in BATCH_EDITIONS[w.batch]],
     output:
         staged="private/staging/evaluation/{batch}.parquet",
@@ -60,8 +53,6 @@ rule stage_evaluation:
 rule clean_evaluation:
     input:
         **EVALUATION_FORM,
-        **SURVEY_LIB,
-        **libs("io", "validation", "safe_text"),
         staged=expand("private/staging/evaluation/{batch}.parquet", batch=BATCHES),
         quarantine=expand(
             "results/validation/quarantine/survey/evaluation-{batch}.csv",
@@ -86,14 +77,10 @@ rule clean_evaluation:
 
 rule metrics_reaction:
     input:
-        **SURVEY_LIB,
-        **libs("io", "registry", "safe_text", "validation"),
         evaluation=expand(
             "results/clean/editions/{batch}/evaluation.parquet", batch=BATCHES
         ),
         registry="resources/metric_registry.yaml",
-        lib_survey_metrics="scripts/lib/survey_metrics.py",
-        lib_stats="scripts/lib/stats.py",
     output:
         metrics="results/metrics/reaction.csv",
         evidence="results/metrics/evidence/reaction.parquet",
@@ -109,8 +96,6 @@ rule metrics_reaction:
 
 rule stage_followup:
     input:
-        **SURVEY_LIB,
-        **libs("io", "validation", "safe_text"),
         form=lambda w: config["followup_surveys"][w.survey]["form"],
         export=lambda w: config["followup_surveys"][w.survey]["export"],
     output:
@@ -160,8 +145,6 @@ if SURVEY_CFG:
     rule clean_followup:
         input:
             **FOLLOWUP_FORM,
-            **SURVEY_LIB,
-            **libs("io", "validation", "safe_text", "pseudonym", "countries"),
             staged=f"private/staging/survey/followup-{FOLLOWUP_SURVEY}.parquet",
             quarantine=f"results/validation/quarantine/survey/followup-{FOLLOWUP_SURVEY}.csv",
             participants="results/clean/participants.parquet",
@@ -192,13 +175,9 @@ if SURVEY_CFG:
     rule metrics_application:
         input:
             **FOLLOWUP_FORM,
-            **SURVEY_LIB,
-            **libs("io", "registry", "safe_text", "validation"),
             followup="results/clean/followup.parquet",
             participants="results/clean/participants.parquet",
             registry="resources/metric_registry.yaml",
-            lib_survey_metrics="scripts/lib/survey_metrics.py",
-            lib_stats="scripts/lib/stats.py",
         output:
             metrics="results/metrics/application.csv",
             evidence="results/metrics/evidence/application.parquet",
