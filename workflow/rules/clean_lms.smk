@@ -16,6 +16,7 @@ rule clean_lms:
             "lms",
             "moodle_dates",
             "schema_lms",
+            "vocabulary",
         ),
         staging=expand(
             "private/staging/lms/{{batch}}/{source}.parquet", source=LMS_SOURCES
@@ -43,6 +44,7 @@ rule clean_lms:
         editions=batch_editions,
         site=site_params,
         sources=LMS_SOURCES,
+        vocabulary=LANGUAGES_CFG,
         gender_labels=config["gender_labels"],
         accounts=config.get("accounts", {}),
         certificates=config["certificates"],
@@ -53,7 +55,9 @@ rule clean_lms:
 
 rule combine_lms:
     input:
-        **libs("io", "safe_text", "validation", "moodle_dates", "schema_lms"),
+        **libs(
+            "io", "safe_text", "validation", "moodle_dates", "schema_lms", "vocabulary"
+        ),
         participants=expand(
             "results/clean/editions/{batch}/participants.parquet", batch=BATCHES
         ),
@@ -73,6 +77,7 @@ rule combine_lms:
         mem_mb=lambda wc, input: int(min(500 + 50 * input.size_mb, 16000)),
     params:
         editions=EDITIONS,
+        vocabulary=LANGUAGES_CFG,
     script:
         "../../scripts/combine_lms.py"
 

@@ -10,6 +10,7 @@ if SURVEY_CFG:
             lib_report_format="scripts/lib/report_format.py",
             metrics="results/metrics/application.csv",
             lib_codebook="scripts/lib/codebook.py",
+            lib_vocabulary="scripts/lib/vocabulary.py",
         output:
             png=report(
                 "results/figures/figure2_respondent_profile.png",
@@ -32,6 +33,7 @@ if SURVEY_CFG:
             lib_report_format="scripts/lib/report_format.py",
             metrics="results/metrics/application.csv",
             lib_codebook="scripts/lib/codebook.py",
+            lib_vocabulary="scripts/lib/vocabulary.py",
         output:
             png=report(
                 "results/figures/topics_applied.png",
@@ -54,6 +56,7 @@ if SURVEY_CFG:
             lib_report_format="scripts/lib/report_format.py",
             metrics="results/metrics/application.csv",
             lib_codebook="scripts/lib/codebook.py",
+            lib_vocabulary="scripts/lib/vocabulary.py",
         output:
             png=report(
                 "results/figures/application_by_group.png",
@@ -76,6 +79,7 @@ if SURVEY_CFG:
             followup="results/clean/followup.parquet",
             un_m49="resources/un_m49.csv",
             lib_codebook="scripts/lib/codebook.py",
+            lib_vocabulary="scripts/lib/vocabulary.py",
             lib_survey_metrics="scripts/lib/survey_metrics.py",
             lib_stats="scripts/lib/stats.py",
         output:

@@ -6,7 +6,9 @@
 
 rule metrics_participation:
     input:
-        **libs("io", "safe_text", "validation", "registry", "participation"),
+        **libs(
+            "io", "safe_text", "validation", "registry", "participation", "vocabulary"
+        ),
         participants="results/clean/participants.parquet",
         registry="resources/metric_registry.yaml",
     output:
@@ -32,7 +34,9 @@ rule metrics_participation:
 
 rule box1_table:
     input:
-        **libs("io", "safe_text", "validation", "registry", "participation"),
+        **libs(
+            "io", "safe_text", "validation", "registry", "participation", "vocabulary"
+        ),
         metrics="results/metrics/participation.csv",
     output:
         table=report(

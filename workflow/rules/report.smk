@@ -96,6 +96,7 @@ rule report_variables:
         un_m49="resources/un_m49.csv",
         labels="workflow/report/labels.yml",
         lib_codebook="scripts/lib/codebook.py",
+        lib_vocabulary="scripts/lib/vocabulary.py",
         followup_form=(
             [config["followup_surveys"][FOLLOWUP_SURVEY]["form"]]
             if REPORT_HAS_FOLLOWUP
@@ -121,6 +122,7 @@ rule report_variables:
         report_config={
             "scope": SCOPE,
             "scopes": config["scopes"],
+            "languages": LANGUAGES_CFG,
             "editions": config["editions"],
             "report": config.get("report", {}),
         },

@@ -17,6 +17,7 @@ rule stage_lms:
             "moodle_dates",
             "moodle_exports",
             "schema_lms",
+            "vocabulary",
         ),
     output:
         staging=expand(

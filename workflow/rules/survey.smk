@@ -4,6 +4,7 @@
 
 SURVEY_LIB = {
     "lib_codebook": "scripts/lib/codebook.py",
+    "lib_vocabulary": "scripts/lib/vocabulary.py",
     "schema_survey": "schemas/survey.py",
     "schemas_init": "schemas/__init__.py",
 }
@@ -48,6 +49,7 @@ rule stage_evaluation:
         ],
         instrument="evaluation",
         kind="feedback",
+        vocabulary=LANGUAGES_CFG,
         email_question=None,
         languages=lambda w: sorted(
             {edition_cfg(e)["language"] for e in BATCH_EDITIONS[w.batch]}
@@ -80,6 +82,7 @@ rule clean_evaluation:
         editions=EDITIONS,
         sources={e: raw_path(e, "evaluation") for e in EDITIONS},
         languages={e: edition_cfg(e)["language"] for e in EDITIONS},
+        vocabulary=LANGUAGES_CFG,
     script:
         "../../scripts/clean_evaluation.py"
 
@@ -139,6 +142,7 @@ rule stage_followup:
         ],
         instrument="followup",
         kind="kobo",
+        vocabulary=LANGUAGES_CFG,
         languages=lambda w: config["followup_surveys"][w.survey]["languages"],
         email_question=lambda w: config["followup_surveys"][w.survey].get(
             "email_question", "email"
@@ -186,6 +190,7 @@ if SURVEY_CFG:
             survey=FOLLOWUP_SURVEY,
             editions=SURVEY_EDITIONS,
             edition_language={e: edition_cfg(e)["language"] for e in SURVEY_EDITIONS},
+            vocabulary=LANGUAGES_CFG,
         script:
             "../../scripts/clean_followup.py"
 
