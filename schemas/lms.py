@@ -15,16 +15,14 @@ Clean layer: ``results/clean/participants.parquet`` as in docs/architecture.md.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 import pandera.pandas as pa
 
 from lib.moodle_dates import parse_userdate
+from lib.vocabulary import CERTIFICATE_TYPES, CERTIFICATES, ENROLMENT_STATUSES, GENDERS, LMS_SOURCES, MODULES, is_blank
 
-SOURCES = ("participants", "completion", "grades", "certificates")
-MODULES = [f"module_{i}" for i in range(1, 6)]
-GENDERS = ["female", "male", "other", "not_recorded"]
-CERTIFICATES = ["completion", "participation", "none"]
-CERTIFICATE_TYPES = ("completion", "participation")
 ROLE_SEPARATOR = ","
 EMAIL_PATTERN = r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$"
 NUMBER_PATTERN = r"^\s*\d+([.,]\d+)?\s*$"
@@ -34,10 +32,6 @@ CODE_PATTERN = r"^\s*([A-Za-z0-9]{10}|\d{4}-\d{4}-\d{4})\s*$"
 
 
 # --------------------------------------------------------------------------- vectorised checks
-def _blank(s: pd.Series) -> pd.Series:
-    return s.isna() | (s.astype("string").str.strip() == "")
-
-
 def parse_dates(s: pd.Series, date_format: str, language: str) -> pd.Series:
     """Parse text written by Moodle's userdate() (blank -> NaT; unparseable -> NaT)."""
     return parse_userdate(s, date_format, language)
@@ -55,7 +49,7 @@ def split_roles(value: str) -> list[str]:
 
 
 def _required(what: str) -> pa.Check:
-    return pa.Check(lambda s: ~_blank(s), error=f"is empty but the {what} is required")
+    return pa.Check(lambda s: ~is_blank(s), error=f"is empty but the {what} is required")
 
 
 def _unique_per_file(what: str) -> pa.Check:
@@ -75,7 +69,7 @@ def _unique_per_file(what: str) -> pa.Check:
 def _date(date_format: str, language: str, *, optional: bool) -> pa.Check:
     def check(s: pd.Series) -> pd.Series:
         ok = parse_dates(s, date_format, language).notna()
-        return ok | _blank(s) if optional else ok
+        return ok | is_blank(s) if optional else ok
 
     return pa.Check(
         check,
@@ -172,7 +166,7 @@ def raw_schema(source: str, site: dict) -> pa.DataFrameSchema:
             ),
         }
     else:
-        raise ValueError(f"unknown LMS source {source!r}; expected one of {SOURCES}")
+        raise ValueError(f"unknown LMS source {source!r}; expected one of {LMS_SOURCES}")
     for canon in site["headers"][source]:
         cols.setdefault(canon, other)
     cols["_line"] = pa.Column(int, pa.Check.ge(2), required=False)
@@ -206,8 +200,9 @@ def _codes(values, what: str) -> pa.Check:
     return pa.Check.isin(list(values), error=f"is not a {what} code ({', '.join(values)})")
 
 
-def clean_participants_schema(grade_max: dict | None = None) -> pa.DataFrameSchema:
-    """``results/clean/participants.parquet``: one row per (edition, person), no PII."""
+def clean_participants_schema(languages: Iterable[str], grade_max: dict | None = None) -> pa.DataFrameSchema:
+    """``results/clean/participants.parquet``: one row per (edition, person), no PII
+    (``languages``: the codes of config.yaml's `languages`)."""
     gmax = grade_max or {}
     mod_max = float(gmax.get("module", 20))
     total_max = float(gmax.get("course_total", 100))
@@ -220,7 +215,7 @@ def clean_participants_schema(grade_max: dict | None = None) -> pa.DataFrameSche
         ),
         "edition": pa.Column("string"),
         "year": pa.Column("int64", pa.Check.in_range(2000, 2100)),
-        "language": pa.Column("string", _codes(["en", "es", "fr", "ar"], "language")),
+        "language": pa.Column("string", _codes(list(languages), "language")),
         "country_iso3": pa.Column(
             "string", pa.Check.str_matches(r"^[A-Z]{3}$", error="is not an ISO alpha-3 code"), nullable=True
         ),
@@ -228,7 +223,7 @@ def clean_participants_schema(grade_max: dict | None = None) -> pa.DataFrameSche
         "gender": pa.Column("string", _codes(GENDERS, "gender")),
         "occupation": pa.Column("string", nullable=True),
         "organisation_type": pa.Column("string", nullable=True),
-        "enrolment_status": pa.Column("string", _codes(["active", "suspended", "not_current"], "enrolment status")),
+        "enrolment_status": pa.Column("string", _codes(ENROLMENT_STATUSES, "enrolment status")),
         "time_enrolled": pa.Column("datetime64[us]"),
         "course_complete": pa.Column("bool"),
         "completion_date": pa.Column("datetime64[us]", nullable=True),
@@ -247,4 +242,4 @@ def clean_participants_schema(grade_max: dict | None = None) -> pa.DataFrameSche
     )
 
 
-CLEAN_PARTICIPANT_COLUMNS = list(clean_participants_schema().columns)
+CLEAN_PARTICIPANT_COLUMNS = list(clean_participants_schema(languages=()).columns)

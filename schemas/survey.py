@@ -5,16 +5,18 @@ question, typed by the question type, option codes limited to the form's choice 
 numbers within the bounds of the question's constraint, required questions not empty,
 response ids unique in the file.
 The clean layer has the canonical columns of docs/architecture.md; the follow-up clean
-table is strict, so an e-mail column can never reach results/clean/.
+table is strict, so an e-mail column can never reach results/clean/. Language columns
+hold codes of config.yaml's `languages` (lib.vocabulary), passed in by the caller.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import pandera.pandas as pa
 
 from lib.codebook import Codebook, multi_column
 
-LANGUAGES = ["en", "es", "fr", "ar"]
 HEX64 = r"^[0-9a-f]{64}$"
 
 
@@ -57,22 +59,24 @@ def staging_schema(codebook: Codebook, instrument: str) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(cols, strict=True, name=f"{instrument} export (staging)")
 
 
-def evaluation_clean_schema(codebook: Codebook) -> pa.DataFrameSchema:
-    """results/clean/editions/<edition>/evaluation.parquet."""
+def evaluation_clean_schema(codebook: Codebook, languages: Iterable[str]) -> pa.DataFrameSchema:
+    """results/clean/editions/<edition>/evaluation.parquet (`languages`: the configured codes)."""
     cols = {"edition": pa.Column("string", nullable=False)}
     cols.update(question_columns(codebook, "evaluation"))
     cols["response_id"] = pa.Column("string", pa.Check.str_length(min_value=1), nullable=False)
-    cols["language"] = pa.Column("string", pa.Check.isin(LANGUAGES), nullable=False)
+    cols["language"] = pa.Column("string", pa.Check.isin(list(languages)), nullable=False)
     return pa.DataFrameSchema(
         cols, strict=True, unique=["edition", "response_id"], name="end-of-course evaluation (clean)"
     )
 
 
 def followup_clean_schema(
-    codebook: Codebook, editions: list[str], language_question: str = "form_language"
+    codebook: Codebook, editions: list[str], languages: Iterable[str], language_question: str = "form_language"
 ) -> pa.DataFrameSchema:
     """results/clean/followup.parquet: codes, multi booleans, keyed link, no e-mail; the
-    answer to the form's language question is the column form_language."""
+    answer to the form's language question is the column form_language (`languages`: the
+    configured codes)."""
+    languages = list(languages)
     cols = question_columns(codebook, "followup")
     for code in codebook.questions.loc[codebook.questions["type"] == "email", "question_code"]:
         cols.pop(code, None)
@@ -80,12 +84,12 @@ def followup_clean_schema(
     cols["edition"] = pa.Column("string", pa.Check.isin(editions), nullable=True)
     cols.update(
         {
-            "edition_language": pa.Column("string", pa.Check.isin(LANGUAGES), nullable=True),
+            "edition_language": pa.Column("string", pa.Check.isin(languages), nullable=True),
             "country_iso3": pa.Column("string", pa.Check.str_matches(r"^[A-Z]{3}$"), nullable=True),
             "country_name": pa.Column("string", nullable=True),
             "email_given": pa.Column("bool", nullable=False),
             "participant_key": pa.Column("string", pa.Check.str_matches(HEX64), nullable=True),
-            "form_language": pa.Column("string", pa.Check.isin(LANGUAGES), nullable=False),
+            "form_language": pa.Column("string", pa.Check.isin(languages), nullable=False),
             "source_file": pa.Column("string", nullable=False),
         }
     )

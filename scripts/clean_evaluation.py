@@ -18,11 +18,12 @@ import pandas as pd
 from lib import io as lib_io
 from lib import validation
 from lib.codebook import Codebook
+from lib.vocabulary import languages
 from schemas.survey import evaluation_clean_schema
 
 p = snakemake.params
 codebook = Codebook.read(snakemake.input.form, "evaluation")
-schema = evaluation_clean_schema(codebook)
+schema = evaluation_clean_schema(codebook, languages(p.vocabulary).codes)
 columns = list(schema.columns)
 log, frames = [], []
 for editions, staged, quarantine in zip(p.batches.values(), snakemake.input.staged, snakemake.input.quarantine, strict=True):

@@ -23,6 +23,7 @@ from lib import io as lib_io
 from lib import pseudonym, validation
 from lib.codebook import Codebook, followup_problems
 from lib.countries import CountryResolver
+from lib.vocabulary import languages
 from schemas.survey import followup_clean_schema
 
 p = snakemake.params
@@ -32,7 +33,9 @@ df = pd.read_parquet(snakemake.input.staged)
 # names whatever the language): it becomes form_language
 df = df.rename(columns={p.email_question: "email", p.language_question: "form_language"}).assign(source_file=p.source)
 
-countries = CountryResolver(snakemake.input.aliases, snakemake.input.moodle_countries).resolve(df["country"])
+vocabulary = languages(p.vocabulary)
+resolver = CountryResolver(snakemake.input.aliases, snakemake.input.moodle_countries, languages=vocabulary.codes)
+countries = resolver.resolve(df["country"])
 problems = followup_problems(df, countries["unknown"], survey=p.survey, editions=list(p.editions))
 try:
     validation.report_errors(problems, rule=snakemake.rule, report_path=snakemake.output.report, on_invalid="stop")
@@ -54,7 +57,7 @@ clean = df.assign(
     form_language=df["form_language"].astype("string"),
     source_file=df["source_file"].astype("string"),
 ).drop(columns=["email", "_line"])
-schema = followup_clean_schema(codebook, list(p.editions), language_question=p.language_question)
+schema = followup_clean_schema(codebook, list(p.editions), vocabulary.codes, language_question=p.language_question)
 clean = clean[list(schema.columns)].sort_values("response_id", kind="stable").reset_index(drop=True)
 try:  # the clean layer: a failure here is a workflow bug
     validation.validate(

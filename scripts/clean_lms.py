@@ -21,6 +21,7 @@ from lib.countries import CountryResolver
 from lib.lms import ALWAYS_STOP, clean_edition, log_rows, quarantined_rows
 from lib.pseudonym import read_salt
 from lib.validation import ValidationFailed, report_errors, validate
+from lib.vocabulary import languages
 from schemas.lms import CLEAN_PARTICIPANT_COLUMNS, clean_participants_schema
 
 sources, editions = snakemake.params.sources, snakemake.params.editions
@@ -28,7 +29,8 @@ staged_all = {s: lib_io.read_parquet(p) for s, p in zip(sources, snakemake.input
 # rows quarantined by stage_lms (on_invalid: quarantine) enter the log as the first step
 counts = pd.read_csv(snakemake.input.staging_counts, dtype={"edition": "string", "source": "string"})
 counts = counts.groupby(["edition", "source"])[["rows_valid", "rows_quarantined"]].sum()  # certificates: per activity file
-resolver = CountryResolver(snakemake.input.aliases, snakemake.input.moodle_countries)
+vocabulary = languages(snakemake.params.vocabulary)
+resolver = CountryResolver(snakemake.input.aliases, snakemake.input.moodle_countries, languages=vocabulary.codes)
 salt = read_salt(snakemake.input.salt)
 log, errors, people, staged_of = [], [], [], {}
 for edition in editions:
@@ -85,7 +87,7 @@ people = pd.concat(people, ignore_index=True).astype(types)
 try:
     clean, _ = validate(
         people,
-        clean_participants_schema(snakemake.params.site["grade_max"]),
+        clean_participants_schema(vocabulary.codes, snakemake.params.site["grade_max"]),
         source_file=snakemake.output.participants,
         rule="clean_lms",
         report_path=snakemake.output.layer_report,

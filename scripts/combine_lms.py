@@ -10,6 +10,7 @@ import pandas as pd
 
 from lib import io as lib_io
 from lib.validation import ValidationFailed, validate
+from lib.vocabulary import languages
 from schemas.lms import clean_participants_schema
 
 LOG_COLUMNS = ["step", "source", "edition", "rows_in", "rows_out", "reason", "rows_dropped"]
@@ -23,7 +24,7 @@ people = people.sort_values(["_order", "participant_key"]).drop(columns="_order"
 try:  # the clean layer: a failure here is a workflow bug
     combined, _ = validate(
         people,
-        clean_participants_schema(),
+        clean_participants_schema(languages(snakemake.params.vocabulary).codes),
         source_file=snakemake.output.participants,
         rule="combine_lms",
         report_path=snakemake.output.layer_report,

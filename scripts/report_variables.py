@@ -24,7 +24,7 @@ from lib.countries import UnNames
 from lib.registry import load_registry
 from lib.report_annex import latest_record
 from lib.report_blocks import load_interview_notes, quarantined_rows, write_generated
-from lib.report_vars import Labels, load_metrics
+from lib.report_vars import Labels, language_names, load_metrics
 
 
 def read_yaml(path):
@@ -59,7 +59,7 @@ variables = write_generated(
     metrics=load_metrics(inp.metrics),
     registry=load_registry(inp.registry),
     config=snakemake.params.report_config,
-    labels=Labels(prose, choice_labels(inp.followup_form)),
+    labels=Labels(prose, choice_labels(inp.followup_form), language_names(snakemake.params.report_config)),
     prose=prose,
     notes=notes,
     quotes=quotes if quotes is not None else pd.DataFrame(),

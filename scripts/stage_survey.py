@@ -25,7 +25,6 @@ from lib import io as lib_io
 from lib.codebook import (
     FEEDBACK_CSV,
     KOBO_CSV,
-    LANGUAGE_NAMES,
     Codebook,
     CodebookError,
     harmonise_feedback,
@@ -34,19 +33,22 @@ from lib.codebook import (
     stage_export,
 )
 from lib.validation import ValidationFailed, failed_report_path, write_report
+from lib.vocabulary import languages
 from schemas.survey import staging_schema
 
 p = snakemake.params
 instrument, report_path = p.instrument, snakemake.output.report
+vocabulary = languages(p.vocabulary)
 try:
-    codebook = Codebook.read(snakemake.input.form, instrument, email_question=p.email_question)
+    codebook = Codebook.read(snakemake.input.form, instrument, email_question=p.email_question, languages=vocabulary)
 except CodebookError as err:
     raise SystemExit(f"The codebook (XLSForm) cannot be used: {err}") from None
 missing = [lang for lang in p.languages if lang not in codebook.languages]
 if missing:
     raise SystemExit(
         f"{snakemake.input.form}: the XLSForm has no label column for {missing} (config.yaml lists the "
-        f"languages {list(p.languages)}; label columns are `label::<Language> (<code>)`)"
+        f"languages {list(p.languages)}; label columns are `label::<Language> (<code>)`, e.g. "
+        f"`{vocabulary[missing[0]].label_column}`)"
     )
 email_columns = tuple(codebook.questions.loc[codebook.questions["type"] == "email", "question_code"])
 schema = staging_schema(codebook, instrument)
@@ -66,7 +68,7 @@ for x in p.exports:
             raw = lib_io.read_export(source, header_map=None, source=source, **FEEDBACK_CSV)
             coded, issues = harmonise_feedback(raw, codebook, x["language"], response_number=x["response_number"])
             title = (
-                f"{source}: the header line does not match the {LANGUAGE_NAMES[x['language']]} questions of "
+                f"{source}: the header line does not match the {vocabulary.name(x['language'])} questions of "
                 f"{snakemake.input.form}"
             )
             mask = ()

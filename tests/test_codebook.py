@@ -20,6 +20,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+import yaml
 
 from lib import io as lib_io
 from lib.codebook import (
@@ -32,6 +33,10 @@ from lib.codebook import (
     harmonise_kobo,
     normalise_label,
 )
+from lib.vocabulary import languages
+
+# the project's languages (config.yaml): they name the languages in messages
+LANGUAGES = languages(yaml.safe_load((Path(__file__).parents[1] / "config.yaml").read_text(encoding="utf-8"))["languages"])
 
 EN, ES = "label::English (en)", "label::Español (es)"
 SURVEY = [
@@ -117,7 +122,7 @@ def xlsform(path: Path, survey=SURVEY, choices=CHOICES, settings=SETTINGS) -> Pa
 
 @pytest.fixture
 def form(tmp_path):
-    return Codebook.read(xlsform(tmp_path / "form.xlsx"), "followup", email_question="email")
+    return Codebook.read(xlsform(tmp_path / "form.xlsx"), "followup", email_question="email", languages=LANGUAGES)
 
 
 def kobo_export(tmp_path, text=KOBO_CSV_TEXT) -> pd.DataFrame:
@@ -276,7 +281,7 @@ def test_kobo_submission_time_is_required(form, tmp_path):
 # ---------------------------------------------------------------------- feedback download
 @pytest.fixture
 def evaluation_form(tmp_path):
-    return Codebook.read(xlsform(tmp_path / "eval.xlsx", EVAL_SURVEY, EVAL_CHOICES), "evaluation")
+    return Codebook.read(xlsform(tmp_path / "eval.xlsx", EVAL_SURVEY, EVAL_CHOICES), "evaluation", languages=LANGUAGES)
 
 
 def feedback_export(tmp_path, text=FEEDBACK_TEXT) -> pd.DataFrame:
@@ -305,6 +310,10 @@ def test_feedback_unknown_answer_and_headers(evaluation_form, tmp_path):
     row = issues.iloc[0]
     assert (row.line, row.value, row.check) == (3, "Very useful", "known_label")
     assert "Spanish" in row.message and "'usefulness'" in row.message
+    # without the configured languages, a language is named as its label column writes it
+    bare = Codebook.read(xlsform(tmp_path / "bare.xlsx", EVAL_SURVEY, EVAL_CHOICES), "evaluation")
+    _, issues = harmonise_feedback(raw, bare, "es", response_number="Respuesta número")
+    assert "for Español (language es)" in issues.iloc[0].message
     # an English download read as Spanish: every header unknown, on line 1
     _, issues = harmonise_feedback(feedback_export(tmp_path), evaluation_form, "en", response_number="Response number")
     assert set(issues.line) == {1} and "Respuesta número" in set(issues.column)

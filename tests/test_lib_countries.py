@@ -1,16 +1,28 @@
 """Country harmonisation: exact multilingual lookup + alias table, never fuzzy."""
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
+import yaml
 
 from lib.countries import CountryResolver, fold
+from lib.vocabulary import languages
 
 ALIASES = "resources/country_aliases.csv"
+CONFIG = yaml.safe_load((Path(__file__).parents[1] / "config.yaml").read_text(encoding="utf-8"))
+LANGUAGES = languages(CONFIG["languages"]).codes  # the configured languages: en, es, fr, ar
 
 
 @pytest.fixture(scope="module")
 def resolver():
-    return CountryResolver(ALIASES)
+    return CountryResolver(ALIASES, languages=LANGUAGES)
+
+
+def test_iso_names_are_read_in_the_configured_languages():
+    # pycountry's Portuguese names are looked up once Portuguese is a configured language
+    assert CountryResolver(ALIASES, languages=LANGUAGES).lookup("Alemanha") is None
+    assert CountryResolver(ALIASES, languages=(*LANGUAGES, "pt")).lookup("Alemanha") == "DEU"
 
 
 def test_fold_strips_case_accents_and_arabic_marks():

@@ -174,7 +174,7 @@ def test_unknown_column_breaks_strict_raw_schema(tmp_path):
 
 
 def test_clean_schema_rejects_pii_columns_and_bad_codes():
-    schema = clean_participants_schema()
+    schema = clean_participants_schema(["en", "es"])
     assert "email" not in schema.columns and "user_id" not in schema.columns
     assert schema.columns["gender"].checks[0].statistics["allowed_values"] == [
         "female",

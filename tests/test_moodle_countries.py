@@ -18,7 +18,7 @@ ALIASES = "resources/country_aliases.csv"
 
 @pytest.fixture(scope="module")
 def resolver():
-    return CountryResolver(ALIASES)
+    return CountryResolver(ALIASES, languages=("en", "es", "fr", "ar"))  # as config.yaml declares them
 
 
 def _table():

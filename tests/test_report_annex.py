@@ -31,7 +31,7 @@ from lib.report_annex import (
 )
 from lib.report_lint import typed_digits
 from lib.report_markdown import escape_markdown
-from lib.report_vars import Labels
+from lib.report_vars import Labels, language_names
 
 REGISTRY_PATH = ROOT / "resources" / "metric_registry.yaml"
 COLS = ["metric_id", "level", "value", "numerator", "denominator", "unit", "ci_low", "ci_high", "rank"]
@@ -54,7 +54,8 @@ def registry():
 def namer():
     level_labels = yaml.safe_load(REGISTRY_PATH.read_text(encoding="utf-8"))["level_labels"]
     prose = yaml.safe_load((PROJECT / "labels.yml").read_text(encoding="utf-8"))
-    return LevelNamer(level_labels, Labels(prose), {"ECU": "Ecuador", "MEX": "Mexico"}.__getitem__)
+    labels = Labels(prose, None, language_names(load_config("2020")))
+    return LevelNamer(level_labels, labels, {"ECU": "Ecuador", "MEX": "Mexico"}.__getitem__)
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from lib.countries import UnNames
 from lib.registry import load_registry
 from lib.report_blocks import write_generated
 from lib.report_render import prepare_build, render_pandoc
-from lib.report_vars import Labels
+from lib.report_vars import Labels, language_names
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = ROOT / "workflow" / "report"
@@ -201,7 +201,8 @@ def tiny_png(path: Path, colour: str) -> None:
 def load_config(scope: str = "2020") -> dict:
     with open(ROOT / "config.yaml", encoding="utf-8") as fh:
         config = yaml.safe_load(fh)
-    return {"scope": scope, "scopes": config["scopes"], "editions": config["editions"], "report": config["report"]}
+    return {"scope": scope, "scopes": config["scopes"], "languages": config["languages"], "editions": config["editions"],
+            "report": config["report"]}
 
 
 def load_yaml(path: Path) -> dict:
@@ -230,7 +231,7 @@ def build_inputs(tmp: Path, scope: str = "2020", metrics: pd.DataFrame | None = 
         write_generated(
             out, metrics=metrics if metrics is not None else metrics_frame(scope),
             registry=load_registry(ROOT / "resources" / "metric_registry.yaml"), config=load_config(scope),
-            labels=Labels(prose), prose=prose, notes=interview_notes(),
+            labels=Labels(prose, None, language_names(load_config(scope))), prose=prose, notes=interview_notes(),
             quotes=quotes if quotes is not None else quotes_frame(),
             figure1_notes=pd.DataFrame({"country_iso3": ["SGP"], "participants": ["2"]}),
             provenance=["raw/export.csv"], has_followup=(scope == "2020"), country_name=UnNames(ROOT / "resources" / "un_m49.csv"),

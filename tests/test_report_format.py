@@ -147,7 +147,7 @@ def test_box1_table_from_by_edition_metrics():
         rows += [("participants_by_edition", ed, n, n, None, "count", None, None, None),
                  ("certificates_completion_by_edition", ed, c / n, c, n, "share", None, None, None),
                  ("certificates_participation_by_edition", ed, p / n, p, n, "share", None, None, None)]
-    table = box1_table(frame(rows).fillna({"level": ""}), ["E1", "E2"], {"E1": "en", "E2": "es"})
+    table = box1_table(frame(rows).fillna({"level": ""}), ["E1", "E2"], {"E1": "English", "E2": "Spanish"})
     lines = table.splitlines()
     assert lines[2] == "| E1 | English | 10 | 3 | 30 | 4 | 40 |"
     assert lines[3] == "| E2 | Spanish | 20 | 4 | 20 | 5 | 25 |"
@@ -175,13 +175,14 @@ def note(**kw):
 
 
 PROSE = {"module_order": ["contributions", "barriers", "finance"], "topic": {"finance": "improving access to finance"}}
+NAMES = {"en": "English", "es": "Spanish", "fr": "French"}  # language names, as config.yaml `languages` gives them
 
 
 def test_case_studies_only_with_consent_and_escaped():
     notes = [note(),
              {"name": "Secret", "consent_to_publish": False},
              {"name": "Also secret", "consent_to_publish": "yes"}]  # only a real `true` counts
-    text = case_studies(notes, lambda iso: {"ESP": "Spain", "VEN": "Venezuela"}[iso], PROSE)
+    text = case_studies(notes, lambda iso: {"ESP": "Spain", "VEN": "Venezuela"}[iso], PROSE, NAMES)
     assert text.startswith("### H\n\n***Ana \\<b\\>** · Owner of a café · Madrid, Spain · Course taken in Spanish*\n")
     assert "Ana came three years ago\\, after three months of support\\." in text
     assert "Secret" not in text and "Two further interview notes were left out" in text
@@ -319,20 +320,26 @@ def test_quarantine_count_and_phrase(tmp_path):
 def test_scope_sentence_names_each_edition_once():
     editions = {"A1": {"year": 2020, "language": "en"}, "A2": {"year": 2020, "language": "en"},
                 "B1": {"year": 2020, "language": "es"}, "C1": {"year": 2021, "language": "fr"}}
-    assert scope_sentence(["A1", "B1", "A2"], editions) == (
+    assert scope_sentence(["A1", "B1", "A2"], editions, NAMES) == (
         "This story covers the three editions of 2020: two in English (A1 and A2) and one in Spanish (B1).",
         "the three editions of 2020")
-    assert scope_sentence(["A1", "C1"], editions)[1] == "the two editions of 2020 and 2021"
-    assert scope_sentence(["A1", "A2"], editions)[0] == "This story covers the two editions of 2020, all taught in English: A1 and A2."
-    assert scope_sentence(["C1"], editions) == ("This story covers edition C1, taught in French in 2021.", "edition C1")
+    assert scope_sentence(["A1", "C1"], editions, NAMES)[1] == "the two editions of 2020 and 2021"
+    assert scope_sentence(["A1", "A2"], editions, NAMES)[0] == "This story covers the two editions of 2020, all taught in English: A1 and A2."
+    assert scope_sentence(["C1"], editions, NAMES) == ("This story covers edition C1, taught in French in 2021.", "edition C1")
 
 
 def test_labels_read_in_mid_sentence_keep_proper_nouns():
-    assert [mid_sentence(x) for x in ("Legal support", "NGO officers", "Spanish speakers", "United Nations agencies",
+    assert [mid_sentence(x) for x in ("Legal support", "NGO officers", "United Nations agencies",
                                       "government", "PhD students")] == [
-        "legal support", "NGO officers", "Spanish speakers", "United Nations agencies", "government", "PhD students"]
-    codebook = pd.DataFrame({"list_name": ["topic"], "option_code": ["finance"], "label_en": ["Improving access to finance"]})
+        "legal support", "NGO officers", "United Nations agencies", "government", "PhD students"]
+    codebook = pd.DataFrame({"list_name": ["topic", "group", "group"], "option_code": ["finance", "es", "pt"],
+                             "label_en": ["Improving access to finance", "Spanish speakers", "Portuguese speakers"]})
     assert Labels({}, codebook).get("topic", "finance") == "improving access to finance"
+    # the names of the configured languages are proper adjectives: they keep their capital
+    labels = Labels({}, codebook, {**NAMES, "pt": "Portuguese"})
+    assert [labels.get("group", c) for c in ("es", "pt")] == ["Spanish speakers", "Portuguese speakers"]
+    assert Labels({}, codebook).get("group", "pt") == "portuguese speakers"  # an unconfigured language does not
+    assert labels.get("edition_language", "pt") == "Portuguese" and labels.language("xx") == "xx"
 
 
 def test_other_answers_get_a_clause_of_their_own():

@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_codebook import EVAL_CHOICES, EVAL_SURVEY, FEEDBACK_TEXT, KOBO_CSV_TEXT, feedback_export, kobo_export, xlsform
+from test_codebook import (
+    EVAL_CHOICES,
+    EVAL_SURVEY,
+    FEEDBACK_TEXT,
+    KOBO_CSV_TEXT,
+    LANGUAGES,
+    feedback_export,
+    kobo_export,
+    xlsform,
+)
 
 from lib.codebook import Codebook, harmonise_feedback, harmonise_kobo, quarantine_table, stage_export
 from lib.countries import UnNames
@@ -44,7 +53,7 @@ def test_kobo_export_stages_and_validates(form, tmp_path):
     assert bad.empty and len(valid) == 3
     assert str(valid["submitted"].dtype).startswith("datetime64")
     assert valid["email"].tolist()[0] == "ana@example.net"  # staging keeps it; clean drops it
-    clean_cols = set(followup_clean_schema(form, ["2020-EN1"]).columns)
+    clean_cols = set(followup_clean_schema(form, ["2020-EN1"], LANGUAGES.codes).columns)
     assert "email" not in clean_cols and "form_language" in clean_cols
 
 

@@ -42,12 +42,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-LANGUAGES = ("en", "es", "fr", "ar")
+from lib.vocabulary import Languages, is_blank
+
 QUESTION_TYPES = ("id", "datetime", "single", "multi", "number", "text", "email")
 QUESTION_COLUMNS = ["instrument", "question_code", "type", "list_name", "required", "min", "max"]
 OPTION_COLUMNS = ["list_name", "option_code", "order"]
 ISSUE_COLUMNS = ["line", "column", "value", "check", "message"]
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "fr": "French", "ar": "Arabic"}
 
 # XLSForm survey types (xlsform.org; KoboToolbox docs form_meta.md) and what the workflow
 # does with them: questions it reads, rows without a column of their own, metadata columns
@@ -95,11 +95,6 @@ def normalise_label(text: object) -> str:
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return ""
     return " ".join(unicodedata.normalize("NFC", html.unescape(str(text))).split()).casefold()
-
-
-def is_blank(series: pd.Series) -> pd.Series:
-    """True where a cell is missing or only white space (a skipped item)."""
-    return series.isna() | (series.astype("string").str.strip() == "")
 
 
 def multi_column(question_code: str, option_code: str) -> str:
@@ -163,9 +158,9 @@ def _read_sheets(path: Path) -> dict[str, _Sheet]:
     return sheets
 
 
-def _label_columns(path: Path, sheet: _Sheet, default_language: str) -> dict[str, str]:
+def _label_columns(path: Path, sheet: _Sheet, default_language: str, known: Languages | None) -> dict[str, str]:
     """{language code: header} of the sheet's label columns (`label::English (en)`, or a
-    plain `label` in the default language); languages other than LANGUAGES are left out."""
+    plain `label` in the default language); languages `known` does not declare are left out."""
     found: dict[str, str] = {}
     for col, header in enumerate(sheet.header, start=1):
         m = _LABEL.match(header)
@@ -187,9 +182,16 @@ def _label_columns(path: Path, sheet: _Sheet, default_language: str) -> dict[str
                 f"{path}, sheet {sheet.name!r}, row 1, column {_col_letter(col)} ({header!r}): "
                 f"a second label column for language {code!r}"
             )
-        if code in LANGUAGES:
+        if known is None or code in known:
             found[code] = header
     return found
+
+
+def _header_name(header: str, code: str) -> str:
+    """The language's name as a label column writes it: `label::Español (es)` -> Español."""
+    m = _LABEL.match(header)
+    name = _LANG_CODE.sub("", m.group(1) or "").strip() if m else ""
+    return name or code
 
 
 def _col_letter(index: int) -> str:
@@ -224,10 +226,15 @@ def _bounds(where: str, constraint: str) -> tuple[str, str]:
     return low, high
 
 
-def read_xlsform(path: str | Path, instrument: str, *, email_question: str | None = None) -> Codebook:
+def read_xlsform(
+    path: str | Path, instrument: str, *, email_question: str | None = None, languages: Languages | None = None
+) -> Codebook:
     """Read and validate an XLSForm as the codebook of `instrument` ("followup" or
     "evaluation"). `email_question` names the question holding the respondent's e-mail
-    (personal data: withheld from reports, used only to link to participants)."""
+    (personal data: withheld from reports, used only to link to participants).
+    `languages` (config.yaml's, lib.vocabulary) keeps the labels of the languages it
+    declares and names them in messages; without it every language of the form is kept,
+    named as its label columns write it."""
     path = Path(path)
     sheets = _read_sheets(path)
     for needed in ("survey", "choices"):
@@ -244,8 +251,14 @@ def read_xlsform(path: str | Path, instrument: str, *, email_question: str | Non
         missing = [c for c in needed if c not in sheet.header]
         if missing:
             raise CodebookError(f"{path}, sheet {sheet.name!r}, row 1: the columns {missing} are missing")
-    q_labels = _label_columns(path, survey, default_language)
-    o_labels = _label_columns(path, choices, default_language)
+    q_labels = _label_columns(path, survey, default_language, languages)
+    o_labels = _label_columns(path, choices, default_language, languages)
+    if languages is not None:
+        langs = tuple(code for code in languages if code in q_labels or code in o_labels)
+        names = {code: languages.name(code) for code in langs}
+    else:
+        langs = tuple(dict.fromkeys([*q_labels, *o_labels]))
+        names = {code: _header_name((q_labels | o_labels)[code], code) for code in langs}
     if not q_labels:
         raise CodebookError(f"{path}, sheet {survey.name!r}, row 1: no label column (e.g. `label::English (en)`)")
 
@@ -270,7 +283,7 @@ def read_xlsform(path: str | Path, instrument: str, *, email_question: str | Non
                 "list_name": list_name,
                 "option_code": name,
                 "order": str(order[list_name]),
-                **{f"label_{lang}": cells.get(o_labels[lang], "") if lang in o_labels else "" for lang in LANGUAGES},
+                **{f"label_{lang}": cells.get(o_labels[lang], "") if lang in o_labels else "" for lang in langs},
                 "role_en": cells.get("role_en", ""),
                 "_row": row,
             }
@@ -280,9 +293,9 @@ def read_xlsform(path: str | Path, instrument: str, *, email_question: str | Non
         choice_rows.setdefault(opt["list_name"], []).append(opt)
 
     # survey
-    questions = [_synthetic("response_id", "id", instrument)]
+    questions = [_synthetic("response_id", "id", instrument, langs)]
     if instrument == "followup":
-        questions.append(_synthetic("submitted", "datetime", instrument))
+        questions.append(_synthetic("submitted", "datetime", instrument, langs))
     ignored: list[str] = []  # names of metadata / calculate rows: their columns are not answers
     seen_name: dict[str, int] = {q["question_code"]: 0 for q in questions}
     for row, cells in survey.rows:
@@ -366,25 +379,27 @@ def read_xlsform(path: str | Path, instrument: str, *, email_question: str | Non
                 "required": "yes" if is_required else "no",
                 "min": low,
                 "max": high,
-                **{f"label_{lang}": cells.get(q_labels[lang], "") if lang in q_labels else "" for lang in LANGUAGES},
+                **{f"label_{lang}": cells.get(q_labels[lang], "") if lang in q_labels else "" for lang in langs},
             }
         )
     if email_question and email_question not in seen_name:
         raise CodebookError(
             f"{path}, sheet {survey.name!r}: no question named {email_question!r} (the e-mail question)"
         )
-    opts = pd.DataFrame(options).drop(columns="_row") if options else pd.DataFrame(columns=OPTION_COLUMNS)
+    label_cols = [f"label_{lang}" for lang in langs]
+    opts = pd.DataFrame(options).drop(columns="_row") if options else pd.DataFrame(columns=OPTION_COLUMNS + label_cols)
     return Codebook.from_frames(
         pd.DataFrame(questions),
         opts,
         source=str(path),
         settings=settings,
         ignored_columns=tuple(ignored),
-        languages=tuple(sorted(set(q_labels), key=LANGUAGES.index)),
+        languages=tuple(lang for lang in langs if lang in q_labels),
+        language_names=names,
     )
 
 
-def _synthetic(code: str, kind: str, instrument: str) -> dict:
+def _synthetic(code: str, kind: str, instrument: str, langs: tuple[str, ...]) -> dict:
     return {
         "instrument": instrument,
         "question_code": code,
@@ -393,7 +408,7 @@ def _synthetic(code: str, kind: str, instrument: str) -> dict:
         "required": "yes",
         "min": "",
         "max": "",
-        **{f"label_{lang}": "" for lang in LANGUAGES},
+        **{f"label_{lang}": "" for lang in langs},
     }
 
 
@@ -404,16 +419,23 @@ class Codebook:
     source: str = ""
     settings: dict = field(default_factory=dict)
     ignored_columns: tuple[str, ...] = ()  # metadata / calculate rows of the form
-    languages: tuple[str, ...] = LANGUAGES  # languages with labels in the form
+    languages: tuple[str, ...] = ()  # languages with question labels in the form
+    language_names: dict = field(default_factory=dict)  # {code: name} for messages
 
     @classmethod
-    def read(cls, path: str | Path, instrument: str, *, email_question: str | None = None) -> Codebook:
+    def read(
+        cls, path: str | Path, instrument: str, *, email_question: str | None = None, languages: Languages | None = None
+    ) -> Codebook:
         """Read an XLSForm (see :func:`read_xlsform`)."""
-        return read_xlsform(path, instrument, email_question=email_question)
+        return read_xlsform(path, instrument, email_question=email_question, languages=languages)
+
+    def language_name(self, code: str) -> str:
+        return self.language_names.get(code, code)
 
     @classmethod
     def from_frames(cls, questions: pd.DataFrame, options: pd.DataFrame, **extra) -> Codebook:
-        labels = [f"label_{lang}" for lang in LANGUAGES]
+        label_langs = [c.removeprefix("label_") for c in questions.columns if c.startswith("label_")]
+        labels = [f"label_{lang}" for lang in label_langs]
         for name, frame, needed in (
             ("questions", questions, QUESTION_COLUMNS + labels),
             ("options", options, OPTION_COLUMNS + labels),
@@ -427,7 +449,8 @@ class Codebook:
         bad_type = sorted(set(questions["type"]) - set(QUESTION_TYPES))
         if bad_type:
             raise CodebookError(f"{source}: unknown question types {bad_type}")
-        for lang, col in zip(LANGUAGES, labels, strict=True):
+        names = extra.get("language_names") or {}
+        for lang, col in zip(label_langs, labels, strict=True):
             for key, frame, group in (
                 ("question label", questions, "instrument"),
                 ("choice label", options, "list_name"),
@@ -436,7 +459,7 @@ class Codebook:
                 dup = used.assign(_n=used[col].map(normalise_label)).duplicated([group, "_n"])
                 if dup.any():
                     raise CodebookError(
-                        f"{source}: the {LANGUAGE_NAMES[lang]} {key}(s) "
+                        f"{source}: the {names.get(lang, lang)} {key}(s) "
                         f"{sorted(set(used.loc[dup, col]))} are used twice in one {group}: "
                         "answers and headers written in that language could not be told apart"
                     )
@@ -472,7 +495,7 @@ class Codebook:
 
     def option_map(self, list_name: str, language: str) -> dict[str, str]:
         """{normalised option label in `language`: option_code}."""
-        _check_language(language)
+        self.check_language(language)
         opts = self.options[self.options["list_name"] == list_name]
         if opts.empty:
             raise CodebookError(f"codebook has no option list {list_name!r}")
@@ -487,7 +510,15 @@ class Codebook:
         hit = opts[(opts["list_name"] == list_name) & (opts["option_code"] == option_code)]
         if hit.empty:
             raise CodebookError(f"codebook list {list_name!r} has no option {option_code!r}")
-        return hit.iloc[0][f"label_{language}"]
+        return hit.iloc[0].get(f"label_{language}", "")
+
+    def check_language(self, language: str) -> None:
+        """A language whose labels the codebook holds (else CodebookError)."""
+        if f"label_{language}" not in self.options.columns or f"label_{language}" not in self.questions.columns:
+            raise CodebookError(
+                f"{self.source or 'codebook'}: no labels in language {language!r} "
+                f"(the form's languages: {', '.join(self.languages) or 'none'})"
+            )
 
     def roles(self) -> dict[str, str]:
         """{sector option code: role_en} (how a respondent of the sector is described)."""
@@ -508,7 +539,7 @@ class Codebook:
         unknown = ~blank & codes.isna()
         issues = [
             _unknown_label(
-                line, column, value, list_name, f"in the codebook for {LANGUAGE_NAMES[language]} (language {language})"
+                line, column, value, list_name, f"in the codebook for {self.language_name(language)} (language {language})"
             )
             for line, value in zip(lines[unknown], values[unknown], strict=True)
         ]
@@ -572,7 +603,7 @@ class Codebook:
                             column,
                             piece.strip(),
                             list_name,
-                            f"in the codebook for {LANGUAGE_NAMES[language]} (language {language})",
+                            f"in the codebook for {self.language_name(language)} (language {language})",
                         )
                     )
                 else:
@@ -596,9 +627,6 @@ def _unknown_label(line, column, value, list_name, where) -> dict:
     )
 
 
-def _check_language(language: str) -> None:
-    if language not in LANGUAGES:
-        raise CodebookError(f"unknown form language {language!r}; expected one of {LANGUAGES}")
 
 
 def _blank_to_na(values: pd.Series) -> pd.Series:
@@ -651,8 +679,8 @@ def harmonise_feedback(
     download turns the line breaks between them into spaces) or line breaks.
     Returns (coded, issues) as :func:`harmonise_kobo`.
     """
-    _check_language(language)
-    lang = LANGUAGE_NAMES[language]
+    codebook.check_language(language)
+    lang = codebook.language_name(language)
     questions = codebook.form_questions(instrument)
     lookup = {normalise_label(response_number): "response_id"}
     for q in questions.itertuples(index=False):

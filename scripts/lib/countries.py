@@ -4,8 +4,9 @@ A raw country value is folded (trimmed, case-folded, accents and other combining
 removed after Unicode NFKD, inner whitespace collapsed) and looked up in
 
 1. ISO 3166-1 from pycountry: alpha-2, alpha-3, ``name``, ``official_name``,
-   ``common_name``, plus the gettext translations of the names into Spanish, French
-   and Arabic that pycountry ships;
+   ``common_name``, plus the gettext translations of the names that pycountry ships
+   into each configured language (config.yaml ``languages``; a language pycountry has
+   no translation for adds nothing);
 2. Moodle's own country names (``get_list_of_countries()``, the language packs'
    ``countries.php``) in English, Spanish, French and Arabic, vendored as
    ``resources/moodle_countries.csv`` (columns ``lang, code, name, version, source``;
@@ -27,12 +28,12 @@ import csv
 import gettext
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 import pycountry
 
-LANGUAGES = ("es", "fr", "ar")
 NAME_FIELDS = ("name", "official_name", "common_name")
 CODE_FIELDS = ("alpha_2", "alpha_3")
 
@@ -151,8 +152,12 @@ class UnNames:
             ) from None
 
 
-def _iso_keys() -> dict[str, str]:
-    translators = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]) for lang in LANGUAGES]
+def _iso_keys(languages: Iterable[str] = ()) -> dict[str, str]:
+    translators = [
+        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+        for lang in languages
+        if lang != "en"  # the names themselves
+    ]
     seen: dict[str, set[str]] = {}
     for c in pycountry.countries:
         keys = {getattr(c, f) for f in CODE_FIELDS}
@@ -215,8 +220,10 @@ def _moodle_keys(moodle_csv: str | Path, iso: dict[str, str]) -> dict[str, str]:
 class CountryResolver:
     """Resolve raw country values to ISO alpha-3 and an English name."""
 
-    def __init__(self, alias_csv: str | Path, moodle_csv: str | Path = MOODLE_COUNTRIES):
-        self.iso = _iso_keys()
+    def __init__(self, alias_csv: str | Path, moodle_csv: str | Path = MOODLE_COUNTRIES, languages: Iterable[str] = ()):
+        """``languages``: the configured language codes (lib.vocabulary) whose ISO name
+        translations are looked up."""
+        self.iso = _iso_keys(languages)
         self.moodle = _moodle_keys(moodle_csv, self.iso)
         self.aliases: dict[str, str] = {}
         problems = []

@@ -24,15 +24,12 @@ import pandas as pd
 
 from lib.pseudonym import normalise_email
 from lib.validation import QUARANTINE_COLUMNS, format_problem, quarantine_table, withheld
+from lib.vocabulary import MODULES
+from lib.vocabulary import is_blank as blank
 
 CERT_RANK = {"completion": 2, "participation": 1, "none": 0}
 # checks whose failure means an export is incomplete or filtered: they always stop
 ALWAYS_STOP = frozenset({"in_completion_export", "in_grades_export", "participants_not_filtered", "same_user_id"})
-MODULES = [f"module_{i}" for i in range(1, 6)]
-
-
-def blank(s: pd.Series) -> pd.Series:
-    return s.isna() | (s.astype("string").str.strip() == "")
 
 
 def map_labels(values: pd.Series, labels: dict[str, list[str]]) -> pd.Series:

@@ -14,10 +14,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lib.registry import MetricRows
+from lib.vocabulary import CERTIFICATES as CERTS
+from lib.vocabulary import GENDERS
+from lib.vocabulary import RECORDED_GENDERS as RECORDED
 
-GENDERS = ["female", "male", "other", "not_recorded"]
-RECORDED = ["female", "male", "other"]
-CERTS = ["completion", "participation", "none"]
 KEY_TYPE = "edition:participant_key"
 
 

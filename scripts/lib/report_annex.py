@@ -22,7 +22,7 @@ import pandas as pd
 from lib.audit import sha256_file
 from lib.report_format import fmt_count, fmt_interval, fmt_value, is_missing, join_words, number_words
 from lib.report_markdown import escape_markdown, pipe_table
-from lib.report_vars import LANGUAGE_NAMES, Labels, fmt_number, ranked, unanswered_ids
+from lib.report_vars import Labels, fmt_number, language_names, ranked, unanswered_ids
 
 STAGES = {
     "participation": "Participation: the learning platform's records",
@@ -71,7 +71,7 @@ class LevelNamer:
         return escape_markdown(name if name else str(code).replace("_", " "))
 
     def language(self, code: str) -> str:
-        return escape_markdown(LANGUAGE_NAMES.get(code, code))
+        return self.labels.language(code)
 
     def name(self, dimension: str | None, level: str) -> str:
         level = str(level)
@@ -348,13 +348,14 @@ def editions_note(config: dict, claims: dict | None) -> str:
     """How many editions the records count, by language, and why the published story
     says otherwise when it does."""
     editions = config["editions"]
+    names = language_names(config)
     by_lang: dict[str, int] = {}
     for e in editions.values():
         by_lang[e["language"]] = by_lang.get(e["language"], 0) + 1
     order = sorted(by_lang, key=lambda k: (-by_lang[k], k))
     counted = number_words(len(editions))
     text = (f"The course records list {counted} editions: "
-            + join_words([f"{number_words(by_lang[k])} in {LANGUAGE_NAMES.get(k, k)}" for k in order]) + ".")
+            + join_words([f"{number_words(by_lang[k])} in {names[k]}" for k in order]) + ".")
     published = published_editions(claims)
     if published and published[0] != len(editions):
         text += (f" The published Impact Story says the course ran {number_words(published[0])} times, "

@@ -24,7 +24,7 @@ from lib.report_format import (
     sentence_number,
 )
 from lib.report_markdown import blockquote, clean_text, escape_markdown, pipe_table
-from lib.report_vars import LANGUAGE_NAMES, fmt_number, mid_sentence
+from lib.report_vars import fmt_number, language_names, mid_sentence
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
@@ -37,12 +37,13 @@ def _row(metrics: pd.DataFrame, metric_id: str, level: str = "") -> pd.Series:
 
 
 def box1_table(metrics: pd.DataFrame, editions: list[str], edition_languages: dict[str, str]) -> str:
-    """Certificates per edition and in total (Box 1), from the by-edition metrics."""
+    """Certificates per edition and in total (Box 1), from the by-edition metrics;
+    `edition_languages`: each edition's language by name."""
     rows = []
     for ed in editions:
         comp = _row(metrics, "certificates_completion_by_edition", ed)
         part = _row(metrics, "certificates_participation_by_edition", ed)
-        rows.append([escape_markdown(ed), LANGUAGE_NAMES.get(edition_languages[ed], edition_languages[ed]),
+        rows.append([escape_markdown(ed), escape_markdown(edition_languages[ed]),
                      fmt_count(_row(metrics, "participants_by_edition", ed)["value"]),
                      fmt_number(comp["numerator"], ed), fmt_value(comp["value"], "share"),
                      fmt_number(part["numerator"], ed), fmt_value(part["value"], "share")])
@@ -302,15 +303,16 @@ def _quote(note: dict, quote: dict) -> str:
     return blockquote(paragraphs)
 
 
-def case_study(note: dict, country_name, prose: dict) -> str:
+def case_study(note: dict, country_name, prose: dict, languages: dict[str, str] | None = None) -> str:
     """One interview note with consent as a case study: the headline, a byline (name, role,
-    place, language of the edition taken), the narrative and at most one consented quote."""
+    place, language of the edition taken, named by `languages` {code: English name}), the
+    narrative and at most one consented quote."""
     country = _country(note["country"], country_name)
     byline = [f"**{escape_markdown(note['name'])}**", escape_markdown(note["role"]),
               f"{escape_markdown(note['city'])}, {country}"]
     lang = note.get("edition_language")
     if lang:
-        byline.append(f"Course taken in {LANGUAGE_NAMES.get(lang, escape_markdown(lang))}")
+        byline.append(f"Course taken in {escape_markdown((languages or {}).get(lang, lang))}")
     parts = [f"### {escape_markdown(note['headline'])}\n", "*" + " · ".join(byline) + "*\n"]
     parts += [narrative_paragraph(note, p, prose) + "\n" for p in note["narrative"]]
     quote = next((q for q in note.get("quotes") or [] if q.get("consent") is True), None)
@@ -319,10 +321,10 @@ def case_study(note: dict, country_name, prose: dict) -> str:
     return "\n".join(parts) + "\n"
 
 
-def case_studies(notes: list[dict], country_name, prose: dict) -> str:
+def case_studies(notes: list[dict], country_name, prose: dict, languages: dict[str, str] | None = None) -> str:
     """All published case studies, by name; a sentence for notes withheld without consent."""
     published = sorted((n for n in notes if n.get("consent_to_publish") is True), key=lambda n: n["name"])
-    text = "".join(case_study(n, country_name, prose) for n in published)
+    text = "".join(case_study(n, country_name, prose, languages) for n in published)
     withheld = len(notes) - len(published)
     if withheld:
         text += (f"{sentence_number(withheld)} further interview "
@@ -433,10 +435,11 @@ def write_generated(out: dict, *, metrics: pd.DataFrame, registry: dict, config:
     write_text(out["scope"], yaml.safe_dump(flags, sort_keys=True))
     write_text(out["cover"], yaml.safe_dump(cover_metadata(config, latest, has_followup), sort_keys=True,
                                             allow_unicode=True, width=10_000))
-    write_text(out["box1"], box1_table(metrics, editions, {e: config["editions"][e]["language"] for e in editions}))
+    names = language_names(config)
+    write_text(out["box1"], box1_table(metrics, editions, {e: names[config["editions"][e]["language"]] for e in editions}))
     write_text(out["box2"], box2_quotes(quotes, country_name) if has_followup
                else "No follow-up survey exists for this scope.\n")
-    write_text(out["case_studies"], case_studies(notes, country_name, prose))
+    write_text(out["case_studies"], case_studies(notes, country_name, prose, names))
     write_text(out["figure1_note"], figure1_note(figure1_notes, country_name))
     write_annex(out, metrics=metrics, registry=registry, level_labels=level_labels, labels=labels,
                 country_name=country_name, provenance=provenance, quarantine=list(quarantine_files),

@@ -13,10 +13,12 @@ capitals only for proper nouns. The .qmd only ever writes
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 
 import pandas as pd
 
+from lib.registry import METRIC_COLUMNS
 from lib.report_format import (
     MissingValue,
     fmt_count,
@@ -28,9 +30,15 @@ from lib.report_format import (
     sentence_start,
 )
 from lib.report_markdown import clean_text, escape_markdown
+from lib.vocabulary import languages
 
-METRIC_COLUMNS = ["metric_id", "level", "value", "numerator", "denominator", "unit", "ci_low", "ci_high", "rank"]
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "fr": "French", "ar": "Arabic"}
+# breakdown dimensions whose levels are language codes: named by config.yaml `languages`
+LANGUAGE_DIMENSIONS = ("language", "edition_language", "form_language")
+
+
+def language_names(config: Mapping) -> dict[str, str]:
+    """{code: English name} of the configured languages (config.yaml `languages`)."""
+    return languages(config["languages"]).names()
 
 
 def load_metrics(path) -> pd.DataFrame:
@@ -114,17 +122,18 @@ def ranked(metrics: pd.DataFrame, metric_id: str) -> pd.DataFrame:
     return rows.sort_values(["_rank", "_value", "level"], na_position="last").drop(columns=["_rank", "_value"])
 
 
-# First words a label keeps capitalized in mid-sentence (proper adjectives and names).
-PROPER_WORDS = frozenset(LANGUAGE_NAMES.values()) | {"African", "American", "Arab", "Asian", "European", "Internet"}
+# First words a label keeps capitalized in mid-sentence (proper adjectives and names);
+# `Labels` adds the names of the configured languages.
+PROPER_WORDS = frozenset({"African", "American", "Arab", "Asian", "European", "Internet"})
 
 
-def mid_sentence(label: str) -> str:
+def mid_sentence(label: str, proper_words: frozenset[str] = PROPER_WORDS) -> str:
     """A label as it reads inside a sentence: "Legal support" -> "legal support", while
     proper nouns keep their capital ("NGO officers", "Spanish speakers", "United Nations
     agencies": an acronym, a proper adjective, or a name of several capitalized words)."""
     words = label.split(" ")
     first = words[0]
-    if not first[:1].isupper() or any(ch.isupper() for ch in first[1:]) or first in PROPER_WORDS:
+    if not first[:1].isupper() or any(ch.isupper() for ch in first[1:]) or first in proper_words:
         return label
     if len(words) > 1 and words[1][:1].isupper():
         return label
@@ -133,18 +142,27 @@ def mid_sentence(label: str) -> str:
 
 class Labels:
     """Prose labels of answer codes: labels.yml, then the codebook's English label, then the
-    code; as they read in mid-sentence (`mid_sentence`)."""
+    code; as they read in mid-sentence (`mid_sentence`). Language codes are named by
+    `languages` ({code: English name}, config.yaml `languages`)."""
 
-    def __init__(self, prose: dict, codebook: pd.DataFrame | None = None):
+    def __init__(self, prose: dict, codebook: pd.DataFrame | None = None, languages: Mapping[str, str] | None = None):
         self.prose = prose or {}
+        self.languages = dict(languages or {})
+        self.proper_words = PROPER_WORDS | {name.split(" ")[0] for name in self.languages.values()}
         self.codebook = {}
         if codebook is not None and not codebook.empty:
             for _, r in codebook.iterrows():
                 self.codebook[(r["list_name"], r["option_code"])] = r.get("label_en", "")
 
+    def language(self, code: str) -> str:
+        """A language code by its English name (the code itself if it has none)."""
+        return escape_markdown(self.languages.get(code, code))
+
     def get(self, dimension: str, code: str) -> str:
         label = self.prose.get(dimension, {}).get(code) or self.codebook.get((dimension, code))
-        return escape_markdown(mid_sentence(clean_text(label) or str(code).replace("_", " ")))
+        if not label and dimension in LANGUAGE_DIMENSIONS:
+            return self.language(code)
+        return escape_markdown(mid_sentence(clean_text(label) or str(code).replace("_", " "), self.proper_words))
 
 
 def share_phrase(metrics: pd.DataFrame, metric_id: str, labels: Labels, dimension: str,
@@ -162,6 +180,7 @@ def course_variables(config: dict) -> dict:
     """Facts about all editions and about the scope, from config.yaml."""
     editions = config["editions"]
     scope = config["scopes"][str(config["scope"])]
+    names = language_names(config)
     by_lang: dict[str, int] = {}
     by_year: dict[int, int] = {}
     for e in editions.values():
@@ -171,14 +190,14 @@ def course_variables(config: dict) -> dict:
     for ed in scope["editions"]:
         lang = editions[ed]["language"]
         scope_langs[lang] = scope_langs.get(lang, 0) + 1
-    sentence, phrase = scope_sentence(scope["editions"], editions)
+    sentence, phrase = scope_sentence(scope["editions"], editions, names)
     first = min(date.fromisoformat(str(e["start"])) for e in editions.values())
     lang_order = sorted(by_lang, key=lambda k: (-by_lang[k], k))
     return {
         "course": {
             "editions_total": number_words(len(editions)),
             "languages_total": number_words(len(by_lang)),
-            "by_language": join_words([f"{number_words(by_lang[k])} in {LANGUAGE_NAMES.get(k, k)}" for k in lang_order]),
+            "by_language": join_words([f"{number_words(by_lang[k])} in {names[k]}" for k in lang_order]),
             "by_year": join_words([f"{number_words(by_year[y])} in {y}" for y in sorted(by_year)]),
             "launched": first.strftime("%B %Y"),
         },
@@ -187,7 +206,7 @@ def course_variables(config: dict) -> dict:
             "title": escape_markdown(scope["title"]),
             "editions_count": number_words(len(scope["editions"])),
             "editions": join_words(list(scope["editions"])),
-            "by_language": join_words([f"{number_words(n)} in {LANGUAGE_NAMES.get(k, k)}"
+            "by_language": join_words([f"{number_words(n)} in {names[k]}"
                                        for k, n in sorted(scope_langs.items(), key=lambda kv: (-kv[1], kv[0]))]),
             "sentence": sentence,
             "phrase": phrase,
@@ -195,13 +214,14 @@ def course_variables(config: dict) -> dict:
     }
 
 
-def scope_sentence(scope_editions: list[str], editions: dict) -> tuple[str, str]:
+def scope_sentence(scope_editions: list[str], editions: dict, names: Mapping[str, str]) -> tuple[str, str]:
     """The sentence saying which editions the story covers, each named once with its
-    language, and a short phrase naming them ("the four editions of 2020")."""
+    language (`names`: {code: English name}), and a short phrase naming them ("the four
+    editions of 2020")."""
     years = join_words([str(y) for y in sorted({editions[e]["year"] for e in scope_editions})])
     if len(scope_editions) == 1:
         ed = scope_editions[0]
-        lang = LANGUAGE_NAMES.get(editions[ed]["language"], editions[ed]["language"])
+        lang = names[editions[ed]["language"]]
         name = escape_markdown(ed)
         return f"This story covers edition {name}, taught in {lang} in {years}.", f"edition {name}"
     by_lang: dict[str, list[str]] = {}
@@ -210,10 +230,10 @@ def scope_sentence(scope_editions: list[str], editions: dict) -> tuple[str, str]
     order = sorted(by_lang, key=lambda k: (-len(by_lang[k]), k))
     count = number_words(len(scope_editions))
     if len(order) == 1:
-        lang = LANGUAGE_NAMES.get(order[0], order[0])
+        lang = names[order[0]]
         return (f"This story covers the {count} editions of {years}, all taught in {lang}: "
                 f"{join_words(by_lang[order[0]])}.", f"the {count} editions of {years}")
-    groups = join_words([f"{number_words(len(by_lang[k]))} in {LANGUAGE_NAMES.get(k, k)} "
+    groups = join_words([f"{number_words(len(by_lang[k]))} in {names[k]} "
                          f"({join_words(by_lang[k])})" for k in order])
     return f"This story covers the {count} editions of {years}: {groups}.", f"the {count} editions of {years}"
 

@@ -33,6 +33,7 @@ rule clean_lms:
         editions=batch_editions,
         site=site_params,
         sources=LMS_SOURCES,
+        vocabulary=LANGUAGES_CFG,
         gender_labels=config["gender_labels"],
         accounts=config.get("accounts", {}),
         certificates=config["certificates"],
@@ -62,6 +63,7 @@ rule combine_lms:
         mem_mb=lambda wc, input: int(min(500 + 50 * input.size_mb, 16000)),
     params:
         editions=EDITIONS,
+        vocabulary=LANGUAGES_CFG,
     script:
         "../../scripts/combine_lms.py"
 

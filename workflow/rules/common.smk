@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from lib.batches import edition_batches  # noqa: E402
 from lib.imports import import_closure  # noqa: E402
 from lib.pseudonym import salt_path  # noqa: E402
+from lib.vocabulary import LMS_SOURCES, config_problems  # noqa: E402
 
 # --------------------------------------------------------------------------- scope
 SCOPE = str(config["scope"])
@@ -43,7 +44,11 @@ if FOLLOWUP_SURVEY is not None and FOLLOWUP_SURVEY not in config.get(
         f"config: scope {SCOPE!r} names follow-up survey {FOLLOWUP_SURVEY!r}, not under `followup_surveys`"
     )
 
-LMS_SOURCES = ["participants", "completion", "grades", "certificates"]
+# every language a site, edition or survey uses is declared under `languages`
+if config_problems(config):
+    raise ValueError("\n".join(config_problems(config)))
+# the languages section, a param of every rule whose script reads the vocabulary
+LANGUAGES_CFG = config["languages"]
 
 # Batches of editions (one site each): the unit of the per-edition jobs, see
 # `performance.max_edition_batches` in config.yaml and scripts/lib/batches.py. With the

@@ -112,6 +112,7 @@ rule report_variables:
         report_config={
             "scope": SCOPE,
             "scopes": config["scopes"],
+            "languages": LANGUAGES_CFG,
             "editions": config["editions"],
             "report": config.get("report", {}),
         },

@@ -41,6 +41,7 @@ rule stage_evaluation:
         ],
         instrument="evaluation",
         kind="feedback",
+        vocabulary=LANGUAGES_CFG,
         email_question=None,
         languages=lambda w: sorted(
             {edition_cfg(e)["language"] for e in BATCH_EDITIONS[w.batch]}
@@ -71,6 +72,7 @@ rule clean_evaluation:
         editions=EDITIONS,
         sources={e: raw_path(e, "evaluation") for e in EDITIONS},
         languages={e: edition_cfg(e)["language"] for e in EDITIONS},
+        vocabulary=LANGUAGES_CFG,
     script:
         "../../scripts/clean_evaluation.py"
 
@@ -124,6 +126,7 @@ rule stage_followup:
         ],
         instrument="followup",
         kind="kobo",
+        vocabulary=LANGUAGES_CFG,
         languages=lambda w: config["followup_surveys"][w.survey]["languages"],
         email_question=lambda w: config["followup_surveys"][w.survey].get(
             "email_question", "email"
@@ -169,6 +172,7 @@ if SURVEY_CFG:
             survey=FOLLOWUP_SURVEY,
             editions=SURVEY_EDITIONS,
             edition_language={e: edition_cfg(e)["language"] for e in SURVEY_EDITIONS},
+            vocabulary=LANGUAGES_CFG,
         script:
             "../../scripts/clean_followup.py"
 
