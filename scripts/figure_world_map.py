@@ -10,6 +10,7 @@ sys.path.insert(0, str(Path(snakemake.input.lib_io).resolve().parent.parent))
 import pandas as pd
 
 from lib import io as lib_io
+from lib.checksums import sha256_file
 from lib.countries import UnNames
 from lib.worldmap import (
     NO_CODE,
@@ -19,10 +20,9 @@ from lib.worldmap import (
     load_geometry,
     notes,
     save,
-    sha256,
 )
 
-digest = sha256(snakemake.input.geometry)
+digest = sha256_file(snakemake.input.geometry)
 if digest != snakemake.params.geometry_sha256:
     raise SystemExit(
         f"{snakemake.input.geometry}: sha256 {digest} differs from the vendored "

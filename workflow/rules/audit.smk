@@ -2,13 +2,10 @@
 # checked claim by claim against the metrics, row-level evidence per metric, the run's
 # Workflow Run RO-Crate, and last a verdict that fails when any claim `differs`.
 # `make audit` runs audit_checksums alone first (forced), then the target `audit`.
+from datetime import datetime, timezone
+
 import yaml
 
-AUDIT_LIB = {
-    "lib_audit": "scripts/lib/audit.py",
-    # lib.registry writes evidence through lib.io (which imports safe_text, validation)
-    **libs("registry", "io", "safe_text", "validation"),
-}
 RAW_DIR = "raw"
 RAW_SUMS = f"{RAW_DIR}/SHA256SUMS"
 RAW_FILES = sorted(p.as_posix() for p in Path(RAW_DIR).rglob("*") if p.is_file())
@@ -58,9 +55,23 @@ REPORT_FILES = [
 GIT_COMMIT, GIT_DIRTY = git_state()
 
 
+def crate_date():
+    """The RO-Crate's one date (its datePublished), pinned so that two runs of a commit
+    write the same bytes: $SOURCE_DATE_EPOCH when set (the reproducible-builds
+    convention), else the commit's date, else 1970-01-01 (no git checkout)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None and GIT_COMMIT is not None:
+        epoch = subprocess.run(
+            ["git", "log", "-1", "--format=%ct", GIT_COMMIT],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    return datetime.fromtimestamp(int(epoch or 0), timezone.utc).isoformat()
+
+
 rule audit_checksums:
     input:
-        **AUDIT_LIB,
+        **libs("checksums"),
         sums=RAW_SUMS,
         raw=RAW_FILES,
     output:
@@ -77,7 +88,8 @@ rule audit_checksums:
 
 rule audit_claims:
     input:
-        **AUDIT_LIB,
+        # lib.claims reads metric keys through lib.registry, which writes through lib.io
+        **libs("claims", "claims_page", "registry", "io", "safe_text", "validation"),
         checked="results/audit/raw_checksums.csv",
         claims="published/claims.yaml",
         metrics="results/metrics/metrics.csv",
@@ -103,7 +115,7 @@ rule audit_claims:
 
 rule audit_evidence:
     input:
-        **AUDIT_LIB,
+        **libs("evidence", "claims", "registry", "io", "safe_text", "validation"),
         checked="results/audit/raw_checksums.csv",
         evidence=expand("results/metrics/evidence/{stage}.parquet", stage=METRIC_STAGES),
         metrics="results/metrics/metrics.csv",
@@ -121,7 +133,7 @@ rule audit_evidence:
 
 rule provenance_crate:
     input:
-        **AUDIT_LIB,
+        **libs("checksums", "crate"),
         snakefile=SNAKEFILE,
         workflow=WORKFLOW_FILES,
         config=CONFIG_FILES,
@@ -130,6 +142,9 @@ rule provenance_crate:
         claims_html="results/audit/claims.html",
         evidence="results/audit/evidence_recount.csv",
         report=REPORT_FILES,
+        # every final output (rule all), so the crate lists the same files whatever the
+        # order the jobs ran in (evaluated when the DAG is built, after every include)
+        outputs=lambda wildcards: ALL_TARGETS,
     output:
         crate="results/provenance/ro-crate-metadata.json",
     log:
@@ -150,6 +165,7 @@ rule provenance_crate:
         ],
         git_commit=GIT_COMMIT,
         git_dirty=GIT_DIRTY,
+        date_published=crate_date(),
     script:
         "../../scripts/provenance_crate.py"
 

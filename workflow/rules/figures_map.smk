@@ -4,7 +4,15 @@
 
 rule figure_world_map:
     input:
-        **libs("io", "safe_text", "validation", "countries", "figures", "worldmap"),
+        **libs(
+            "io",
+            "safe_text",
+            "validation",
+            "countries",
+            "figures",
+            "worldmap",
+            "checksums",
+        ),
         metrics="results/metrics/participation.csv",
         geometry="resources/geo/countries-50m.json",
         un_m49="resources/un_m49.csv",
