@@ -54,19 +54,15 @@ REPORT_FILES = [
 
 GIT_COMMIT, GIT_DIRTY = git_state()
 
-
-def crate_date():
-    """The RO-Crate's one date (its datePublished), pinned so that two runs of a commit
-    write the same bytes: $SOURCE_DATE_EPOCH when set (the reproducible-builds
-    convention), else the commit's date, else 1970-01-01 (no git checkout)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is None and GIT_COMMIT is not None:
-        epoch = subprocess.run(
-            ["git", "log", "-1", "--format=%ct", GIT_COMMIT],
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-    return datetime.fromtimestamp(int(epoch or 0), timezone.utc).isoformat()
+# The RO-Crate's one date (its datePublished), pinned so that two runs of a commit write
+# the same bytes: $SOURCE_DATE_EPOCH when set (the reproducible-builds convention), else
+# the commit's date, else 1970-01-01 (no git checkout).
+_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+if _epoch is None and GIT_COMMIT is not None:
+    _epoch = subprocess.run(
+        ["git", "log", "-1", "--format=%ct", GIT_COMMIT], capture_output=True, text=True
+    ).stdout.strip()
+CRATE_DATE = datetime.fromtimestamp(int(_epoch or 0), timezone.utc).isoformat()
 
 
 rule audit_checksums:
@@ -165,7 +161,7 @@ rule provenance_crate:
         ],
         git_commit=GIT_COMMIT,
         git_dirty=GIT_DIRTY,
-        date_published=crate_date(),
+        date_published=CRATE_DATE,
     script:
         "../../scripts/provenance_crate.py"
 
