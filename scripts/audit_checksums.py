@@ -13,15 +13,15 @@ begin(snakemake)
 
 import pandas as pd
 
-from lib import audit
+from lib.checksums import ChecksumError, describe_files, parse_sha256sums, verify_tree
 
 sums_path = Path(snakemake.input.sums)
 root = sums_path.parent
 prefix = root.as_posix().rstrip("/") + "/"
-sums = audit.parse_sha256sums(sums_path.read_text(encoding="utf-8"), source=sums_path.as_posix())
+sums = parse_sha256sums(sums_path.read_text(encoding="utf-8"), source=sums_path.as_posix())
 # documentation beside the exports (README.md) may be left out of the list
 ignore = [sums_path.name, *(name for name in snakemake.params.ignore if name not in sums)]
-problems = audit.verify_tree(root, sums, ignore=ignore)
+problems = verify_tree(root, sums, ignore=ignore)
 if problems:
     lines = [p.describe(prefix) for p in problems]
     message = (
@@ -29,9 +29,9 @@ if problems:
         "the audit stops before computing anything:\n  " + "\n  ".join(lines)
     )
     print(message, file=sys.stderr)
-    raise audit.ChecksumError(message)
+    raise ChecksumError(message)
 
-rows = audit.describe_files(root, sums)
+rows = describe_files(root, sums)
 table = pd.DataFrame(
     [{"path": prefix + r["path"], "sha256": r["sha256"], "size": r["size"], "status": "ok"} for r in rows]
 )

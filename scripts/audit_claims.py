@@ -16,26 +16,28 @@ begin(snakemake)
 import pandas as pd
 import yaml
 
-from lib import audit, safe_text
+from lib import claims as audit_claims
+from lib import safe_text
+from lib.claims_page import render_claims_html
 
 claims = yaml.safe_load(Path(snakemake.input.claims).read_text(encoding="utf-8"))["claims"]
-audit.validate_register(claims, source=snakemake.input.claims)
+audit_claims.validate_register(claims, source=snakemake.input.claims)
 registry = yaml.safe_load(Path(snakemake.input.registry).read_text(encoding="utf-8"))["metrics"]
 units = {m["id"]: m["unit"] for m in registry}
 metrics = pd.read_csv(snakemake.input.metrics, keep_default_na=False, na_values=[""])
 interviews = {
     Path(p).as_posix(): yaml.safe_load(Path(p).read_text(encoding="utf-8")) for p in snakemake.input.interviews
 }
-ctx = audit.Context(
-    metrics=audit.index_with_units(metrics, units),
+ctx = audit_claims.Context(
+    metrics=audit_claims.index_with_units(metrics, units),
     editions=snakemake.params.editions,
     survey_forms=list(snakemake.params.survey_forms),
     interviews=interviews,
 )
-results = audit.evaluate_claims(claims, ctx)
-frame = audit.claims_frame(results)
+results = audit_claims.evaluate_claims(claims, ctx)
+frame = audit_claims.claims_frame(results)
 frame.map(safe_text.neutralise_csv).to_csv(snakemake.output.csv, index=False, lineterminator="\n")
-html = audit.render_claims_html(frame, safe_text.escape_html, "Impact Story: claim-by-claim audit")
+html = render_claims_html(frame, safe_text.escape_html, "Impact Story: claim-by-claim audit")
 Path(snakemake.output.html).write_text(html, encoding="utf-8")
 for status, n in frame["status"].value_counts().sort_index().items():
     print(f"{status}: {n}", file=sys.stderr)

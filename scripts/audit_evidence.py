@@ -15,24 +15,26 @@ begin(snakemake)
 import pandas as pd
 import yaml
 
-from lib import audit
+from lib import evidence as audit_evidence
+from lib.claims import index_metrics
+from lib.registry import metric_key
 
 registry = yaml.safe_load(Path(snakemake.input.registry).read_text(encoding="utf-8"))["metrics"]
-frames = [audit.normalise_evidence(pd.read_parquet(p)) for p in snakemake.input.evidence]
+frames = [audit_evidence.normalise_evidence(pd.read_parquet(p)) for p in snakemake.input.evidence]
 evidence = pd.concat([f for f in frames if len(f)], ignore_index=True)
 metrics = pd.read_csv(snakemake.input.metrics, keep_default_na=False, na_values=[""])
-published = audit.index_metrics(metrics)
+published = index_metrics(metrics)
 outputs = {Path(p).stem: p for p in snakemake.output.per_metric}
 
 recounts = []
 for metric in registry:
-    rows = audit.metric_evidence(evidence, metric["id"], audit.evidence_columns(metric["evidence"]))
+    rows = audit_evidence.metric_evidence(evidence, metric["id"], audit_evidence.evidence_columns(metric["evidence"]))
     rows.to_csv(outputs[metric["id"]], index=False, lineterminator="\n")
     if rows.empty:
         print(f"{metric['id']}: no evidence rows in the metrics stage's output", file=sys.stderr)
         continue
-    for rec in audit.recount(rows).to_dict("records"):
-        key = audit.metric_key(metric["id"], rec["level"])
+    for rec in audit_evidence.recount(rows).to_dict("records"):
+        key = metric_key(metric["id"], rec["level"])
         row = published.get(key, {})
         comparable = metric["unit"] in ("count", "share") and "numerator" in row
         agrees = (

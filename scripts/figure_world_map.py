@@ -11,6 +11,7 @@ begin(snakemake)
 import pandas as pd
 
 from lib import io as lib_io
+from lib.checksums import sha256_file
 from lib.countries import UnNames
 from lib.worldmap import (
     NO_CODE,
@@ -20,10 +21,9 @@ from lib.worldmap import (
     load_geometry,
     notes,
     save,
-    sha256,
 )
 
-digest = sha256(snakemake.input.geometry)
+digest = sha256_file(snakemake.input.geometry)
 if digest != snakemake.params.geometry_sha256:
     raise SystemExit(
         f"{snakemake.input.geometry}: sha256 {digest} differs from the vendored "

@@ -2,8 +2,9 @@
 
 Lists the workflow (Snakefile, rule files, scripts), the configuration, every input with
 sha256 and size, every file under results/ outside results/provenance/ with sha256, the
-software versions, the git commit and whether the tree was dirty. The only time stamp is
-the action's endTime (the newest output's modification time), as the profile asks.
+software versions, the git commit and whether the tree was dirty. Written with the
+`rocrate` library (lib.crate); its one date, datePublished, is the commit's date (a
+param), so two runs of the same commit give the same bytes.
 """
 
 import sys
@@ -13,14 +14,13 @@ from lib.preamble import begin
 
 begin(snakemake)
 
-import json
 import platform
 import shutil
 import subprocess
-from datetime import UTC, datetime
 from importlib import metadata
 
-from lib import audit
+from lib.checksums import describe_files
+from lib.crate import build_crate, write_crate
 
 root = Path(".")
 results = Path(snakemake.params.results_dir)
@@ -39,17 +39,17 @@ except (ImportError, OSError) as exc:
 if shutil.which("quarto"):
     software["quarto"] = subprocess.run(["quarto", "--version"], capture_output=True, text=True).stdout.strip()
 
-newest = max((Path(p).stat().st_mtime for p in outputs), default=None)
-end_time = None if newest is None else datetime.fromtimestamp(int(newest), UTC).isoformat()
-crate = audit.build_crate(
+crate = build_crate(
     main_workflow=snakemake.input.snakefile,
-    workflow_files=audit.describe_files(root, snakemake.input.workflow),
-    config_files=audit.describe_files(root, snakemake.input.config),
-    inputs=audit.describe_files(root, snakemake.input.raw),
-    outputs=audit.describe_files(root, outputs),
+    workflow_files=describe_files(root, snakemake.input.workflow),
+    config_files=describe_files(root, snakemake.input.config),
+    inputs=describe_files(root, snakemake.input.raw),
+    outputs=describe_files(root, outputs),
     software=software,
     git={"commit": snakemake.params.git_commit, "dirty": snakemake.params.git_dirty},
-    end_time=end_time,
+    date_published=snakemake.params.date_published,
 )
-Path(snakemake.output.crate).write_text(json.dumps(crate, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+written = write_crate(crate, Path(snakemake.output.crate).parent)
+if written != Path(snakemake.output.crate):
+    raise SystemExit(f"{written}: the crate's metadata file is not the rule's output {snakemake.output.crate}")
 print(f"{len(outputs)} outputs, {len(snakemake.input.raw)} inputs described", file=sys.stderr)

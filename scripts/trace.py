@@ -1,15 +1,19 @@
 """Trace one published claim through the workflow: `make trace CLAIM=<id>`.
 
-Prints claim -> audit result -> metric definition (registry) -> rules and scripts that
-compute it -> raw input files with sha256 (checked against raw/SHA256SUMS) -> evidence
-file -> where the figure appears in the report (variables file and rendered text).
-Reads only files of the checkout and results/ of the last run; changes nothing.
+Prints claim -> audit result -> metric definition (registry) -> the jobs that computed
+it, each with its rule, script and status, as Snakemake recorded them (lib.lineage: the
+workflow's detailed summary, not a reading of config.yaml or of the rule files) -> the
+files they read with sha256 (raw files checked against raw/SHA256SUMS; the salt is never
+hashed) -> evidence file -> where the figure appears in the report (variables file and
+rendered text). Reads only the checkout, results/ of the last run and Snakemake's
+records; changes nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import html
+import os
 import re
 import sys
 from pathlib import Path
@@ -18,50 +22,79 @@ import pandas as pd
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lib import audit  # noqa: E402
+from lib.checksums import parse_sha256sums, sha256_file  # noqa: E402
+from lib.lineage import Job, snakemake_lineage, upstream  # noqa: E402
 
-LMS_SOURCES = ["participants", "completion", "grades", "certificates"]
+TARGETS = ("all", "audit")  # the DAG of `make run` and `make audit`
+CLAIMS_TABLE = "results/audit/claims.csv"  # written by the audit from the metrics table
+METRICS_TABLE = "results/metrics/metrics.csv"
+STAGE_TABLE = "results/metrics/{stage}.csv"  # a metric stage's table (METRIC_STAGE_FILES)
+CODE = (".py", ".smk")
 
 
-def stage_inputs(config: dict, stage: str) -> list[str]:
-    """Raw files a registry stage reads, from config.yaml (scope editions, paths, forms)."""
-    scope = config["scopes"][str(config["scope"])]
-    files = []
-    for edition in scope["editions"]:
-        overrides = config["editions"][edition].get("files") or {}
-        sources = LMS_SOURCES if stage == "participation" else ["evaluation"] if stage == "reaction" else []
-        for s in sources:
-            if s == "certificates":  # one mod_customcert report per certificate activity
-                mapping = config["editions"][edition].get("certificates") or config["paths"][s]
-                files += [v.format(edition=edition) for _, v in sorted(mapping.items())]
-            else:
-                files.append(overrides.get(s, config["paths"][s].format(edition=edition)))
-    if stage == "application" and scope.get("followup_survey"):
-        survey = config["followup_surveys"][scope["followup_survey"]]
-        files += [survey["export"], survey["form"]]
-    if stage in ("reaction",):
-        files += [config["evaluation"]["form"]]
-    return files
+def claim_chain(by_output: dict[str, Job], metric: dict | None) -> tuple[list[Job], list[str]]:
+    """The jobs from the claims table back to the raw files of the metric's stage, and the
+    files they read that no job writes. The metrics table is followed only into the
+    stage of the claim's metric; for a claim that is no metric, the audit's job alone."""
+    claims_job = by_output.get(CLAIMS_TABLE)
+    if claims_job is None:
+        raise SystemExit(f"Snakemake's DAG has no job writing {CLAIMS_TABLE}: is audit.smk included?")
+    jobs, leaves = [claims_job], {p for p in claims_job.inputs or () if p not in by_output}
+    table = by_output.get(METRICS_TABLE)
+    if metric is not None and table is not None:
+        jobs.append(table)
+        leaves |= {p for p in table.inputs or () if p not in by_output}
+        stage_file = STAGE_TABLE.format(stage=metric["stage"])
+        stage_jobs, stage_leaves = upstream(by_output, [p for p in table.inputs or () if p == stage_file])
+        jobs += [j for j in stage_jobs if all(j is not k for k in jobs)]
+        leaves |= set(stage_leaves)
+    return jobs, sorted(leaves)
 
 
 def report_mentions(root: Path, claim: dict, key: str) -> list[str]:
     lines = []
-    level = key.split(":", 1)[1] if ":" in key else ""
-    for variables in sorted((root / "results").rglob("_variables.yml")):
+    metric_id, _, level = key.partition(":")
+    for variables in sorted((root / "results").rglob("_variables.yml")) if metric_id else []:
         flat = pd.json_normalize(yaml.safe_load(variables.read_text(encoding="utf-8")) or {}, sep=".")
         for name in flat.columns:
-            if key.split(":")[0] in name or (level and name.endswith(level)):
+            parts = name.split(".")
+            if metric_id in parts and (not level or level in parts):
                 lines.append(f"{variables.relative_to(root)}: {name} = {flat[name].iloc[0]}")
     rendered = root / "results/report/impact_story.html"
     if rendered.exists():
-        text = html.unescape(re.sub(r"<[^>]+>", " ", rendered.read_text(encoding="utf-8")))
-        text = re.sub(r"\s+", " ", text)
+        page = re.sub(r"<(style|script)\b.*?</\1>", " ", rendered.read_text(encoding="utf-8"), flags=re.S | re.I)
+        text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
         number = str(claim["value"]) if not isinstance(claim["value"], list) else ""
         needle = f"{int(claim['value']):,}" if number.isdigit() else number
         for sentence in re.split(r"(?<=[.!?])\s+", text):
             if needle and re.search(rf"(?<![\d,]){re.escape(needle)}(?![\d,])", sentence):
                 lines.append(f"{rendered.relative_to(root)}: \u201c{sentence.strip()[:240]}\u201d")
-    return lines or ["(not found in the rendered report or its variables: run `make report` first)"]
+    return lines or ["(not found in the rendered report or its variables: run `make run` first)"]
+
+
+def print_inputs(root: Path, paths: list[str], withheld: set[str]) -> None:
+    sums_file = root / "raw/SHA256SUMS"
+    sums = parse_sha256sums(sums_file.read_text("utf-8")) if sums_file.exists() else {}
+    data = [p for p in paths if not p.endswith(CODE)]
+    code = [p for p in paths if p.endswith(CODE)]
+    print("\nINPUTS (files no job writes, sha256; 'listed' = as in raw/SHA256SUMS)")
+    for path in data:
+        file = root / path
+        if path in withheld:
+            print(f"  {path}  (the pseudonymisation salt: neither its content nor its checksum is shown)")
+            continue
+        actual = sha256_file(file) if file.is_file() else "MISSING"
+        if not path.startswith("raw/"):
+            print(f"  {path}  {actual}")
+            continue
+        listed = sums.get(path.removeprefix("raw/"), "-")
+        flag = "" if listed in ("-", actual) else "  <-- differs from SHA256SUMS"
+        print(f"  {path}  {actual}  listed={'yes' if listed == actual else listed}{flag}")
+    if code:
+        print("\nCODE (helper modules the jobs declare, sha256)")
+        for path in code:
+            file = root / path
+            print(f"  {path}  {sha256_file(file) if file.is_file() else 'MISSING'}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,20 +102,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("claim", help="claim id from published/claims.yaml, e.g. P05")
     parser.add_argument("--root", default=".", help="repository root (default: current directory)")
     args = parser.parse_args(argv)
-    root = Path(args.root)
+    root = Path(args.root).resolve()
     claims = {c["id"]: c for c in yaml.safe_load((root / "published/claims.yaml").read_text("utf-8"))["claims"]}
     if args.claim not in claims:
         print(f"unknown claim {args.claim!r}; known: {', '.join(claims)}", file=sys.stderr)
         return 2
     claim = claims[args.claim]
-    config = yaml.safe_load((root / "config.yaml").read_text("utf-8"))
     registry = {m["id"]: m for m in yaml.safe_load((root / "resources/metric_registry.yaml").read_text())["metrics"]}
 
     print(f"CLAIM {claim['id']} ({claim['section']}): {claim['paraphrase']}")
     print(
         f"  published: {claim['published']!r}  [{claim['unit']}, rounding {claim['rounding']}, check {claim['check']}]"
     )
-    results = root / "results/audit/claims.csv"
+    results = root / CLAIMS_TABLE
     if results.exists():
         row = pd.read_csv(results, dtype=str, keep_default_na=False).set_index("claim_id").loc[claim["id"]]
         print(f"  audit: {row['status']}: recomputed {row['recomputed_value']!r} ({row['recomputed_exact']})")
@@ -92,36 +124,36 @@ def main(argv: list[str] | None = None) -> int:
     metric = registry.get(key.split(":")[0])
     if metric is None:
         source = claim.get("source", "config.yaml")
-        print(f"\nSOURCE (not a metric of the exports): {source} {claim.get('field', '')}")
-        inputs = (
-            sorted(str(p.relative_to(root)) for p in (root / source).glob("*.yaml"))
-            if source.endswith("/")
-            else [source if claim["check"].startswith("interview") else "config.yaml"]
-        )
+        print(f"\nSOURCE (not a metric of the exports): {source} {claim.get('field', '')}".rstrip())
     else:
         print(f"\nMETRIC {key} (resources/metric_registry.yaml, stage {metric['stage']}, unit {metric['unit']})")
         for name in ("definition", "numerator", "denominator", "rounding", "interval"):
             if metric.get(name):
                 print(f"  {name}: {' '.join(str(metric[name]).split())}")
-        rules = [
-            r
-            for f in sorted((root / "workflow/rules").glob("*.smk"))
-            for r in audit.parse_rules(f.read_text("utf-8"), str(f.relative_to(root)))
-        ]
-        print("\nRULES")
-        chain = audit.rules_for_stage(rules, metric["stage"]) + [r for r in rules if r["name"] == "audit_claims"]
-        for rule in {r["name"]: r for r in chain}.values():
-            print(f"  {rule['name']} ({rule['file']}) script {rule['script'] or '-'}")
-        inputs = stage_inputs(config, metric["stage"])
-    sums_file = root / "raw/SHA256SUMS"
-    sums = audit.parse_sha256sums(sums_file.read_text("utf-8")) if sums_file.exists() else {}
-    print("\nINPUTS (sha256; 'listed' = as in raw/SHA256SUMS)")
-    for path in inputs:
-        file = root / path
-        actual = audit.sha256_file(file) if file.is_file() else "MISSING"
-        listed = sums.get(path.removeprefix("raw/"), "-")
-        flag = "" if listed in ("-", actual) else "  <-- differs from SHA256SUMS"
-        print(f"  {path}  {actual}  listed={'yes' if listed == actual else listed}{flag}")
+
+    by_output, globals_ = snakemake_lineage(root, TARGETS)
+    jobs, leaves = claim_chain(by_output, metric)
+    print("\nJOBS (from Snakemake: rule, script, status of the last run, outputs <- inputs other jobs wrote)")
+    for job in jobs:
+        status = "" if job.status == "ok" else f"  [{job.status}: rerun the workflow]"
+        print(f"  {job.rule} ({job.rule_file}) script {job.script or '-'}{status}")
+        print(f"    writes {', '.join(job.outputs)}")
+        made = [p for p in job.inputs or () if p in by_output]
+        if made:
+            print(f"    reads  {', '.join(made)}")
+        if job.inputs is None:
+            print("    (no record: not built yet)")
+    if metric is None:
+        # a claim on the configuration or the interview notes: its own source files
+        source = claim.get("source", "config.yaml")
+        leaves = (
+            sorted(p for p in leaves if p.startswith(source))
+            if source.endswith("/")
+            else [source if claim["check"].startswith("interview") else "config.yaml"]
+        )
+    salt = globals_.get("SALT_FILE")  # common.smk: the salt is an input, never hashed here
+    withheld = {Path(salt).as_posix(), Path(os.path.relpath(Path(salt).resolve(), root)).as_posix()} if salt else set()
+    print_inputs(root, leaves, withheld)
     if metric is not None:
         evidence = root / f"results/audit/evidence/{metric['id']}.csv"
         print(f"\nEVIDENCE {evidence.relative_to(root)} (keys: {metric['evidence']})")

@@ -1,6 +1,7 @@
 """Two runs from clean, in two temporary copies of the repository, give byte-identical
-files everywhere in results/ outside results/provenance/ (figures, Parquet, CSV, HTML,
-PDF); the run's RO-Crate lists every raw input with its sha256.
+files everywhere in results/ (figures, Parquet, CSV, HTML, PDF, and the RO-Crate, whose one
+date is pinned to the commit's); the run's RO-Crate lists every raw input with its sha256
+and reads back with `rocrate`.
 
 Slow (two full workflow runs): marked e2e. Skipped until raw/ holds the default data
 with its raw/SHA256SUMS (`make data`).
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from rocrate.rocrate import ROCrate
 
 REPO = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
@@ -40,7 +42,7 @@ def _digests(ws: Path) -> dict[str, str]:
     return {
         p.relative_to(results).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(results.rglob("*"))
-        if p.is_file() and "provenance" not in p.relative_to(results).parts[:1]
+        if p.is_file()
     }
 
 
@@ -59,6 +61,7 @@ def test_two_clean_runs_are_byte_identical(two_runs):
     assert first, "the run wrote nothing under results/"
     kinds = {Path(p).suffix for p in first}
     assert {".csv", ".parquet", ".html"} <= kinds
+    assert "provenance/ro-crate-metadata.json" in first
     assert sorted(first) == sorted(second), "the two runs wrote different sets of files"
     differing = sorted(p for p in first if first[p] != second[p])
     assert differing == [], f"files differ between two clean runs: {differing}"
@@ -80,3 +83,9 @@ def test_crate_lists_every_raw_input_with_its_sha256(two_runs):
     results = {r["@id"] for r in action["result"]}
     assert "results/audit/claims.csv" in results and "results/report/impact_story.html" in results
     assert not any(r.startswith("results/provenance/") for r in results)
+    # every file the run wrote before the crate is a result (the crate waits for rule all)
+    written = {p.relative_to(ws).as_posix() for p in (ws / "results").rglob("*") if p.is_file()}
+    assert written - results == {"results/provenance/ro-crate-metadata.json", "results/audit/verdict.tsv"}
+    read_back = ROCrate(ws / "results/provenance")
+    assert read_back.mainEntity.id == "Snakefile"
+    assert {e.id for e in read_back.data_entities} >= objects | results

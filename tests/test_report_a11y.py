@@ -14,7 +14,7 @@ import pytest
 import yaml
 from test_report_fixture import GENERATED, PROJECT, build_inputs, metrics_frame
 
-from lib import audit
+from lib import claims, claims_page
 from lib.countries import english_name
 from lib.report_blocks import box2_quotes
 from lib.report_render import RenderError, prepare_build, render_pandoc
@@ -91,9 +91,9 @@ def test_a_figure_without_alt_text_stops_the_render(tmp_path):
 
 
 def test_claims_page_is_responsive():
-    frame = pd.DataFrame([{c: "x" for c in audit.CLAIM_COLUMNS} | {
+    frame = pd.DataFrame([{c: "x" for c in claims.CLAIM_COLUMNS} | {
         "status": "reproduced", "note": "a long note " * 20, "metric_id": "participants_by_country"}])
-    page = audit.render_claims_html(frame, lambda v: str(v).replace("<", "&lt;"), "T")
+    page = claims_page.render_claims_html(frame, lambda v: str(v).replace("<", "&lt;"), "T")
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
     assert '<td class="note" data-label="note">' in page
     assert "td.note{" in page and "@media (max-width:760px)" in page

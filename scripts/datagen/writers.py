@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import random
 import re
@@ -14,6 +13,8 @@ from pathlib import Path
 import pycountry
 import yaml
 from babel import Locale
+
+from lib.checksums import sha256_file
 
 from . import codebook, names, xlsform
 from .evaluation import Response
@@ -323,6 +324,6 @@ def write_sha256sums(out: Path) -> None:
     lines = []
     for p in sorted(out.rglob("*")):
         if p.is_file() and p.name not in ("SHA256SUMS", "README.md"):  # README: documentation
-            digest = hashlib.sha256(p.read_bytes()).hexdigest()
+            digest = sha256_file(p)
             lines.append(f"{digest}  {p.relative_to(out).as_posix()}\n")
     (out / "SHA256SUMS").write_text("".join(lines), encoding="utf-8")

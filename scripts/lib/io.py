@@ -36,7 +36,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from lib.safe_text import neutralise_csv
+# the CSV writer lives in lib.safe_text (lib.validation writes its reports with it and
+# must not import this module, which raises lib.validation.ValidationFailed)
+from lib.safe_text import write_csv as write_csv
 from lib.validation import ValidationFailed
 
 LINE_COLUMN = "_line"
@@ -589,16 +591,3 @@ def parquet_writer(path: str | Path, schema: pa.Schema) -> pq.ParquetWriter:
 def read_parquet(path: str | Path) -> pd.DataFrame:
     return pd.read_parquet(path)
 
-
-def write_csv(df: pd.DataFrame, path: str | Path) -> None:
-    """Write ``df`` as UTF-8 CSV with ``\\n`` line ends, no index; text cells neutralised.
-
-    Rows are written in the order given: sort before calling.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame = df.copy()
-    for col in frame.columns:
-        if frame[col].dtype == object or isinstance(frame[col].dtype, pd.StringDtype):
-            frame[col] = frame[col].map(neutralise_csv, na_action="ignore")
-    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")

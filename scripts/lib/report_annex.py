@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lib.audit import sha256_file
+from lib.checksums import sha256_file
 from lib.report_format import fmt_count, fmt_interval, fmt_value, is_missing, join_words, number_words
 from lib.report_markdown import escape_markdown, pipe_table
 from lib.report_vars import Labels, fmt_number, language_names, ranked, unanswered_ids

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from lib.safe_text import write_csv
+
 if TYPE_CHECKING:  # pandera is imported where it is used: ~0.5 s saved for jobs that never validate
     import pandera.pandas as pa
 
@@ -173,8 +175,6 @@ def empty_report() -> pd.DataFrame:
 
 def write_report(report: pd.DataFrame, path: str | Path) -> None:
     """Write a report CSV (sorted, deterministic, text cells neutralised)."""
-    from lib.io import write_csv  # local import: io imports this module
-
     write_csv(_normalise_report(report), path)
 
 

@@ -15,7 +15,6 @@ disclaimer, is written by ``lib.report_blocks.figure1_note`` from ``notes``.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -80,11 +79,6 @@ def map_palette(n_classes: int) -> MapPalette:
     if not 1 <= n_classes <= MAX_CLASSES:
         raise ValueError(f"{n_classes} classes: the map draws 1 to {MAX_CLASSES}")
     return MapPalette(classes=tuple(BLUES_9[len(BLUES_9) - n_classes :]))
-
-
-def sha256(path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.sha256(fh.read()).hexdigest()
 
 
 def _shift_west(coords: np.ndarray) -> np.ndarray:
