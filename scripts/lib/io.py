@@ -340,8 +340,7 @@ def _csv_records(
     if not text.strip():
         raise _fail(source, "the file is empty (no header line)", line=1, check="not_empty")
 
-    if csv.field_size_limit() < MAX_FIELD_CHARS:
-        csv.field_size_limit(MAX_FIELD_CHARS)  # long free text is accepted (the default is 128 Ki)
+    csv.field_size_limit(MAX_FIELD_CHARS)  # long free text is accepted (the csv default is 128 Ki)
     reader = csv.reader(_stdio.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records: list[list[str]] = []
     starts: list[int] = []
