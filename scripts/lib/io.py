@@ -92,9 +92,9 @@ def _decode(raw: bytes, encoding: str, source: str, delimiter: str = ",", column
         raise _fail(
             source,
             f"the file is UTF-16 text (it starts with a UTF-16 byte-order mark or holds NUL bytes), not {encoding}: "
-            "it was probably saved as 'Unicode Text' from Excel or another spreadsheet program; open it and save "
-            "it as 'CSV UTF-8 (Comma delimited)' (LibreOffice: Save As, Text CSV, character set Unicode (UTF-8)), "
-            "or download the export again from its source",
+            "it was probably saved as 'Unicode Text' by Excel or another spreadsheet program. Download the export "
+            "again from its source, or open it and save it as CSV with the character set UTF-8 and the delimiter "
+            f"'{delimiter}' (Excel: 'CSV UTF-8'; LibreOffice: Save As, Text CSV, 'Edit filter settings')",
             line=1,
             check="encoding",
         )
@@ -393,7 +393,11 @@ def _syntax_error(text, prev, header, err, *, delimiter, source, columns) -> Val
     if found is not None and value:
         known = columns is not None and column in columns.values()  # a mapped, canonical column
         value = shown(value, column=column if known else "", file=source, line=line)
-    where = " (it opens in this column; the value shows the cell's first characters)" if column else ""
+    where = ""
+    if column:
+        where = " (it opens in this column" + (
+            "; the value shows the cell's first characters)" if (value and value == found[1]) else ")"
+        )
     reason = str(err)
     if "field larger than field limit" in reason and found is None:
         message = (

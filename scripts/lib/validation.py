@@ -113,9 +113,7 @@ def found_headers(header: list[str], file: object, line: object = 1) -> str:
     """The cells of a line known to be the header line, for a message: ``'a', 'b'`` (a
     cell holding an e-mail address is withheld all the same). Never call it with a line
     that may be a data row: say that its cells are withheld instead."""
-    return ", ".join(
-        repr(h) if not must_withhold(h, h, "column_in_file") else withheld(file, line) for h in header
-    )
+    return ", ".join(repr(h) if not must_withhold(h, h, "column_in_file") else withheld(file, line) for h in header)
 
 
 def withhold_personal(report: pd.DataFrame, personal=()) -> pd.DataFrame:
