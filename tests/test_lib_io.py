@@ -675,3 +675,20 @@ def test_utf16_is_read_when_config_says_utf16(tmp_path):
     p = write(tmp_path, "p.csv", "ID de usuario;País\n1;Perú\n".encode("utf-16"))
     df = lib_io.read_export(p, delimiter=";", encoding="utf-16", header_map=None, source="p.csv")
     assert df["País"].tolist() == ["Perú"]
+
+
+def test_a_first_line_that_may_be_a_data_row_never_names_a_column(tmp_path):
+    # no header line, and a broken quote (or a bad byte) further down: the column would be a
+    # cell of the first record, so none is named
+    for body in (b'17;ana@example.org;Ana\n18;"bo@example.org;Bo\n', b"17;ana@example.org;Ana\n18;b\xe9;Bo\n"):
+        p = write(tmp_path, "p.csv", body)
+        with pytest.raises(ValidationFailed) as exc:
+            lib_io.read_export(p, delimiter=";", encoding="utf-8", header_map=HEADERS, source="p.csv")
+        rep = exc.value.report.iloc[0]
+        assert rep["line"] == 2 and (pd.isna(rep["column"]) or rep["column"] == "")
+        assert "ana@" not in str(exc.value) and "Ana" not in str(exc.value)
+    # records of another width than the first line: the missing header line is the problem
+    p = write(tmp_path, "p.csv", "17;ana@example.org;Ana\n18;bo@example.org;Bo;x\n")
+    with pytest.raises(ValidationFailed) as exc:
+        lib_io.read_export(p, delimiter=";", encoding="utf-8", header_map=HEADERS, source="p.csv")
+    assert exc.value.report["check"].tolist() == ["header_row"] and "Ana" not in str(exc.value)

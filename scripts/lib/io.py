@@ -80,7 +80,14 @@ def _utf16_kind(raw: bytes) -> str | None:
     return "UTF-16" if head.count(b"\x00") * 10 >= len(head) > 0 else None
 
 
-def _decode(raw: bytes, encoding: str, source: str, delimiter: str = ",", columns: dict[str, str] | None = None) -> str:
+def _decode(
+    raw: bytes,
+    encoding: str,
+    source: str,
+    delimiter: str = ",",
+    columns: dict[str, str] | None = None,
+    known: Callable[[str], bool] | None = None,
+) -> str:
     """The text of a CSV export; a leading UTF-8 byte-order mark dropped (for ``utf-8`` and
     ``utf-8-sig`` alike). Offsets and lines in messages count the file's own bytes, the
     mark included (an editor's and ``hexdump``'s numbering)."""
@@ -111,7 +118,7 @@ def _decode(raw: bytes, encoding: str, source: str, delimiter: str = ",", column
         tail = body[err.start : err.start + 16].decode(plain, errors="surrogateescape")
         run = max(err.end - err.start, len(tail) - len(tail.lstrip("".join(map(chr, range(0xDC80, 0xDD00))))))
         bad = body[err.start : err.start + run].hex(" ")  # the whole run of bytes that cannot be read
-        column = _column_of_bad_bytes(body, plain, delimiter, columns)
+        column = _column_of_bad_bytes(body, plain, delimiter, columns, known)
         raise _fail(
             source,
             f"bytes {bad} at byte offset {start} (counted from 0, the file's first byte) cannot be decoded as "
@@ -123,15 +130,20 @@ def _decode(raw: bytes, encoding: str, source: str, delimiter: str = ",", column
         ) from None
 
 
-def _column_name(header: list[str], index: int, columns: dict[str, str] | None) -> str:
-    """The column at ``index`` of ``header``: canonical name if mapped, else the header."""
-    if index >= len(header):
+def _column_name(
+    header: list[str], index: int, columns: dict[str, str] | None, known: Callable[[str], bool] | None = None
+) -> str:
+    """The column at ``index`` of ``header``: canonical name if mapped, else the header;
+    ``""`` when ``known`` says that ``header`` may be a data row (its cells never shown)."""
+    if index >= len(header) or (known is not None and not _is_header_line(header, known)):
         return ""
     written = header[index].strip()
     return (columns or {}).get(written, written)
 
 
-def _column_of_bad_bytes(raw: bytes, encoding: str, delimiter: str, columns: dict[str, str] | None) -> str:
+def _column_of_bad_bytes(
+    raw: bytes, encoding: str, delimiter: str, columns: dict[str, str] | None, known: Callable[[str], bool] | None
+) -> str:
     """Column of the first undecodable byte (surrogate-escaped, then parsed); '' if unknown."""
     try:
         text = raw.decode(encoding, errors="surrogateescape")
@@ -146,7 +158,7 @@ def _column_of_bad_bytes(raw: bytes, encoding: str, delimiter: str, columns: dic
             header = row
             continue
         if hit is not None:
-            return _column_name(header, hit, columns)
+            return _column_name(header, hit, columns, known)
     return ""
 
 
@@ -333,10 +345,19 @@ def _column_letter(index: int) -> str:
 
 
 def _csv_records(
-    raw: bytes, *, delimiter: str, encoding: str, source: str, columns: dict[str, str] | None
+    raw: bytes,
+    *,
+    delimiter: str,
+    encoding: str,
+    source: str,
+    columns: dict[str, str] | None,
+    known: Callable[[str], bool] | None = None,
 ) -> tuple[list[str], list[list[str]], list[int]]:
-    """(header, records, start line of each record) of a CSV export."""
-    text = _decode(raw, encoding, source, delimiter, columns)
+    """(header, records, start line of each record) of a CSV export. ``known``: a test of a
+    header cell (see :func:`read_export`); a problem found before the header line is checked
+    names a column only when the first line is a header line by that test."""
+    known = columns.__contains__ if columns is not None else known
+    text = _decode(raw, encoding, source, delimiter, columns, known)
     if not text.strip():
         raise _fail(source, "the file is empty (no header line)", line=1, check="not_empty")
 
@@ -373,14 +394,16 @@ def _csv_records(
             records.append(row)
             starts.append(start)
     except csv.Error as err:
-        raise _syntax_error(text, prev, header, err, delimiter=delimiter, source=source, columns=columns) from None
-    if bad_width:
-        raise ValidationFailed(pd.DataFrame(bad_width))
+        raise _syntax_error(
+            text, prev, header, err, delimiter=delimiter, source=source, columns=columns, known=known
+        ) from None
     assert header is not None
+    if bad_width and (known is None or _is_header_line(header, known)):  # else: read_export's header_row
+        raise ValidationFailed(pd.DataFrame(bad_width))
     return header, records, starts
 
 
-def _syntax_error(text, prev, header, err, *, delimiter, source, columns) -> ValidationFailed:
+def _syntax_error(text, prev, header, err, *, delimiter, source, columns, known) -> ValidationFailed:
     """The CSV syntax problem of the record after line ``prev``, said as what it most
     probably is: a quote never closed (the rest of the file would read as one cell), a
     quote closed in the middle of a cell, or a cell longer than MAX_FIELD_CHARS. The cell
@@ -388,11 +411,11 @@ def _syntax_error(text, prev, header, err, *, delimiter, source, columns) -> Val
     is known and not personal (lib.validation.shown)."""
     rest = "".join(_stdio.StringIO(text, newline="").readlines()[prev:])  # the csv module's lines
     found = _unclosed_quote(rest, delimiter) if header is not None else None
-    column, value = ("", None) if found is None else (_column_name(header, found[0], columns), found[1])
+    column, value = ("", None) if found is None else (_column_name(header, found[0], columns, known), found[1])
     line = prev + 1
     if found is not None and value:
-        known = columns is not None and column in columns.values()  # a mapped, canonical column
-        value = shown(value, column=column if known else "", file=source, line=line)
+        mapped = columns is not None and column in columns.values()  # a canonical column of the contract
+        value = shown(value, column=column if mapped else "", file=source, line=line)
     where = ""
     if column:
         where = " (it opens in this column" + (
@@ -591,7 +614,7 @@ def read_export(
     if kind == "csv":
         sheet_name, where = None, source
         header, records, starts = _csv_records(
-            raw, delimiter=delimiter, encoding=encoding, source=source, columns=columns
+            raw, delimiter=delimiter, encoding=encoding, source=source, columns=columns, known=known_headers
         )
         header_line = 1
     else:
