@@ -22,7 +22,7 @@ begin(snakemake)
 import pandas as pd
 
 from lib import io as lib_io
-from lib.moodle_exports import grade_header_options, select_columns
+from lib.moodle_exports import grade_header_options, known_header, select_columns
 from lib.validation import (
     QUARANTINE_COLUMNS,
     ValidationFailed,
@@ -63,6 +63,8 @@ for source, out_path, report_path in zip(
                     source=path,
                     require_records=source in snakemake.params.require_records,
                     formula_guard=True,  # newer Moodle writers put a ' before = + - @
+                    # grades: a first line with none of the grade headers may be a data row
+                    known_headers=known_header(grade_header_options(site)) if source == "grades" else None,
                 )
                 if source == "grades":
                     df = select_columns(df, grade_header_options(site), source=path, delimiter=export["delimiter"])

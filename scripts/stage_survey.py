@@ -29,6 +29,7 @@ from lib.codebook import (
     CodebookError,
     harmonise_feedback,
     harmonise_kobo,
+    header_test,
     quarantine_table,
     stage_export,
 )
@@ -58,14 +59,16 @@ for x in p.exports:
     source = x["source"]
     try:
         if p.kind == "kobo":
-            raw = lib_io.read_export(source, header_map=None, source=source, **KOBO_CSV)
+            known = header_test(codebook, instrument)  # a first line with none of them is not shown
+            raw = lib_io.read_export(source, header_map=None, source=source, known_headers=known, **KOBO_CSV)
             coded, issues = harmonise_kobo(
                 raw, codebook, date_format=x["date_format"], language_question=x["language_question"]
             )
             title = f"{source}: the header line does not match the XLSForm {snakemake.input.form}"
             mask = email_columns
         else:
-            raw = lib_io.read_export(source, header_map=None, source=source, **FEEDBACK_CSV)
+            known = header_test(codebook, instrument, language=x["language"], response_number=x["response_number"])
+            raw = lib_io.read_export(source, header_map=None, source=source, known_headers=known, **FEEDBACK_CSV)
             coded, issues = harmonise_feedback(raw, codebook, x["language"], response_number=x["response_number"])
             title = (
                 f"{source}: the header line does not match the {vocabulary.name(x['language'])} questions of "

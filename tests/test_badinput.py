@@ -107,6 +107,9 @@ def _check_pass(o: Outcome) -> None:
     elif case.id == "long_free_text":
         clean = pd.read_parquet(o.path(case.target)).set_index("response_id")
         assert clean.loc["EN-0003", "example"] == o.facts["value"] and len(o.facts["value"]) == 102400
+    elif case.id == "long_free_text_200k":
+        clean = pd.read_parquet(o.path(case.target)).set_index("response_id")
+        assert clean.loc["EN-0003", "example"] == o.facts["value"] and len(o.facts["value"]) == 204800
     else:
         raise AssertionError(f"no pass check for {case.id}")
 

@@ -151,7 +151,9 @@ def test_unclosed_quote_after_a_multiline_cell(tmp_path):
     with pytest.raises(ValidationFailed) as exc:
         lib_io.read_export(p, delimiter=",", encoding="utf-8", header_map=None, source="p.csv")
     rep = exc.value.report.iloc[0]
-    assert (rep["line"], rep["column"], rep["value"]) == (4, "c", "open")
+    # without a header map no column is known to be non-personal: the cell is withheld
+    assert (rep["line"], rep["column"]) == (4, "c")
+    assert rep["value"] == "(withheld: personal data, see line 4 of p.csv)"
 
 
 def test_header_only_stops_when_records_are_required(tmp_path):
@@ -403,8 +405,8 @@ def test_empty_sheet_missing_header_row_and_nameless_columns(tmp_path):
     rows = [["Ana Pérez", "ana@example.org", "2021-04-8 20:23", "aB3dE5gH7j"]]
     err = _read_fails(tmp_path, "cert.xlsx", xlsx_bytes(rows), header_map=CERT_HEADERS)
     assert (
-        "cert.xlsx, sheet 'Sheet1', row 1: the first non-empty row (row 1) holds none of the expected headers"
-        in str(err)
+        "cert.xlsx, sheet 'Sheet1', row 1, value '(withheld: personal data, see row 1 of cert.xlsx, sheet 'Sheet1')': "
+        "the first non-empty row (row 1) holds none of the expected headers" in str(err)
     )
     assert "Ana" not in str(err) and "ana@" not in str(err)  # the row may be personal data: not echoed
     # a column with values under an empty header cell; an empty one is dropped
@@ -427,8 +429,13 @@ def test_empty_sheet_missing_header_row_and_nameless_columns(tmp_path):
 
 def test_spreadsheet_messages_name_file_sheet_and_row(tmp_path):
     rows = [[None], ["Full name", "Code", "Code"], ["Ana", "a", "b"]]
-    err = _read_fails(tmp_path, "x.xlsx", xlsx_bytes(rows, title="Sheet1"), source="raw/x.xlsx")
+    err = _read_fails(
+        tmp_path, "x.xlsx", xlsx_bytes(rows, title="Sheet1"), source="raw/x.xlsx", known_headers={"Code"}.__contains__
+    )
     assert "raw/x.xlsx, sheet 'Sheet1', row 2: header names appear more than once: ['Code']" in str(err)
+    # with nothing to tell a header line from a data row, the repeated cells are not shown
+    err = _read_fails(tmp_path, "x.xlsx", xlsx_bytes(rows, title="Sheet1"), source="raw/x.xlsx")
+    assert "row 2: header names appear more than once (not shown" in str(err) and "'Code'" not in str(err)
     err = _read_fails(
         tmp_path, "h.ods", ods_bytes([["Full name", "Email address"]], title="T"), header_map=None, require_records=True
     )
@@ -538,3 +545,150 @@ def test_xlsx_writer_writes_numbers_as_numbers_and_text_as_text(tmp_path):
     assert [ws.cell(row=r, column=3).data_type for r in (2, 3, 4)] == ["n", "s", "n"]
     assert [ws.cell(row=r, column=4).data_type for r in (2, 3, 4)] == ["s", "s", "s"]
     assert ws.cell(row=3, column=5).data_type == "s"  # "=..." text is not turned into a formula
+
+
+# -- issue 14: raw input in messages goes through lib.validation's guard; right diagnoses ----
+
+
+def test_csv_without_its_header_line_stops_without_showing_the_first_line(tmp_path):
+    # the header line was deleted: the first line is a learner's record
+    p = write(tmp_path, "p.csv", "17;ana.diaz@example.org;Perú\n18;bo@example.org;Chile\n")
+    with pytest.raises(ValidationFailed) as exc:
+        lib_io.read_export(p, delimiter=";", encoding="utf-8", header_map=HEADERS, source="raw/p.csv")
+    msg = str(exc.value)
+    rep = exc.value.report.iloc[0]
+    assert (rep["line"], rep["check"]) == (1, "header_row") and len(exc.value.report) == 1
+    assert "raw/p.csv:1, value '(withheld: personal data, see line 1 of raw/p.csv)': the first line holds none" in msg
+    assert "ana.diaz" not in msg and "Perú" not in msg and "17" not in msg
+    assert "ana.diaz" not in exc.value.report.to_csv()
+
+
+def test_header_line_test_of_the_caller_without_a_header_map(tmp_path):
+    known = {"_id", "_uuid", "applied"}.__contains__
+    p = write(tmp_path, "k.csv", '"3";"ana@example.org";"Ana";"Ana"\n"4";"bo@example.org";"Bo";"Bo"\n')
+    with pytest.raises(ValidationFailed) as exc:
+        lib_io.read_export(p, delimiter=";", encoding="utf-8", header_map=None, source="k.csv", known_headers=known)
+    assert exc.value.report.iloc[0]["check"] == "header_row" and "Ana" not in str(exc.value)
+    p = write(tmp_path, "ok.csv", '"_id";"applied";"note"\n"3";"yes";"x"\n')
+    df = lib_io.read_export(p, delimiter=";", encoding="utf-8", header_map=None, source="ok.csv", known_headers=known)
+    assert list(df.columns) == ["_id", "applied", "note", "_line"]
+
+
+def test_quote_open_to_the_end_of_the_file_names_line_and_column(tmp_path):
+    # line 3 opens a quote in the country cell that nothing closes: the record runs to the end
+    text = "ID de usuario;Dirección de correo;País\n1;a@b.org;Perú\n2;c@d.org;\"Chile;x\n3;e@f.org;Cuba\n"
+    p = write(tmp_path, "p.csv", text)
+    with pytest.raises(ValidationFailed) as exc:
+        lib_io.read_export(p, delimiter=";", encoding="utf-8", header_map=HEADERS, source="p.csv")
+    rep = exc.value.report.iloc[0]
+    # the cell's first characters stop at the delimiter: what follows is the next columns
+    assert (rep["line"], rep["column"], rep["value"]) == (3, "country", "Chile")
+    assert "quote is probably not closed" in rep["message"] and "the rest of the file reads as one cell" in rep["message"]
+    assert "e@f.org" not in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    ("line3", "column"),
+    [
+        ('2;"c@d.org;Chile;z', "email"),  # a personal column
+        ('2;c@d.org;Chile;"Carla Díaz, 12 Main St', "Extra"),  # a column not in the contract
+    ],
+)
+def test_unclosed_quote_in_a_column_not_known_to_be_non_personal_is_withheld(tmp_path, line3, column):
+    text = "ID de usuario;Dirección de correo;País;Extra\n1;a@b.org;Perú;z\n" + line3 + "\n3;e@f.org;Cuba;z\n"
+    p = write(tmp_path, "p.csv", text)
+    with pytest.raises(ValidationFailed) as exc:
+        lib_io.read_export(p, delimiter=";", encoding="utf-8", header_map=HEADERS, source="p.csv")
+    rep = exc.value.report.iloc[0]
+    assert (rep["line"], rep["column"]) == (3, column)
+    assert rep["value"] == "(withheld: personal data, see line 3 of p.csv)"
+    assert "c@d.org" not in str(exc.value) and "Carla" not in str(exc.value)
+
+
+def test_a_quote_closed_inside_a_cell_is_said_as_such(tmp_path):
+    p = write(tmp_path, "p.csv", 'a,b\n1,"say "hi" now"\n')
+    with pytest.raises(ValidationFailed) as exc:
+        lib_io.read_export(p, delimiter=",", encoding="utf-8", header_map=None, source="p.csv")
+    rep = exc.value.report.iloc[0]
+    assert rep["line"] == 2 and "a quote inside a quoted cell is not doubled" in rep["message"]
+
+
+def test_free_text_longer_than_the_csv_modules_default_limit_is_read_whole(tmp_path):
+    answer = ("I applied the course, \"twice\".\n" * 7000)[:200 * 1024]  # 200 KiB, quotes and line breaks
+    assert len(answer) > 131072  # Python csv's default field limit
+    body = '"id";"example"\n"1";"' + answer.replace('"', '""') + '"\n"2";"short"\n'
+    p = write(tmp_path, "f.csv", body)
+    df = lib_io.read_export(p, delimiter=";", encoding="utf-8", header_map=None, source="f.csv")
+    assert df["example"].tolist() == [answer, "short"]
+    assert df["_line"].tolist() == [2, 2 + answer.count("\n") + 1]
+
+
+def test_a_cell_over_the_bound_is_not_called_an_unclosed_quote(tmp_path, monkeypatch):
+    monkeypatch.setattr(lib_io, "MAX_FIELD_CHARS", 1000)
+    p = write(tmp_path, "f.csv", 'id,example\n1,"' + "x" * 1500 + '"\n')
+    with pytest.raises(ValidationFailed) as exc:
+        lib_io.read_export(p, delimiter=",", encoding="utf-8", header_map=None, source="f.csv")
+    msg = exc.value.report.iloc[0]["message"]
+    assert "longer than 1,000 characters" in msg and "quote" not in msg
+    p = write(tmp_path, "g.csv", 'id,example\n1,"' + "x" * 1500 + "\n2,y\n")  # never closed
+    with pytest.raises(ValidationFailed) as exc:
+        lib_io.read_export(p, delimiter=",", encoding="utf-8", header_map=None, source="g.csv")
+    rep = exc.value.report.iloc[0]
+    assert rep["line"] == 2 and rep["column"] == "example" and "quote is probably not closed" in rep["message"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8"])
+def test_invalid_byte_after_a_bom_is_located_in_the_files_own_bytes(tmp_path, encoding):
+    # BOM = bytes 0-2, "a,b\n" = 3-6, "1,2\n" = 7-10, then ff fe at 11-12: the start of line 3
+    raw = b"\xef\xbb\xbfa,b\n1,2\n\xff\xfe,4\n"
+    p = write(tmp_path, "p.csv", raw)
+    with pytest.raises(ValidationFailed) as exc:
+        lib_io.read_export(p, delimiter=",", encoding=encoding, header_map=None, source="p.csv")
+    rep = exc.value.report.iloc[0]
+    assert (rep["line"], rep["column"]) == (3, "a")
+    assert f"bytes ff fe at byte offset 11 (counted from 0, the file's first byte) cannot be decoded as {encoding}" in (
+        rep["message"]
+    )
+
+
+def test_invalid_byte_after_a_bom_mid_line(tmp_path):
+    raw = b"\xef\xbb\xbfa,b\n1,Per\xfa\n"  # BOM 0-2, "a,b\n" 3-6, "1,Per" 7-11, fa at 12
+    p = write(tmp_path, "p.csv", raw)
+    with pytest.raises(ValidationFailed) as exc:
+        lib_io.read_export(p, delimiter=",", encoding="utf-8-sig", header_map=None, source="p.csv")
+    rep = exc.value.report.iloc[0]
+    assert rep["line"] == 2 and "bytes fa at byte offset 12 " in rep["message"]
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_export_is_named_utf16_not_windows_1252(tmp_path, codec):
+    p = write(tmp_path, "p.csv", "ID de usuario;País\n1;Perú\n".encode(codec))
+    with pytest.raises(ValidationFailed) as exc:
+        lib_io.read_export(p, delimiter=";", encoding="utf-8-sig", header_map=None, source="raw/p.csv")
+    rep = exc.value.report.iloc[0]
+    assert (rep["file"], rep["line"], rep["check"]) == ("raw/p.csv", 1, "encoding")
+    assert "the file is UTF-16 text" in rep["message"] and "CSV UTF-8" in rep["message"]
+    assert "Windows-1252" not in rep["message"]
+
+
+def test_utf16_is_read_when_config_says_utf16(tmp_path):
+    p = write(tmp_path, "p.csv", "ID de usuario;País\n1;Perú\n".encode("utf-16"))
+    df = lib_io.read_export(p, delimiter=";", encoding="utf-16", header_map=None, source="p.csv")
+    assert df["País"].tolist() == ["Perú"]
+
+
+def test_a_first_line_that_may_be_a_data_row_never_names_a_column(tmp_path):
+    # no header line, and a broken quote (or a bad byte) further down: the column would be a
+    # cell of the first record, so none is named
+    for body in (b'17;ana@example.org;Ana\n18;"bo@example.org;Bo\n', b"17;ana@example.org;Ana\n18;b\xe9;Bo\n"):
+        p = write(tmp_path, "p.csv", body)
+        with pytest.raises(ValidationFailed) as exc:
+            lib_io.read_export(p, delimiter=";", encoding="utf-8", header_map=HEADERS, source="p.csv")
+        rep = exc.value.report.iloc[0]
+        assert rep["line"] == 2 and (pd.isna(rep["column"]) or rep["column"] == "")
+        assert "ana@" not in str(exc.value) and "Ana" not in str(exc.value)
+    # records of another width than the first line: the missing header line is the problem
+    p = write(tmp_path, "p.csv", "17;ana@example.org;Ana\n18;bo@example.org;Bo;x\n")
+    with pytest.raises(ValidationFailed) as exc:
+        lib_io.read_export(p, delimiter=";", encoding="utf-8", header_map=HEADERS, source="p.csv")
+    assert exc.value.report["check"].tolist() == ["header_row"] and "Ana" not in str(exc.value)

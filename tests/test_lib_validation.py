@@ -9,9 +9,13 @@ import pytest
 from lib.validation import (
     ValidationFailed,
     failed_report_path,
+    format_problem,
+    found_headers,
     is_personal,
+    must_withhold,
     quarantine_table,
     report_errors,
+    shown,
     validate,
     withheld,
 )
@@ -179,3 +183,40 @@ def test_quarantine_table_withholds_personal_columns_and_sorts_by_line():
 def test_one_problem_is_singular(tmp_path):
     with pytest.raises(ValidationFailed, match=r"^Validation failed: 1 problem in raw/p\.csv\."):
         report_errors(PERSONAL_ROWS[-1:], rule="clean_lms")
+
+
+def test_the_guard_shows_only_values_of_columns_known_to_be_non_personal():
+    assert not must_withhold("country", "Atlantis") and not must_withhold("grade", "25.00")
+    assert must_withhold("first_name", "Ana") and must_withhold("id_number", "A123")  # personal columns
+    assert must_withhold("Correo", "x", personal=("Correo",))  # a column the caller names personal
+    assert must_withhold("", "Ana Díaz") and must_withhold(None, "Ana") and must_withhold(float("nan"), "Ana")
+    assert must_withhold("occupation", "Lawyer", "field_count")  # a whole record, whatever the column
+    assert must_withhold("", "17;Ana", "header_row")  # a first line that may be a data row
+    assert must_withhold("note", "write to ana@b.org")  # an e-mail anywhere
+    assert not must_withhold("email", "Email address", "column_in_file")  # a header name
+    assert must_withhold("email", "ana@b.org", "column_in_file")  # ... unless it is an e-mail
+
+
+def test_shown_and_found_headers_go_through_the_guard():
+    assert shown("Atlantis", column="country", file="raw/p.csv", line=4) == "Atlantis"
+    assert shown("Ana", column="", file="raw/p.csv", line=4) == "(withheld: personal data, see line 4 of raw/p.csv)"
+    assert shown(None, column="", file="raw/p.csv", line=4) is None
+    held = withheld("raw/p.csv", 4)
+    assert shown(held, column="", file="raw/p.csv", line=4) == held  # never withheld twice
+    assert found_headers(["ID", "País"], "raw/p.csv", 1) == "'ID', 'País'"
+    assert found_headers(["ID", "ana@b.org"], "raw/p.csv", 1) == "'ID', (withheld: personal data, see line 1 of raw/p.csv)"
+
+
+def test_a_report_value_with_no_column_is_withheld_in_message_report_and_console(tmp_path):
+    rows = [dict(file="raw/p.csv", line=3, column="", value="Ana Díaz;Lawyer", check="csv_syntax",
+                 message="cell 'Ana Díaz;Lawyer' is broken")]  # fmt: skip
+    rep = tmp_path / "r.csv"
+    with pytest.raises(ValidationFailed) as exc:
+        report_errors(rows, rule="stage_lms", report_path=rep)
+    for text in (str(exc.value), rep.read_text(), failed_report_path(rep).read_text()):
+        assert "Ana" not in text and "(withheld: personal data, see line 3 of raw/p.csv)" in text
+    line = format_problem({**rows[0], "rule": "stage_lms"})
+    assert line == (
+        "raw/p.csv:3, value '(withheld: personal data, see line 3 of raw/p.csv)': cell '(withheld: personal data, "
+        "see line 3 of raw/p.csv)' is broken [stage_lms]"
+    )

@@ -758,6 +758,24 @@ def kobo_columns(codebook: Codebook, instrument: str = "followup") -> list[str]:
     return cols
 
 
+def header_test(codebook: Codebook, instrument: str, *, language: str | None = None, response_number: str = ""):
+    """A test of one header cell of an export of ``instrument`` (lib.io.read_export
+    ``known_headers``: a first line holding none of them may be a data row, and is not
+    shown). Kobo (``language=None``): an answer column, a Kobo metadata column or a
+    metadata / calculate column of the form. Moodle feedback: ``response_number`` or a
+    question's label in ``language``, compared as :func:`harmonise_feedback` compares them."""
+    if language is None:
+        known = set(kobo_columns(codebook, instrument)) | set(KOBO_METADATA_COLUMNS) | set(codebook.ignored_columns)
+        return known.__contains__
+    labels = {normalise_label(response_number)}
+    for q in codebook.form_questions(instrument).itertuples(index=False):
+        label = getattr(q, f"label_{language}", "")
+        if label:
+            labels |= {normalise_label(label), normalise_label(f"({q.question_code}) {label}")}
+    labels.discard("")
+    return lambda header: normalise_label(header) in labels
+
+
 def harmonise_kobo(
     frame: pd.DataFrame,
     codebook: Codebook,

@@ -29,6 +29,7 @@ import csv
 import io as _stdio
 import re
 import zipfile
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -39,10 +40,14 @@ import pyarrow.parquet as pq
 # the CSV writer lives in lib.safe_text (lib.validation writes its reports with it and
 # must not import this module, which raises lib.validation.ValidationFailed)
 from lib.safe_text import write_csv as write_csv
-from lib.validation import ValidationFailed
+from lib.validation import ValidationFailed, found_headers, shown, withheld
 
 LINE_COLUMN = "_line"
 _SURROGATE = re.compile("[\udc80-\udcff]")
+# the longest cell a CSV export may hold, in characters: far above any free-text answer (a
+# survey's long answer is some KB; Python's csv module stops at 128 Ki characters by
+# default, which would refuse one), small enough that a damaged file fails in bounded memory
+MAX_FIELD_CHARS = 16 * 1024 * 1024
 PARQUET_COMPRESSION = "zstd"
 # level 1: the 19-million-row participation evidence at 1,000,000 participants writes in
 # 8.2 s instead of 15.5 s at level 3, and is smaller (636 vs 659 MB; docs/benchmarks.md)
@@ -67,39 +72,80 @@ def _fail(source: str, message: str, *, line=None, column: str = "", value=None,
     )
 
 
-def _decode(raw: bytes, encoding: str, source: str, delimiter: str = ",", columns: dict[str, str] | None = None) -> str:
+def _utf16_kind(raw: bytes) -> str | None:
+    """``"UTF-16"`` when the bytes are UTF-16 text (a UTF-16 byte-order mark, or NUL bytes
+    among the first 4 KB, which text in UTF-8 or a one-byte encoding never holds: Excel's
+    "Unicode Text" and some survey tools write UTF-16); else ``None``."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    head = raw[:4096]
+    return "UTF-16" if head.count(b"\x00") * 10 >= len(head) > 0 else None
+
+
+def _decode(
+    raw: bytes,
+    encoding: str,
+    source: str,
+    delimiter: str = ",",
+    columns: dict[str, str] | None = None,
+    known: Callable[[str], bool] | None = None,
+) -> str:
+    """The text of a CSV export; a leading UTF-8 byte-order mark dropped (for ``utf-8`` and
+    ``utf-8-sig`` alike). Offsets and lines in messages count the file's own bytes, the
+    mark included (an editor's and ``hexdump``'s numbering)."""
     try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        tail = raw[err.start : err.start + 16].decode(encoding, errors="surrogateescape")
-        run = max(err.end - err.start, len(tail) - len(tail.lstrip("".join(map(chr, range(0xDC80, 0xDD00))))))
-        bad = raw[err.start : err.start + run].hex(" ")  # the whole run of bytes that cannot be read
-        column = _column_of_bad_bytes(raw, encoding, delimiter, columns)
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise _fail(source, f"unknown encoding {encoding!r} in config.yaml", check="encoding") from None
+    if not name.startswith("utf-16") and _utf16_kind(raw):
         raise _fail(
             source,
-            f"bytes {bad} at byte offset {err.start} cannot be decoded as {encoding}: "
-            f"the file was probably saved in another encoding (e.g. Windows-1252 / Latin-1); "
+            f"the file is UTF-16 text (it starts with a UTF-16 byte-order mark or holds NUL bytes), not {encoding}: "
+            "it was probably saved as 'Unicode Text' by Excel or another spreadsheet program. Download the export "
+            "again from its source, or open it and save it as CSV with the character set UTF-8 and the delimiter "
+            f"'{delimiter}' (Excel: 'CSV UTF-8'; LibreOffice: Save As, Text CSV, 'Edit filter settings')",
+            line=1,
+            check="encoding",
+        )
+    # the mark is an encoding signature, not data (Excel and survey tools write it): skip it
+    # here, so that a decoding error's offset is counted from the file's first byte
+    skip = len(codecs.BOM_UTF8) if name in ("utf-8", "utf-8-sig") and raw.startswith(codecs.BOM_UTF8) else 0
+    body = raw[skip:]
+    plain = "utf-8" if name == "utf-8-sig" else encoding
+    try:
+        return body.decode(plain)
+    except UnicodeDecodeError as err:
+        start = skip + err.start  # offset in the file
+        line = raw[:start].count(b"\n") + 1
+        tail = body[err.start : err.start + 16].decode(plain, errors="surrogateescape")
+        run = max(err.end - err.start, len(tail) - len(tail.lstrip("".join(map(chr, range(0xDC80, 0xDD00))))))
+        bad = body[err.start : err.start + run].hex(" ")  # the whole run of bytes that cannot be read
+        column = _column_of_bad_bytes(body, plain, delimiter, columns, known)
+        raise _fail(
+            source,
+            f"bytes {bad} at byte offset {start} (counted from 0, the file's first byte) cannot be decoded as "
+            f"{encoding}: the file was probably saved in another encoding (e.g. Windows-1252 / Latin-1); "
             f"re-export it as UTF-8 or set the site's encoding in config.yaml",
             line=line,
             column=column,
             check="encoding",
         ) from None
-    except LookupError:
-        raise _fail(source, f"unknown encoding {encoding!r} in config.yaml", check="encoding") from None
-    # a UTF-8 byte-order mark is an encoding signature, not data (Excel and survey tools write it)
-    return text.removeprefix("\ufeff") if codecs.lookup(encoding).name == "utf-8" else text
 
 
-def _column_name(header: list[str], index: int, columns: dict[str, str] | None) -> str:
-    """The column at ``index`` of ``header``: canonical name if mapped, else the header."""
-    if index >= len(header):
+def _column_name(
+    header: list[str], index: int, columns: dict[str, str] | None, known: Callable[[str], bool] | None = None
+) -> str:
+    """The column at ``index`` of ``header``: canonical name if mapped, else the header;
+    ``""`` when ``known`` says that ``header`` may be a data row (its cells never shown)."""
+    if index >= len(header) or (known is not None and not _is_header_line(header, known)):
         return ""
     written = header[index].strip()
     return (columns or {}).get(written, written)
 
 
-def _column_of_bad_bytes(raw: bytes, encoding: str, delimiter: str, columns: dict[str, str] | None) -> str:
+def _column_of_bad_bytes(
+    raw: bytes, encoding: str, delimiter: str, columns: dict[str, str] | None, known: Callable[[str], bool] | None
+) -> str:
     """Column of the first undecodable byte (surrogate-escaped, then parsed); '' if unknown."""
     try:
         text = raw.decode(encoding, errors="surrogateescape")
@@ -114,14 +160,16 @@ def _column_of_bad_bytes(raw: bytes, encoding: str, delimiter: str, columns: dic
             header = row
             continue
         if hit is not None:
-            return _column_name(header, hit, columns)
+            return _column_name(header, hit, columns, known)
     return ""
 
 
 def _unclosed_quote(text: str, delimiter: str) -> tuple[int, str] | None:
     """(field index, first characters) of the quoted field that breaks the CSV syntax in
     ``text`` (which starts at the record's first character): a quote never closed, or
-    closed and followed by something other than the delimiter or a line end."""
+    closed and followed by something other than the delimiter or a line end. The first
+    characters stop at the first delimiter or line end (at most 40): after an opening quote
+    that was never meant, what follows the delimiter belongs to the next columns."""
     field, at_start, in_quote, opened = 0, True, False, None
     i, n = 0, len(text)
     while i < n:
@@ -139,7 +187,8 @@ def _unclosed_quote(text: str, delimiter: str) -> tuple[int, str] | None:
             continue
         if c == '"' and at_start:
             in_quote, at_start = True, False
-            opened = (field, text[i + 1 : i + 41].splitlines()[0] if text[i + 1 : i + 41].strip() else "")
+            head = text[i + 1 : i + 41].split(delimiter)[0]
+            opened = (field, head.splitlines()[0] if head.strip() else "")
         elif c == delimiter:
             field, at_start = field + 1, True
         elif c in "\r\n":
@@ -298,13 +347,23 @@ def _column_letter(index: int) -> str:
 
 
 def _csv_records(
-    raw: bytes, *, delimiter: str, encoding: str, source: str, columns: dict[str, str] | None
+    raw: bytes,
+    *,
+    delimiter: str,
+    encoding: str,
+    source: str,
+    columns: dict[str, str] | None,
+    known: Callable[[str], bool] | None = None,
 ) -> tuple[list[str], list[list[str]], list[int]]:
-    """(header, records, start line of each record) of a CSV export."""
-    text = _decode(raw, encoding, source, delimiter, columns)
+    """(header, records, start line of each record) of a CSV export. ``known``: a test of a
+    header cell (see :func:`read_export`); a problem found before the header line is checked
+    names a column only when the first line is a header line by that test."""
+    known = columns.__contains__ if columns is not None else known
+    text = _decode(raw, encoding, source, delimiter, columns, known)
     if not text.strip():
         raise _fail(source, "the file is empty (no header line)", line=1, check="not_empty")
 
+    csv.field_size_limit(MAX_FIELD_CHARS)  # long free text is accepted (the csv default is 128 Ki)
     reader = csv.reader(_stdio.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records: list[list[str]] = []
     starts: list[int] = []
@@ -326,7 +385,7 @@ def _csv_records(
                         "file": source,
                         "line": start,
                         "column": "",
-                        "value": delimiter.join(row)[:200],
+                        "value": withheld(source, start),  # a whole raw record: never shown
                         "check": "field_count",
                         "message": f"record has {len(row)} fields but the header has {len(header)} "
                         f"(a stray '{delimiter}' or an unquoted line break?)",
@@ -337,23 +396,52 @@ def _csv_records(
             records.append(row)
             starts.append(start)
     except csv.Error as err:
-        rest = "".join(_stdio.StringIO(text, newline="").readlines()[prev:])  # the csv module's lines
-        found = _unclosed_quote(rest, delimiter) if header is not None else None
-        column, value = ("", None) if found is None else (_column_name(header, found[0], columns), found[1])
-        raise _fail(
-            source,
-            f"malformed CSV ({err}): a quote is probably not closed"
-            + (" (it opens in this column; the value shows the cell's first characters)" if column else "")
-            + "; the record starts at this line",
-            line=prev + 1,
-            column=column,
-            value=value,
-            check="csv_syntax",
+        raise _syntax_error(
+            text, prev, header, err, delimiter=delimiter, source=source, columns=columns, known=known
         ) from None
-    if bad_width:
-        raise ValidationFailed(pd.DataFrame(bad_width))
     assert header is not None
+    if bad_width and (known is None or _is_header_line(header, known)):  # else: read_export's header_row
+        raise ValidationFailed(pd.DataFrame(bad_width))
     return header, records, starts
+
+
+def _syntax_error(text, prev, header, err, *, delimiter, source, columns, known) -> ValidationFailed:
+    """The CSV syntax problem of the record after line ``prev``, said as what it most
+    probably is: a quote never closed (the rest of the file would read as one cell), a
+    quote closed in the middle of a cell, or a cell longer than MAX_FIELD_CHARS. The cell
+    where the quote opens is named; its first characters are shown only when its column
+    is known and not personal (lib.validation.shown)."""
+    rest = "".join(_stdio.StringIO(text, newline="").readlines()[prev:])  # the csv module's lines
+    found = _unclosed_quote(rest, delimiter) if header is not None else None
+    column, value = ("", None) if found is None else (_column_name(header, found[0], columns, known), found[1])
+    line = prev + 1
+    if found is not None and value:
+        mapped = columns is not None and column in columns.values()  # a canonical column of the contract
+        value = shown(value, column=column if mapped else "", file=source, line=line)
+    where = ""
+    if column:
+        where = " (it opens in this column" + (
+            "; the value shows the cell's first characters)" if (value and value == found[1]) else ")"
+        )
+    reason = str(err)
+    if "field larger than field limit" in reason and found is None:
+        message = (
+            f"a cell is longer than {MAX_FIELD_CHARS:,} characters, the most one cell may hold: the file is "
+            "probably not an export of the kind config.yaml says, or it is damaged; download it again"
+        )
+    elif "unexpected end of data" in reason or "field larger than field limit" in reason:
+        message = (
+            "a quote is probably not closed: a cell opens with a quote that nothing closes, so the rest of "
+            f"the file reads as one cell{where}; the record starts at this line. Close the quote (or remove it) "
+            "in the raw file, or download the export again"
+        )
+    else:
+        message = (
+            f"malformed CSV ({reason}): a quote is probably not closed, or a quote inside a quoted cell is not "
+            f"doubled{where}; the record starts at this line. Fix the quote in the raw file, or download the "
+            "export again"
+        )
+    return _fail(source, message, line=line, column=column, value=value or None, check="csv_syntax")
 
 
 def _sheet_records(
@@ -430,16 +518,50 @@ def _sheet_records(
     if len(keep) < len(header):
         header = [header[j] for j in keep]
         records = [[rec[j] for j in keep] for rec in records]
-    if columns is not None and not any(h in columns for h in header):
-        raise _fail(
-            where,
-            f"the first non-empty row (row {header_row}) holds none of the expected headers: the header "
-            "row is missing (the sheet starts with data), or the export is of another kind or in another "
-            "language than config.yaml says (its cells are not shown: they may be personal data)",
-            line=header_row,
-            check="header_row",
-        )
     return name, header, records, starts, header_row
+
+
+_OTHER_DELIMITERS = (",", ";", "\t", "|")
+
+
+def _is_header_line(header: list[str], known: Callable[[str], bool]) -> bool:
+    """True when ``header`` holds a known header; a line of one cell (read with the wrong
+    delimiter) when a known header is one of its pieces split at another delimiter."""
+    if any(known(h) for h in header):
+        return True
+    return len(header) == 1 and any(known(piece.strip()) for d in _OTHER_DELIMITERS for piece in header[0].split(d))
+
+
+def _check_header_line(header, columns, known_headers, *, where, line, kind, delimiter) -> None:
+    """Stop when the first line holds none of the headers the export can have: it may be a
+    data row (the header line missing), so its cells are withheld (check ``header_row``)."""
+    if columns is not None:
+        known = columns.__contains__
+    elif known_headers is not None:
+        known = known_headers
+    else:
+        return
+    if _is_header_line(header, known):
+        return
+    expected = sorted(columns)[:3] if columns is not None else []
+    example = f" (e.g. {', '.join(repr(h) for h in expected)})" if expected else ""
+    first = "the first line" if kind == "csv" else f"the first non-empty row (row {line})"
+    hint = ""
+    if kind == "csv" and len(header) == 1:
+        hint = (
+            f"; only one column was found: if it is the header line, the delimiter is probably not '{delimiter}' "
+            "(check the site settings in config.yaml)"
+        )
+    raise _fail(
+        where,
+        f"{first} holds none of the expected headers{example}: the header line is missing (the file starts "
+        "with a data row), or the export is of another kind or in another language than config.yaml says"
+        f"{hint}. Its cells are withheld (they may be personal data); download the export again with its "
+        "header line",
+        line=line,
+        value=withheld(where, line),
+        check="header_row",
+    )
 
 
 def read_export(
@@ -452,6 +574,7 @@ def read_export(
     require_records: bool = False,
     sheet: str | None = None,
     formula_guard: bool = False,
+    known_headers: Callable[[str], bool] | None = None,
 ) -> pd.DataFrame:
     """Read one export (CSV, .xlsx or .ods, by its bytes); every value a ``str``;
     ``_line`` = 1-based start line of the record (for a spreadsheet: its row number).
@@ -476,6 +599,12 @@ def read_export(
     ``ods``), ``sheet`` (the sheet read, ``None`` for CSV) and ``where`` (how messages
     name the file: ``source`` for CSV, ``source, sheet 'name'`` for a spreadsheet; pass it
     as the file of a validation report so that its rows read "sheet ..., row ...").
+
+    The first line (row) is taken for the header line only when it holds at least one
+    header the export can have: one of ``header_map``, or one that ``known_headers`` (for
+    ``header_map=None``: a test of one trimmed header cell) accepts. Otherwise it may be a
+    data row (the header line is missing): it stops with check ``header_row`` and its cells
+    are never shown (lib.validation's guard). With neither, the caller checks the headers.
     """
     columns = {h.strip(): canon for canon, h in header_map.items()} if header_map else None
     path = Path(path)
@@ -487,7 +616,7 @@ def read_export(
     if kind == "csv":
         sheet_name, where = None, source
         header, records, starts = _csv_records(
-            raw, delimiter=delimiter, encoding=encoding, source=source, columns=columns
+            raw, delimiter=delimiter, encoding=encoding, source=source, columns=columns, known=known_headers
         )
         header_line = 1
     else:
@@ -495,6 +624,7 @@ def read_export(
             raw, kind, sheet=sheet, source=source, columns=columns
         )
         where = sheet_label(source, sheet_name)
+    _check_header_line(header, columns, known_headers, where=where, line=header_line, kind=kind, delimiter=delimiter)
     if formula_guard:
         records = [[strip_formula_guard(v) for v in rec] for rec in records]
     if require_records and not records:
@@ -509,7 +639,15 @@ def read_export(
 
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
-        raise _fail(where, f"header names appear more than once: {dupes}", line=header_line, check="unique_headers")
+        raise _fail(
+            where,
+            f"header names appear more than once: {dupes}"
+            if (columns is not None or known_headers is not None)  # a header line: names shown
+            else "header names appear more than once (not shown: without the export's expected headers, the "
+            "first line may be a data row): rename the repeated headers or download the export again",
+            line=header_line,
+            check="unique_headers",
+        )
 
     frame = (
         pd.DataFrame(records, columns=header, dtype="str")
@@ -528,7 +666,7 @@ def read_export(
                     f" Only one column was found: the delimiter is probably not '{delimiter}' "
                     f"or the encoding is not {encoding} (check the site settings in config.yaml)."
                 )
-            found = ", ".join(repr(h) for h in header)
+            found = found_headers(header, where, header_line)
             raise ValidationFailed(
                 pd.DataFrame(
                     [

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib.validation import ValidationFailed
+from lib.validation import ValidationFailed, found_headers
 
 
 def grade_header_options(site: dict) -> dict[str, list[str]]:
@@ -33,6 +33,13 @@ def grade_header_options(site: dict) -> dict[str, list[str]]:
     return out
 
 
+def known_header(options: dict[str, list[str]]):
+    """A test of one header cell: is it a header the export can have (lib.io.read_export
+    ``known_headers``: a first line with none of them may be a data row)?"""
+    accepted = {h.strip() for headers in options.values() for h in headers}
+    return accepted.__contains__
+
+
 def select_columns(frame: pd.DataFrame, options: dict[str, list[str]], *, source: str, delimiter: str) -> pd.DataFrame:
     """The canonical columns of a frame read with its own headers: for each canonical
     column the first accepted header present. A missing column stops, naming what was
@@ -50,7 +57,7 @@ def select_columns(frame: pd.DataFrame, options: dict[str, list[str]], *, source
         hint = ""
         if len(header) == 1:
             hint = f" Only one column was found: the delimiter is probably not '{delimiter}'."
-        found = ", ".join(repr(h) for h in header)
+        found = found_headers(header, source, 1)
         raise ValidationFailed(
             pd.DataFrame(
                 [

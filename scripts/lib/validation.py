@@ -36,13 +36,23 @@ REPORT_COLUMNS = ["file", "line", "column", "value", "check", "message", "rule"]
 MAX_LISTED = 20
 ON_INVALID = ("stop", "quarantine")
 
-# Personal data never leaves the cleaning stage: values of these canonical columns (and
-# of any column a caller names, e.g. the e-mail header of a survey form) are withheld from
-# every report row, console message and quarantine record; the file and line point the
-# analyst to the raw row. Checks whose value is a whole raw record are withheld too.
-PERSONAL_COLUMNS = frozenset({"email", "first_name", "last_name", "full_name", "username"})
-WHOLE_RECORD_CHECKS = frozenset({"field_count"})
-# checks of the header line: their value is a header name, never personal data
+# The guard for raw input (issue 14): every value a message or report quotes from an input
+# file goes through :func:`must_withhold` (report rows: :func:`withhold_personal`, run on
+# every report; console lines: :func:`format_problem`; quarantine records:
+# :func:`quarantine_table`; text built into a message: :func:`shown`). Only values of a
+# column known to be non-personal are shown; withheld, with the file and line where the
+# analyst finds them (:func:`withheld`), are
+# - values of personal columns: these canonical columns and any column a caller names
+#   (e.g. the e-mail question of a survey form);
+# - a whole raw record, or any part of one not known to belong to one column
+#   (WHOLE_RECORD_CHECKS: a record with the wrong number of fields; the cells of a first
+#   line that holds none of the expected headers, which may be a data row);
+# - a value whose column is unknown (report rows with no column);
+# - any value holding an e-mail address, whatever its column.
+PERSONAL_COLUMNS = frozenset({"email", "first_name", "last_name", "full_name", "username", "id_number"})
+WHOLE_RECORD_CHECKS = frozenset({"field_count", "header_row"})
+# checks of a header line known to be one (it holds expected headers): their value is a
+# header name, never personal data
 HEADER_CHECKS = frozenset(
     {
         "column_in_file",
@@ -51,6 +61,7 @@ HEADER_CHECKS = frozenset(
         "known_question",
         "unique_question",
         "question_present",
+        "unique_headers",
     }
 )
 _EMAIL = re.compile(r"[\w.%+'-]+@[\w-]+(?:\.[\w-]+)+")
@@ -70,16 +81,41 @@ def withheld(file: object = "", line: object = None) -> str:
     return f"(withheld: personal data, see {where})"
 
 
-def is_personal(column: object, value: object = None, check: object = None, personal=()) -> bool:
-    """True when a report value is personal data: a personal column, a whole raw record,
-    or any value holding an e-mail address. Header-line checks name headers: not personal."""
-    if str(check or "") in HEADER_CHECKS:
-        return False
-    if str(column or "") in PERSONAL_COLUMNS or str(column or "") in set(personal):
-        return True
+def is_withheld(value: object) -> bool:
+    """True when ``value`` is already the text of :func:`withheld`."""
+    return isinstance(value, str) and value.startswith("(withheld: personal data")
+
+
+def must_withhold(column: object, value: object = None, check: object = None, personal=()) -> bool:
+    """The guard's decision: True unless ``value`` belongs to a column known to be
+    non-personal. Withheld: a personal column (PERSONAL_COLUMNS, ``personal``), a whole raw
+    record or a line that may be one (WHOLE_RECORD_CHECKS), a value with no column, any value
+    holding an e-mail address. Checks of a known header line (HEADER_CHECKS) name headers."""
     if str(check or "") in WHOLE_RECORD_CHECKS:
         return True
+    if str(check or "") in HEADER_CHECKS:
+        return isinstance(value, str) and bool(_EMAIL.search(value))
+    col = "" if column is None or (not isinstance(column, str) and pd.isna(column)) else str(column).strip()
+    if col == "" or col in PERSONAL_COLUMNS or col in set(personal):
+        return True
     return isinstance(value, str) and bool(_EMAIL.search(value))
+
+
+is_personal = must_withhold  # the name the callers of issue 7 use
+
+
+def shown(value: object, *, column: object, file: object, line: object = None, check: object = None, personal=()):
+    """``value`` as a message may quote it: itself, or where to find it (:func:`withheld`)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or is_withheld(value):
+        return value
+    return withheld(file, line) if must_withhold(column, value, check, personal) else value
+
+
+def found_headers(header: list[str], file: object, line: object = 1) -> str:
+    """The cells of a line known to be the header line, for a message: ``'a', 'b'`` (a
+    cell holding an e-mail address is withheld all the same). Never call it with a line
+    that may be a data row: say that its cells are withheld instead."""
+    return ", ".join(repr(h) if not must_withhold(h, h, "column_in_file") else withheld(file, line) for h in header)
 
 
 def withhold_personal(report: pd.DataFrame, personal=()) -> pd.DataFrame:
@@ -89,13 +125,13 @@ def withhold_personal(report: pd.DataFrame, personal=()) -> pd.DataFrame:
     rep = report.copy()
     for i, r in zip(rep.index, rep.to_dict("records"), strict=True):
         value = r.get("value")
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
+        if value is None or (not isinstance(value, str) and pd.isna(value)) or is_withheld(value):
             continue
-        if is_personal(r.get("column"), value, r.get("check"), personal):
-            shown = withheld(r.get("file", ""), r.get("line"))
-            rep.at[i, "value"] = shown
+        if must_withhold(r.get("column"), value, r.get("check"), personal):
+            text = withheld(r.get("file", ""), r.get("line"))
+            rep.at[i, "value"] = text
             if isinstance(r.get("message"), str) and str(value) and str(value) in r["message"]:
-                rep.at[i, "message"] = r["message"].replace(str(value), shown)
+                rep.at[i, "message"] = r["message"].replace(str(value), text)
     return rep
 
 
@@ -139,11 +175,11 @@ def format_problem(p: dict) -> str:
     value = p.get("value")
     message = p.get("message", "")
     if value is not None and not (not isinstance(value, str) and pd.isna(value)):
-        if is_personal(p.get("column"), value, p.get("check")) and not str(value).startswith("(withheld"):
-            shown = withheld(p.get("file", ""), line)
-            message = str(message).replace(str(value), shown) if str(value) else message
-            value = shown
-        parts.append(f"value '{value if str(value).startswith('(withheld') else _short(value)}'")
+        if not is_withheld(value) and must_withhold(p.get("column"), value, p.get("check")):
+            text = withheld(p.get("file", ""), line)
+            message = str(message).replace(str(value), text) if str(value) else message
+            value = text
+        parts.append(f"value '{value if is_withheld(value) else _short(value)}'")
     text = ", ".join(parts) + f": {message}"
     if str(p.get("rule", "") or ""):
         text += f" [{p['rule']}]"
@@ -194,7 +230,7 @@ def quarantine_table(bad: pd.DataFrame, source: str, *, file: str, personal=()) 
         for col, value in rec.items():
             if value is None or (not isinstance(value, str) and pd.isna(value)):
                 rec[col] = None
-            elif is_personal(col, value, personal=personal) and str(value).strip():
+            elif must_withhold(col, value, personal=personal) and str(value).strip():
                 rec[col] = withheld(file, line)
             elif not isinstance(value, (str, int, float, bool)):
                 rec[col] = str(value)

@@ -585,5 +585,89 @@ CASES: list[Case] = [
     ),
 ]
 
+# ---------------------------------------------------------------- issue 14: raw input never shown, right diagnoses
+CASES += [
+    Case(
+        "header_line_missing",
+        "participants export whose header line was deleted: the first line is a learner's record (with an e-mail)",
+        f"{EN1}/participants.csv",
+        lambda ws: m.drop_header_line(ws, f"{EN1}/participants.csv"),
+        stage_lms("2020-EN1"),
+        "stop",
+        (
+            "{file}:1",
+            "value '(withheld: personal data, see line 1 of {file})'",
+            "holds none of the expected headers",
+            "[stage_lms]",
+        ),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "header_line_missing_grades",
+        "grades export (read with its own headers) whose header line was deleted",
+        f"{EN1}/grades.csv",
+        lambda ws: m.drop_header_line(ws, f"{EN1}/grades.csv"),
+        stage_lms("2020-EN1"),
+        "stop",
+        ("{file}:1", "withheld: personal data, see line 1 of {file}", "holds none of the expected headers"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "quote_open_to_end",
+        "participants export cut short inside the quoted last cell of its last record: the quote runs to the end",
+        f"{EN1}/participants.csv",
+        lambda ws: m.cut_inside_last_quoted_cell(ws, f"{EN1}/participants.csv", 12, column="time_enrolled"),
+        stage_lms("2020-EN1"),
+        "stop",
+        (*WHERE, "quote is probably not closed", "the rest of the file reads as one cell", "[stage_lms]"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "quote_open_in_name",
+        "participants export with a quote opened in a learner's last name and never closed",
+        f"{EN1}/participants.csv",
+        lambda ws: {
+            **m.unbalanced_quote(ws, f"{EN1}/participants.csv", "Last name", where=A_LEARNER),
+            "column": "last_name",
+        },
+        stage_lms("2020-EN1"),
+        "stop",
+        ("{file}:{line}", "column '{column}'", "value '(withheld: personal data, see line {line} of {file})'",
+         "quote is probably not closed", "[stage_lms]"),  # fmt: skip
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "long_free_text_200k",
+        "a 200 KB follow-up example (over Python csv's 128 KB field limit)",
+        FU,
+        lambda ws: m.set_cell(ws, FU, "example", ("I applied the course. " * 9400)[:204800], where=resp(ws, UNQUOTED)),
+        CLEAN_FU,
+        "pass",
+        base=True,
+        decision="long free text is documented as accepted: a 200 KB answer is read whole, not taken for a quote "
+        "left open (lib.io.MAX_FIELD_CHARS bounds one cell at 16 Mi characters)",
+    ),
+    Case(
+        "bom_invalid_byte_at_line_start",
+        "participants export (UTF-8 with BOM) with a Latin-1 byte at the very start of a record",
+        f"{EN1}/participants.csv",
+        lambda ws: m.inject_at_line_start(ws, f"{EN1}/participants.csv", b"\xe9", where=A_LEARNER, column="username"),
+        stage_lms("2020-EN1"),
+        "stop",
+        ("{file}:{line}", "column '{column}'", "bytes {value} at byte offset {offset} ", "[stage_lms]"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "utf16_export",
+        "Kobo follow-up export re-saved as UTF-16 ('Unicode Text')",
+        FU,
+        lambda ws: m.transcode(ws, FU, "utf-16"),
+        STAGE_FU,
+        "stop",
+        ("{file}:1", "the file is UTF-16 text", "CSV UTF-8", "[stage_followup]"),
+        (STAGE_FU,),
+    ),
+]
+
 BY_ID = {c.id: c for c in CASES}
 assert len(BY_ID) == len(CASES), "case ids must be unique"

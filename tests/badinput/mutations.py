@@ -28,6 +28,9 @@ def delimiter_of(rel: str) -> str:
     return ";" if rel.startswith("raw/survey/") else ","
 
 
+csv.field_size_limit(16 * 1024 * 1024)  # as lib.io.MAX_FIELD_CHARS: the corpus has long free text
+
+
 def read_records(path: Path, delimiter: str) -> tuple[list[str], list[list[str]], list[int], bool]:
     """(header, data records, start line of each record, file had a BOM); a spreadsheet
     export (.xlsx / .ods) through lib.io's cell reader (rows numbered as in the sheet)."""
@@ -238,6 +241,45 @@ def inject_bytes(ws: Path, rel: str, header: str, raw: bytes, *, where=None) -> 
     path.write_bytes(data.replace(marker.encode(), raw, 1))
     bad = next(i for i, b in enumerate(raw) if b >= 0x80)  # first byte UTF-8 cannot start with
     return {**facts, "value": f"{raw[bad]:02x}", "offset": offset + bad}
+
+
+def drop_header_line(ws: Path, rel: str) -> dict:
+    """Delete the header line (the BOM kept): the file starts with a data record."""
+    path = ws / rel
+    data = path.read_bytes()
+    bom = data.startswith(BOM)
+    body = data[len(BOM) :] if bom else data
+    path.write_bytes((BOM if bom else b"") + body[body.index(b"\n") + 1 :])
+    return {"file": rel, "line": 1}
+
+
+def cut_inside_last_quoted_cell(ws: Path, rel: str, keep: int, *, column: str) -> dict:
+    """Cut the file ``keep`` characters into the quoted last cell of its last record (a
+    download cut short): the quote opened there runs to the end of the file."""
+    path = ws / rel
+    _, rows, starts, _ = read_records(path, delimiter_of(rel))
+    data = path.read_bytes().rstrip(b"\r\n")
+    assert data.endswith(b'"'), "the last cell must be quoted"
+    opening = data.rindex(b'"', 0, len(data) - 1)
+    path.write_bytes(data[: opening + 1 + keep])
+    cell = rows[-1][-1][:keep]
+    return {"file": rel, "line": starts[-1], "column": column, "value": cell.split(delimiter_of(rel))[0]}
+
+
+def inject_at_line_start(ws: Path, rel: str, raw: bytes, *, where: dict[str, str], column: str) -> dict:
+    """Put undecodable bytes at the very start of the record matching ``where`` (its first
+    cell); facts: the record's line and the offset of the first bad byte in the file's own
+    bytes (a byte-order mark counted)."""
+    path = ws / rel
+    hdr, rows, starts, _ = read_records(path, delimiter_of(rel))
+    line = starts[find_row(hdr, rows, where)]
+    data = path.read_bytes()
+    offset = 0
+    for _ in range(line - 1):
+        offset = data.index(b"\n", offset) + 1
+    path.write_bytes(data[:offset] + raw + data[offset:])
+    bad = next(i for i, b in enumerate(raw) if b >= 0x80)
+    return {"file": rel, "line": line, "column": column, "value": raw[bad:].hex(" "), "offset": offset + bad}
 
 
 # ------------------------------------------------------------------ the survey side
