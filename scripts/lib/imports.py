@@ -10,6 +10,10 @@ a package also runs the package's ``__init__.py``, so that file is part of the c
 too. Every import statement counts, including those inside functions (a lazy import is
 still a dependency of the code path that takes it) and relative ones; names that are not
 files (a class imported from a module, a third-party package) are ignored.
+
+A script that runs other rule scripts as steps of one job (``lib.steps.run_step("x.py",
+...)``) depends on those scripts and on their closures too: a call of ``run_step`` whose
+first argument is a string names a file under scripts/.
 """
 
 import ast
@@ -17,6 +21,8 @@ from pathlib import Path
 
 # top-level package name -> its directory, relative to the repository root
 PACKAGES = {"lib": Path("scripts/lib"), "schemas": Path("schemas")}
+# where the scripts named by lib.steps.run_step calls are
+STEP_SCRIPTS = Path("scripts")
 
 
 def _package_of(path: Path, root: Path) -> tuple[str, ...] | None:
@@ -70,12 +76,27 @@ def project_imports(path: Path, root: Path) -> set[Path]:
             found.update(_module_files(module, root))
             for alias in node.names:  # `from pkg import mod` imports the module pkg/mod.py
                 found.update(_module_files((*module, alias.name), root))
+        elif isinstance(node, ast.Call) and _step_script(node):
+            step = root / STEP_SCRIPTS / _step_script(node)
+            if step.is_file():
+                found.add(step)
     return {f.resolve() for f in found}
 
 
+def _step_script(call: ast.Call) -> str | None:
+    """The script a ``run_step("x.py", ...)`` call runs, else None."""
+    func = call.func
+    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+    if name != "run_step" or not call.args:
+        return None
+    first = call.args[0]
+    return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+
+
 def import_closure(script: Path, root: Path) -> list[str]:
-    """Every project file `script` runs through its imports, transitively, as sorted
-    paths relative to `root` (the script itself left out)."""
+    """Every project file `script` runs through its imports (and the rule scripts it runs
+    as steps), transitively, as sorted paths relative to `root` (the script itself left
+    out)."""
     root = Path(root).resolve()
     start = Path(script).resolve()
     seen: set[Path] = set()

@@ -1,45 +1,13 @@
-# Clean: per edition (one job per batch of editions, see common.smk), harmonise labels /
+# Clean: per edition (one job per batch of editions, see common.smk; the job that
+# stages the batch, stage_lms.smk), harmonise labels /
 # gender / country, drop staff and test accounts, merge duplicate accounts by normalised
 # e-mail, join completion / grades / certificates, recompute certificate eligibility and
 # pseudonymise (names, e-mails and user ids are dropped here and never leave this
 # stage). Then one job combines the editions of the scope.
 
 
-rule clean_lms:
-    input:
-        staging=expand(
-            "private/staging/lms/{{batch}}/{source}.parquet", source=LMS_SOURCES
-        ),
-        staging_counts="private/staging/lms/{batch}/row_counts.csv",
-        aliases="resources/country_aliases.csv",
-        moodle_countries="resources/moodle_countries.csv",
-        salt=SALT_FILE,
-    output:
-        participants="results/clean/editions/{batch}/participants.parquet",
-        log_rows="results/clean/editions/{batch}/cleaning_log.csv",
-        report="results/validation/lms/{batch}/clean.csv",
-        quarantine="results/validation/quarantine/lms/{batch}/clean.csv",
-        layer_report="results/validation/lms/{batch}/clean_layer.csv",
-    log:
-        "logs/clean_lms/{batch}.log",
-    conda:
-        "../envs/workflow.yaml"
-    resources:
-        # one edition: ~190 MB peak at 5,000 participants, seconds (docs/cluster.md); a
-        # batch holds its editions' staging tables
-        mem_mb=lambda wc, input: int(min(400 + 40 * input.size_mb, 16000)),
-        runtime=lambda wc, input: max(2, int(input.size_mb / 5)),
-    params:
-        editions=batch_editions,
-        site=site_params,
-        sources=LMS_SOURCES,
-        vocabulary=LANGUAGES_CFG,
-        gender_labels=config["gender_labels"],
-        accounts=config.get("accounts", {}),
-        certificates=config["certificates"],
-        on_invalid=config.get("on_invalid", "stop"),
-    script:
-        "../../scripts/clean_lms.py"
+# The per-batch cleaning (scripts/clean_lms.py) runs as the second step of the job
+# `stage_clean_lms` (stage_lms.smk), right after staging.
 
 
 rule combine_lms:

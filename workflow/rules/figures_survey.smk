@@ -3,62 +3,43 @@
 
 if SURVEY_CFG:
 
-    rule figure_respondent_profile:
+    # The three figures in one job (issue 16: each paid ~0.8 s of matplotlib and seaborn
+    # imports as a job of its own): scripts/figures_survey.py runs the three figure
+    # scripts as steps (lib.steps), each with its own log.
+    rule figures_survey:
         input:
             **FOLLOWUP_FORM,
             metrics="results/metrics/application.csv",
         output:
-            png=report(
+            respondent_profile_png=report(
                 "results/figures/figure2_respondent_profile.png",
                 caption="../report/captions/figure2.rst",
                 category="Figures",
                 labels={"figure": "Figure 2", "type": "respondent profile"},
             ),
-            svg="results/figures/figure2_respondent_profile.svg",
-        log:
-            "logs/figure_respondent_profile.log",
-        conda:
-            "../envs/workflow.yaml"
-        script:
-            "../../scripts/figure_respondent_profile.py"
-
-    rule figure_topics_applied:
-        input:
-            **FOLLOWUP_FORM,
-            metrics="results/metrics/application.csv",
-        output:
-            png=report(
+            respondent_profile_svg="results/figures/figure2_respondent_profile.svg",
+            topics_applied_png=report(
                 "results/figures/topics_applied.png",
                 caption="../report/captions/topics.rst",
                 category="Figures",
                 labels={"figure": "Topics applied", "type": "application"},
             ),
-            svg="results/figures/topics_applied.svg",
-        log:
-            "logs/figure_topics_applied.log",
-        conda:
-            "../envs/workflow.yaml"
-        script:
-            "../../scripts/figure_topics_applied.py"
-
-    rule figure_application_by_group:
-        input:
-            **FOLLOWUP_FORM,
-            metrics="results/metrics/application.csv",
-        output:
-            png=report(
+            topics_applied_svg="results/figures/topics_applied.svg",
+            application_by_group_png=report(
                 "results/figures/application_by_group.png",
                 caption="../report/captions/application_groups.rst",
                 category="Figures",
                 labels={"figure": "Application by group", "type": "application"},
             ),
-            svg="results/figures/application_by_group.svg",
+            application_by_group_svg="results/figures/application_by_group.svg",
         log:
-            "logs/figure_application_by_group.log",
+            respondent_profile="logs/figure_respondent_profile.log",
+            topics_applied="logs/figure_topics_applied.log",
+            application_by_group="logs/figure_application_by_group.log",
         conda:
             "../envs/workflow.yaml"
         script:
-            "../../scripts/figure_application_by_group.py"
+            "../../scripts/figures_survey.py"
 
     rule box2_quotes:
         input:

@@ -7,10 +7,19 @@
 # (report under results/validation/, one per batch and export kind).
 
 
-rule stage_lms:
+# Staging and cleaning of a batch run in one job (issue 16: each job pays ~0.5-1 s of
+# interpreter start and imports): scripts/stage_clean_lms.py runs stage_lms.py, then
+# clean_lms.py (clean_lms.smk says what cleaning does), as two steps with their own logs
+# (lib.steps). The staging tables stay files between the two layers, and a batch is
+# still the unit: one edition's changed export reruns its own job only.
+rule stage_clean_lms:
     input:
         unpack(lms_raw_inputs),
+        aliases="resources/country_aliases.csv",
+        moodle_countries="resources/moodle_countries.csv",
+        salt=SALT_FILE,
     output:
+        # stage_lms step
         staging=expand(
             "private/staging/lms/{{batch}}/{source}.parquet", source=LMS_SOURCES
         ),
@@ -20,15 +29,24 @@ rule stage_lms:
         quarantine="results/validation/quarantine/lms/{batch}/staging.csv",
         # rows read and quarantined per edition and export (the cleaning log's first step)
         counts="private/staging/lms/{batch}/row_counts.csv",
+        # clean_lms step
+        participants="results/clean/editions/{batch}/participants.parquet",
+        log_rows="results/clean/editions/{batch}/cleaning_log.csv",
+        report="results/validation/lms/{batch}/clean.csv",
+        clean_quarantine="results/validation/quarantine/lms/{batch}/clean.csv",
+        layer_report="results/validation/lms/{batch}/clean_layer.csv",
     log:
-        "logs/stage_lms/{batch}.log",
+        stage="logs/stage_lms/{batch}.log",
+        clean="logs/clean_lms/{batch}.log",
     conda:
         "../envs/workflow.yaml"
     resources:
-        # one edition's exports: ~170 MB peak at 5,000 participants, seconds (docs/cluster.md);
-        # a batch holds its editions' staging tables until it writes them
-        mem_mb=lambda wc, input: int(min(400 + 20 * input.size_mb, 16000)),
-        runtime=lambda wc, input: max(2, int(input.size_mb / 10)),
+        # one edition's exports: ~190 MB peak at 5,000 participants, seconds
+        # (docs/cluster.md); a batch holds its editions' staging tables
+        mem_mb=lambda wc, input: int(min(400 + 40 * input.size_mb, 16000)),
+        runtime=lambda wc, input: max(
+            2, int(input.size_mb / 10) + int(input.size_mb / 5)
+        ),
     params:
         site=site_params,
         editions=batch_editions,
@@ -36,9 +54,13 @@ rule stage_lms:
         # a header line and no records stops for these (an edition without
         # certificates issued is plausible: its certificates export may be empty)
         require_records=["participants", "completion", "grades"],
+        vocabulary=LANGUAGES_CFG,
+        gender_labels=config["gender_labels"],
+        accounts=config.get("accounts", {}),
+        certificates=config["certificates"],
         on_invalid=config.get("on_invalid", "stop"),
     script:
-        "../../scripts/stage_lms.py"
+        "../../scripts/stage_clean_lms.py"
 
 
 ALL_TARGETS.extend(
