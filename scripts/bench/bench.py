@@ -36,7 +36,8 @@ from bench import measure, report  # noqa: E402
 # 1,000,000 participants, 100,000 responses: ~2.5 min with its generation on 2 cores).
 DEFAULT_SIZES = "10x50000x5000,40x200000x20000,200x1000000x100000"
 TOUCH = ("2020-EN2", "raw/lms/2020-EN2/grades.csv")
-PER_EDITION_RULES = {"stage_lms", "clean_lms", "stage_evaluation"}
+# the per-batch jobs (staging and cleaning of a batch run as one job, stage_clean_lms)
+PER_EDITION_RULES = {"stage_clean_lms", "stage_evaluation"}
 
 
 def snakemake_cmd(cores: int, targets=(), configfile: Path | None = None) -> list[str]:
@@ -71,12 +72,12 @@ def bench_default(work: Path, cores: int) -> dict:
     touched = run(cmd, copy, "default rerun after touch")
     jobs = measure.job_times(copy, touched.start)
     others = [j for j in jobs if j["rule"] in PER_EDITION_RULES and not all(edition in o for o in j["outputs"])]
-    own = [j for j in jobs if j["rule"] == "stage_lms" and all(edition in o for o in j["outputs"])]
+    own = [j for j in jobs if j["rule"] == "stage_clean_lms" and all(edition in o for o in j["outputs"])]
     return {
-        "cold": {"wall_s": round(cold.wall_s, 3), "peak_rss_mb": round(cold.peak_rss_mb, 1),
+        "cold": {"wall_s": round(cold.wall_s, 3), "cpu_s": round(cold.cpu_s, 2), "peak_rss_mb": round(cold.peak_rss_mb, 1),
                  "jobs": len(cold_jobs), "stages": measure.stage_summary(cold_jobs)},
-        "noop": {"wall_s": round(noop.wall_s, 3), "jobs": len(noop_jobs)},
-        "touch": {"file": path, "wall_s": round(touched.wall_s, 3), "jobs": len(jobs),
+        "noop": {"wall_s": round(noop.wall_s, 3), "cpu_s": round(noop.cpu_s, 2), "jobs": len(noop_jobs)},
+        "touch": {"file": path, "wall_s": round(touched.wall_s, 3), "cpu_s": round(touched.cpu_s, 2), "jobs": len(jobs),
                   "rules": sorted(j["rule"] for j in jobs),
                   "only_that_edition_and_aggregates": bool(own) and not others},
     }  # fmt: skip

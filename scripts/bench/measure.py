@@ -28,6 +28,7 @@ STAGE_PREFIXES = [
     ("metrics_", "metrics"),
     ("box1_", "metrics"),
     ("figure_", "figures"),
+    ("figures_", "figures"),
     ("box2_", "figures"),
     ("report", "report"),
     ("cleaning_log", "clean"),
@@ -80,6 +81,9 @@ class RunResult:
     peak_rss_mb: float
     start: float
     output: str
+    # CPU seconds (user + system) of the command and every process it waited for (the
+    # jobs): a measure that the load of other processes on the machine barely changes
+    cpu_s: float = 0.0
 
 
 def _tree_rss(proc) -> int:
@@ -103,8 +107,11 @@ def run_tracked(cmd: list[str], cwd: Path, interval: float = 0.05) -> RunResult:
 
     The sum counts pages shared between processes more than once: an upper bound.
     """
+    import resource
+
     import psutil
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.time()
     t0 = time.perf_counter()
     popen = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -120,7 +127,9 @@ def run_tracked(cmd: list[str], cwd: Path, interval: float = 0.05) -> RunResult:
         time.sleep(interval)
     wall = time.perf_counter() - t0
     reader.join()
-    return RunResult(popen.returncode, wall, peak / 2**20, start, b"".join(chunks).decode("utf-8", "replace"))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return RunResult(popen.returncode, wall, peak / 2**20, start, b"".join(chunks).decode("utf-8", "replace"), cpu)
 
 
 def job_times(workdir: Path, since: float) -> list[dict]:

@@ -56,10 +56,11 @@ def table(result: dict) -> str:
              _plugin_line(m.get("slurm_plugin_import_s")), ""]  # fmt: skip
     d = result.get("default")
     if d:
-        lines += ["default data           wall s   jobs",
-                  f"  cold full run      {d['cold']['wall_s']:9.2f} {d['cold']['jobs']:6d}",
-                  f"  no-op rerun        {d['noop']['wall_s']:9.2f} {d['noop']['jobs']:6d}",
-                  f"  touch {d['touch']['file']:<12.12s} {d['touch']['wall_s']:9.2f} {d['touch']['jobs']:6d}"
+        cpu = {k: f"{d[k]['cpu_s']:8.2f}" if "cpu_s" in d[k] else f"{'-':>8s}" for k in ("cold", "noop", "touch")}
+        lines += ["default data           wall s    CPU s   jobs",
+                  f"  cold full run      {d['cold']['wall_s']:9.2f} {cpu['cold']} {d['cold']['jobs']:6d}",
+                  f"  no-op rerun        {d['noop']['wall_s']:9.2f} {cpu['noop']} {d['noop']['jobs']:6d}",
+                  f"  touch {d['touch']['file']:<12.12s} {d['touch']['wall_s']:9.2f} {cpu['touch']} {d['touch']['jobs']:6d}"
                   f"  (scoped: {d['touch']['only_that_edition_and_aggregates']})", ""]  # fmt: skip
     if result.get("portfolios"):
         lines.append("portfolio (editions x participants x responses)   wall s  peak RSS MB  jobs  "

@@ -5,7 +5,7 @@
 #                     -> results/report/generated/_variables.yml, the cover and the blocks
 #   report            workflow/report/impact_story.qmd + figures
 #                     -> results/report/impact_story.html / .pdf (the Impact Story)
-#   report_annex      workflow/report/technical_annex.qmd
+#   (same job)        workflow/report/technical_annex.qmd
 #                     -> results/report/technical_annex.html / .pdf (definitions,
 #                        denominators, rows set aside, input checksums, link to the audit)
 #
@@ -81,8 +81,14 @@ REPORT_QUARANTINE = (
 )
 
 
+# The variables and blocks, then the technical annex, in one job (issue 16: the annex
+# reads only what report_variables writes, and a job of its own paid ~0.4 s of start):
+# scripts/report_variables_annex.py runs report_variables.py, then render_report.py on
+# the annex, as two steps (lib.steps), two logs. The Impact Story (rule `report`) waits
+# for the figures and stays a job of its own.
 rule report_variables:
     input:
+        **REPORT_PROJECT,
         metrics="results/metrics/metrics.csv",
         registry="resources/metric_registry.yaml",
         un_m49="resources/un_m49.csv",
@@ -99,15 +105,37 @@ rule report_variables:
         provenance=report_raw_inputs(),
         claims="published/claims.yaml",
         dated=REPORT_DATED,
+        # report_annex step
+        annex_qmd="workflow/report/technical_annex.qmd",
     output:
         **REPORT_GENERATED,
         **ANNEX_GENERATED,
         variables="results/report/generated/_variables.yml",
+        # report_annex step
+        annex_html=report(
+            "results/report/technical_annex.html",
+            caption="../report/captions/technical_annex_html.rst",
+            category="Report",
+            labels={"document": "Technical annex", "format": "HTML"},
+        ),
+        annex_pdf=report(
+            "results/report/technical_annex.pdf",
+            caption="../report/captions/technical_annex_pdf.rst",
+            category="Report",
+            labels={"document": "Technical annex", "format": "PDF"},
+        ),
     log:
-        "logs/report_variables.log",
+        variables="logs/report_variables.log",
+        annex="logs/report_annex.log",
     conda:
         "../envs/workflow.yaml"
+    resources:
+        # Pandoc and Typst compile the annex's HTML and PDF in this job
+        mem_mb=1500,
+        runtime=15,
     params:
+        renderer=config.get("report", {}).get("renderer", "auto"),
+        build_dir="results/report/build/technical_annex",
         has_followup=REPORT_HAS_FOLLOWUP,
         report_config={
             "scope": SCOPE,
@@ -117,7 +145,7 @@ rule report_variables:
             "report": config.get("report", {}),
         },
     script:
-        "../../scripts/report_variables.py"
+        "../../scripts/report_variables_annex.py"
 
 
 rule report:
@@ -151,41 +179,6 @@ rule report:
     params:
         renderer=config.get("report", {}).get("renderer", "auto"),
         build_dir="results/report/build/impact_story",
-    script:
-        "../../scripts/render_report.py"
-
-
-rule report_annex:
-    input:
-        **REPORT_PROJECT,
-        qmd="workflow/report/technical_annex.qmd",
-        variables=rules.report_variables.output.variables,
-        generated=[REPORT_GENERATED["scope"], REPORT_GENERATED["cover"]]
-        + list(ANNEX_GENERATED.values()),
-        figures=[],
-    output:
-        html=report(
-            "results/report/technical_annex.html",
-            caption="../report/captions/technical_annex_html.rst",
-            category="Report",
-            labels={"document": "Technical annex", "format": "HTML"},
-        ),
-        pdf=report(
-            "results/report/technical_annex.pdf",
-            caption="../report/captions/technical_annex_pdf.rst",
-            category="Report",
-            labels={"document": "Technical annex", "format": "PDF"},
-        ),
-    log:
-        "logs/report_annex.log",
-    conda:
-        "../envs/workflow.yaml"
-    resources:
-        mem_mb=1500,
-        runtime=15,
-    params:
-        renderer=config.get("report", {}).get("renderer", "auto"),
-        build_dir="results/report/build/technical_annex",
     script:
         "../../scripts/render_report.py"
 

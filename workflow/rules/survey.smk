@@ -51,7 +51,11 @@ rule stage_evaluation:
         "../../scripts/stage_survey.py"
 
 
-rule clean_evaluation:
+# Cleaning and the reaction metrics in one job (issue 16: a job of its own paid ~0.5 s of
+# interpreter start and imports): scripts/clean_metrics_reaction.py runs
+# clean_evaluation.py, then metrics_reaction.py, as two steps (lib.steps), two logs; the
+# clean tables stay files between the two.
+rule clean_metrics_reaction:
     input:
         **EVALUATION_FORM,
         staged=expand("private/staging/evaluation/{batch}.parquet", batch=BATCHES),
@@ -59,12 +63,18 @@ rule clean_evaluation:
             "results/validation/quarantine/survey/evaluation-{batch}.csv",
             batch=BATCHES,
         ),
+        registry="resources/metric_registry.yaml",
     output:
+        # clean_evaluation step
         clean=expand("results/clean/editions/{batch}/evaluation.parquet", batch=BATCHES),
         report="results/validation/survey/evaluation-clean.csv",
         cleaning_log="results/clean/cleaning_log_evaluation.csv",
+        # metrics_reaction step
+        metrics="results/metrics/reaction.csv",
+        evidence="results/metrics/evidence/reaction.parquet",
     log:
-        "logs/clean_evaluation.log",
+        clean="logs/clean_evaluation.log",
+        metrics="logs/metrics_reaction.log",
     conda:
         "../envs/workflow.yaml"
     params:
@@ -74,26 +84,7 @@ rule clean_evaluation:
         languages={e: edition_cfg(e)["language"] for e in EDITIONS},
         vocabulary=LANGUAGES_CFG,
     script:
-        "../../scripts/clean_evaluation.py"
-
-
-rule metrics_reaction:
-    input:
-        evaluation=expand(
-            "results/clean/editions/{batch}/evaluation.parquet", batch=BATCHES
-        ),
-        registry="resources/metric_registry.yaml",
-    output:
-        metrics="results/metrics/reaction.csv",
-        evidence="results/metrics/evidence/reaction.parquet",
-    log:
-        "logs/metrics_reaction.log",
-    conda:
-        "../envs/workflow.yaml"
-    params:
-        editions=EDITIONS,
-    script:
-        "../../scripts/metrics_reaction.py"
+        "../../scripts/clean_metrics_reaction.py"
 
 
 rule stage_followup:
@@ -145,7 +136,11 @@ ALL_TARGETS.extend(
 if SURVEY_CFG:
     SURVEY_EDITIONS = list(SURVEY_CFG["editions"])
 
-    rule clean_followup:
+    # Cleaning and the application metrics in one job (issue 16: a job of its own paid
+    # ~0.5 s of interpreter start and imports): scripts/clean_metrics_application.py runs
+    # clean_followup.py, then metrics_application.py, as two steps (lib.steps), two
+    # logs; the clean table stays a file between the two (Box 2 reads it too).
+    rule clean_metrics_application:
         input:
             **FOLLOWUP_FORM,
             staged=f"private/staging/survey/followup-{FOLLOWUP_SURVEY}.parquet",
@@ -154,39 +149,18 @@ if SURVEY_CFG:
             salt=SALT_FILE,
             aliases="resources/country_aliases.csv",
             moodle_countries="resources/moodle_countries.csv",
+            registry="resources/metric_registry.yaml",
         output:
+            # clean_followup step
             clean="results/clean/followup.parquet",
             report="results/validation/survey/followup-clean.csv",
             cleaning_log="results/clean/cleaning_log_followup.csv",
-        log:
-            "logs/clean_followup.log",
-        conda:
-            "../envs/workflow.yaml"
-        resources:
-            # the responses and the participant table they are matched to
-            mem_mb=lambda wc, input: int(min(500 + 50 * input.size_mb, 16000)),
-        params:
-            source=SURVEY_CFG["export"],
-            email_question=SURVEY_CFG.get("email_question", "email"),
-            language_question=SURVEY_CFG.get("language_question", "form_language"),
-            survey=FOLLOWUP_SURVEY,
-            editions=SURVEY_EDITIONS,
-            edition_language={e: edition_cfg(e)["language"] for e in SURVEY_EDITIONS},
-            vocabulary=LANGUAGES_CFG,
-        script:
-            "../../scripts/clean_followup.py"
-
-    rule metrics_application:
-        input:
-            **FOLLOWUP_FORM,
-            followup="results/clean/followup.parquet",
-            participants="results/clean/participants.parquet",
-            registry="resources/metric_registry.yaml",
-        output:
+            # metrics_application step
             metrics="results/metrics/application.csv",
             evidence="results/metrics/evidence/application.parquet",
         log:
-            "logs/metrics_application.log",
+            clean="logs/clean_followup.log",
+            metrics="logs/metrics_application.log",
         conda:
             "../envs/workflow.yaml"
         resources:
@@ -199,10 +173,15 @@ if SURVEY_CFG:
             ),
             runtime=lambda wc, input, attempt: max(10, int(8 * input.size_mb)) * attempt,
         params:
+            source=SURVEY_CFG["export"],
+            email_question=SURVEY_CFG.get("email_question", "email"),
+            language_question=SURVEY_CFG.get("language_question", "form_language"),
+            survey=FOLLOWUP_SURVEY,
             editions=SURVEY_EDITIONS,
             edition_language={e: edition_cfg(e)["language"] for e in SURVEY_EDITIONS},
+            vocabulary=LANGUAGES_CFG,
         script:
-            "../../scripts/metrics_application.py"
+            "../../scripts/clean_metrics_application.py"
 
     METRIC_STAGE_FILES.append("results/metrics/application.csv")
     CLEANING_LOG_FILES.append("results/clean/cleaning_log_followup.csv")
