@@ -17,6 +17,7 @@ first argument is a string names a file under scripts/.
 """
 
 import ast
+from functools import lru_cache
 from pathlib import Path
 
 # top-level package name -> its directory, relative to the repository root
@@ -56,8 +57,12 @@ def _module_files(dotted: tuple[str, ...], root: Path) -> list[Path]:
     return [f for f in files if f.is_file()]
 
 
-def project_imports(path: Path, root: Path) -> set[Path]:
-    """Project files the import statements of one file run (not transitively)."""
+@lru_cache(maxsize=None)
+def project_imports(path: Path, root: Path) -> frozenset[Path]:
+    """Project files the import statements of one file run (not transitively). Each file
+    is parsed once per process: the workflow computes the closure of every rule's script
+    at each start, and the scripts share most of their modules (issue 16: ~200 parses
+    -> ~40, ~0.6 s of every Snakemake run, a no-op included)."""
     tree = ast.parse(Path(path).read_text(encoding="utf-8"), filename=str(path))
     package = _package_of(Path(path), root)
     found: set[Path] = set()
@@ -80,7 +85,7 @@ def project_imports(path: Path, root: Path) -> set[Path]:
             step = root / STEP_SCRIPTS / _step_script(node)
             if step.is_file():
                 found.add(step)
-    return {f.resolve() for f in found}
+    return frozenset(f.resolve() for f in found)
 
 
 def _step_script(call: ast.Call) -> str | None:
