@@ -87,44 +87,8 @@ rule clean_metrics_reaction:
         "../../scripts/clean_metrics_reaction.py"
 
 
-rule stage_followup:
-    input:
-        form=lambda w: config["followup_surveys"][w.survey]["form"],
-        export=lambda w: config["followup_surveys"][w.survey]["export"],
-    output:
-        staged="private/staging/survey/followup-{survey}.parquet",
-        report="results/validation/survey/followup-{survey}.csv",
-        quarantine="results/validation/quarantine/survey/followup-{survey}.csv",
-    log:
-        "logs/stage_followup/{survey}.log",
-    conda:
-        "../envs/workflow.yaml"
-    resources:
-        # the survey's export: memory and time grow with the number of responses
-        mem_mb=lambda wc, input: int(min(500 + 100 * input.size_mb, 16000)),
-        runtime=lambda wc, input: max(5, int(4 * input.size_mb)),
-    params:
-        exports=lambda w: [
-            {
-                "source": config["followup_surveys"][w.survey]["export"],
-                "date_format": config["followup_surveys"][w.survey].get(
-                    "date_format", "%Y-%m-%dT%H:%M:%S"
-                ),
-                "language_question": config["followup_surveys"][w.survey].get(
-                    "language_question", "form_language"
-                ),
-            }
-        ],
-        instrument="followup",
-        kind="kobo",
-        vocabulary=LANGUAGES_CFG,
-        languages=lambda w: config["followup_surveys"][w.survey]["languages"],
-        email_question=lambda w: config["followup_surveys"][w.survey].get(
-            "email_question", "email"
-        ),
-        on_invalid=config.get("on_invalid", "stop"),
-    script:
-        "../../scripts/stage_survey.py"
+# The follow-up survey's staging runs as the first step of the job that cleans it and
+# computes the application metrics (stage_clean_metrics_application, below).
 
 
 METRIC_STAGE_FILES.append("results/metrics/reaction.csv")
@@ -136,21 +100,25 @@ ALL_TARGETS.extend(
 if SURVEY_CFG:
     SURVEY_EDITIONS = list(SURVEY_CFG["editions"])
 
-    # Cleaning and the application metrics in one job (issue 16: a job of its own paid
-    # ~0.5 s of interpreter start and imports): scripts/clean_metrics_application.py runs
-    # clean_followup.py, then metrics_application.py, as two steps (lib.steps), two
-    # logs; the clean table stays a file between the two (Box 2 reads it too).
-    rule clean_metrics_application:
+    # Staging, cleaning and the application metrics of the follow-up survey in one job
+    # (issue 16: a job of its own paid ~0.5 s of interpreter start and imports):
+    # scripts/stage_clean_metrics_application.py runs stage_survey.py, clean_followup.py
+    # and metrics_application.py as three steps (lib.steps), three logs; the staging and
+    # clean tables stay files between them (Box 2 reads the clean one too).
+    rule stage_clean_metrics_application:
         input:
             **FOLLOWUP_FORM,
-            staged=f"private/staging/survey/followup-{FOLLOWUP_SURVEY}.parquet",
-            quarantine=f"results/validation/quarantine/survey/followup-{FOLLOWUP_SURVEY}.csv",
+            export=SURVEY_CFG["export"],
             participants="results/clean/participants.parquet",
             salt=SALT_FILE,
             aliases="resources/country_aliases.csv",
             moodle_countries="resources/moodle_countries.csv",
             registry="resources/metric_registry.yaml",
         output:
+            # stage_followup step
+            staged=f"private/staging/survey/followup-{FOLLOWUP_SURVEY}.parquet",
+            stage_report=f"results/validation/survey/followup-{FOLLOWUP_SURVEY}.csv",
+            quarantine=f"results/validation/quarantine/survey/followup-{FOLLOWUP_SURVEY}.csv",
             # clean_followup step
             clean="results/clean/followup.parquet",
             report="results/validation/survey/followup-clean.csv",
@@ -159,6 +127,7 @@ if SURVEY_CFG:
             metrics="results/metrics/application.csv",
             evidence="results/metrics/evidence/application.parquet",
         log:
+            stage=f"logs/stage_followup/{FOLLOWUP_SURVEY}.log",
             clean="logs/clean_followup.log",
             metrics="logs/metrics_application.log",
         conda:
@@ -173,6 +142,21 @@ if SURVEY_CFG:
             ),
             runtime=lambda wc, input, attempt: max(10, int(8 * input.size_mb)) * attempt,
         params:
+            # stage_followup step (stage_survey.py)
+            exports=[
+                {
+                    "source": SURVEY_CFG["export"],
+                    "date_format": SURVEY_CFG.get("date_format", "%Y-%m-%dT%H:%M:%S"),
+                    "language_question": SURVEY_CFG.get(
+                        "language_question", "form_language"
+                    ),
+                }
+            ],
+            instrument="followup",
+            kind="kobo",
+            languages=SURVEY_CFG["languages"],
+            on_invalid=config.get("on_invalid", "stop"),
+            # clean_followup and metrics_application steps
             source=SURVEY_CFG["export"],
             email_question=SURVEY_CFG.get("email_question", "email"),
             language_question=SURVEY_CFG.get("language_question", "form_language"),
@@ -181,7 +165,7 @@ if SURVEY_CFG:
             edition_language={e: edition_cfg(e)["language"] for e in SURVEY_EDITIONS},
             vocabulary=LANGUAGES_CFG,
         script:
-            "../../scripts/clean_metrics_application.py"
+            "../../scripts/stage_clean_metrics_application.py"
 
     METRIC_STAGE_FILES.append("results/metrics/application.csv")
     CLEANING_LOG_FILES.append("results/clean/cleaning_log_followup.csv")
