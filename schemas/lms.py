@@ -20,13 +20,13 @@ from collections.abc import Iterable
 import pandas as pd
 import pandera.pandas as pa
 
+from lib.moodle_dates import parse_userdate
+from lib.vocabulary import CERTIFICATE_TYPES, CERTIFICATES, ENROLMENT_STATUSES, GENDERS, LMS_SOURCES, MODULES, is_blank
+
 # Column types as pandera's dtype classes (pa.Int64, pa.Float64, pa.DateTime), not strings:
 # pandera resolves "int64", "float64" and "datetime64[us]" through a fallback that imports
 # geopandas (~0.15 s per job, issue 16); the classes are the same pandera types
 # (pa.DateTime is what "datetime64[us]" resolves to).
-
-from lib.moodle_dates import parse_userdate
-from lib.vocabulary import CERTIFICATE_TYPES, CERTIFICATES, ENROLMENT_STATUSES, GENDERS, LMS_SOURCES, MODULES, is_blank
 
 ROLE_SEPARATOR = ","
 EMAIL_PATTERN = r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$"

@@ -60,6 +60,10 @@ def test_stage_of_rule_names():
     assert [measure.stage_of(r) for r in ("stage_followup", "combine_lms", "box1_table", "figure_world_map",
                                           "report_variables", "cleaning_log", "provenance_crate", "x")] == [
         "stage", "clean", "metrics", "figures", "report", "clean", "audit", "other"]  # fmt: skip
+    # jobs that run several scripts as steps (lib.steps) count for the stage of their first
+    assert [measure.stage_of(r) for r in ("stage_clean_lms", "clean_metrics_reaction", "figures_survey",
+                                          "stage_clean_metrics_application")] == [
+        "stage", "clean", "figures", "stage"]  # fmt: skip
 
 
 def test_targets_compare_the_largest_portfolio_with_the_limits():

@@ -17,7 +17,7 @@ first argument is a string names a file under scripts/.
 """
 
 import ast
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 # top-level package name -> its directory, relative to the repository root
@@ -57,7 +57,7 @@ def _module_files(dotted: tuple[str, ...], root: Path) -> list[Path]:
     return [f for f in files if f.is_file()]
 
 
-@lru_cache(maxsize=None)
+@cache
 def project_imports(path: Path, root: Path) -> frozenset[Path]:
     """Project files the import statements of one file run (not transitively). Each file
     is parsed once per process: the workflow computes the closure of every rule's script

@@ -273,7 +273,7 @@ CASES: list[Case] = [
         lambda ws: m.delete_file(ws, "raw/lms/2020-EN2/customcert-participation.csv"),
         stage_lms("2020-EN2"),
         "stop",
-        ("Missing input files for rule stage_lms", "{file}"),
+        ("Missing input files for rule stage_clean_lms", "{file}"),
         lms_built("2020-EN2"),
     ),
     # ---------------------------------------------------------------- row level, LMS
