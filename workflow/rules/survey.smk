@@ -157,7 +157,7 @@ if SURVEY_CFG:
             languages=SURVEY_CFG["languages"],
             on_invalid=config.get("on_invalid", "stop"),
             # clean_followup and metrics_application steps
-            source=SURVEY_CFG["export"],
+            source=lambda w, input: input.export,
             email_question=SURVEY_CFG.get("email_question", "email"),
             language_question=SURVEY_CFG.get("language_question", "form_language"),
             survey=FOLLOWUP_SURVEY,
