@@ -19,8 +19,8 @@ from lib.codebook import Codebook, multi_column
 
 # Column types as pandera's dtype classes (pa.Int64, pa.Float64, pa.DateTime), not strings:
 # pandera resolves "int64", "float64" and "datetime64[us]" through a fallback that imports
-# geopandas (~0.15 s per job, issue 16); the classes are the same pandera types
-# (pa.DateTime is what "datetime64[us]" resolves to).
+# geopandas (~0.05 s of CPU per job, more under load; issue 16); the classes are the same
+# pandera types (pa.DateTime is what "datetime64[us]" resolves to).
 
 HEX64 = r"^[0-9a-f]{64}$"
 
