@@ -51,21 +51,53 @@ def _compose(path: Path) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        reason = err.problem or err.context or "not valid YAML"
-        if err.context and err.problem:
-            ctx = err.context_mark
-            opened = f" on line {ctx.line + 1}, column {ctx.column + 1}" if ctx and ctx is not mark else ""
-            reason = f"{err.problem} ({err.context}{opened})"
-        raise ConfigError(
-            f"{where}: YAML syntax error: {reason}; nothing was run. Look at that line and the lines "
-            "just before it: a missing ':' or closing quote or bracket, an indentation that does not "
-            "line up, or a tab instead of spaces. Correct it, then run again."
-        ) from None
+        raise ConfigError(_syntax_message(path, text, err)) from None
     except yaml.YAMLError as err:
         raise ConfigError(f"{path}: YAML syntax error: {err}; nothing was run. Correct it, then run again.") from None
 
+
+OPENED = {  # parser context -> what was opened and not closed (reported where it opens)
+    "while parsing a flow sequence": "a list opened with '[' here is not closed",
+    "while parsing a flow mapping": "a mapping opened with '{' here is not closed",
+    "while scanning a quoted scalar": "a quote opened here is not closed",
+}
+
+
+def _syntax_message(path: Path, text: str, err: yaml.MarkedYAMLError) -> str:
+    """file:line:column, the parser's reason, where to look and what to do."""
+    mark, ctx = err.problem_mark or err.context_mark, err.context_mark
+    if mark is None:
+        return f"{path}: YAML syntax error: {err}; nothing was run. Correct it, then run again."
+    if ctx is not None and err.context in OPENED:  # an unclosed bracket or quote: where it opens
+        found = f"{err.problem} on line {mark.line + 1}, column {mark.column + 1}" if err.problem else ""
+        return (
+            f"{path}:{ctx.line + 1}:{ctx.column + 1}: YAML syntax error: {OPENED[err.context]}"
+            f"{f' ({found})' if found else ''}; nothing was run. Close it, then run again."
+        )
+    line = mark.line + 1
+    reason = err.problem or err.context or "not valid YAML"
+    if err.problem and err.context:
+        starts = f" that starts on line {ctx.line + 1}, column {ctx.column + 1}" if ctx else ""
+        reason = f"{err.problem} ({err.context}{starts})"
+    lines = text.splitlines()
+    source = lines[mark.line] if mark.line < len(lines) else ""
+    indent = source[: len(source) - len(source.lstrip(" \t"))]
+    if "\t" in indent:
+        hint = f"line {line} is indented with a tab: YAML indents with spaces only"
+    elif ctx is not None and ctx.line + 1 < line - 1:
+        hint = (
+            f"look from line {ctx.line + 1} to line {line}: a quote opened there and closed only "
+            "here, a missing ':' or an indentation that does not line up"
+        )
+    else:
+        hint = (
+            "look at that line and the one before it: a missing ':' or closing quote or bracket, "
+            "an indentation that does not line up"
+        )
+    return (
+        f"{path}:{line}:{mark.column + 1}: YAML syntax error: {reason}; nothing was run. "
+        f"{hint[0].upper()}{hint[1:]}; correct it, then run again."
+    )
 
 def _walk(node: yaml.Node, path: KeyPath, path_name: Path, lines: dict, problems: list[str]) -> None:
     """Record the line of every key path; report keys given twice in one mapping."""
