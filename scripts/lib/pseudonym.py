@@ -24,7 +24,7 @@ from pathlib import Path
 SALT_ENV = "IMPACT_STORY_SALT_FILE"
 MIN_SALT_BYTES = 16
 # sha256 of the committed demo salt (resources/demo-salt.txt, trailing newline removed):
-# recognised by its content, wherever it is copied
+# recognized by its content, wherever it is copied
 DEMO_SALT_SHA256 = "9a814f16503bb7eafb873c3f72eec69d101430f87a9ae06ff7fe6065bbb6b150"
 # sha256 of raw/SHA256SUMS as `make data` writes it for the shipped synthetic data; a list
 # written for other exports (e.g. with `sha256sum` for the audit) is not this one.
