@@ -99,6 +99,7 @@ def _syntax_message(path: Path, text: str, err: yaml.MarkedYAMLError) -> str:
         f"{hint[0].upper()}{hint[1:]}; correct it, then run again."
     )
 
+
 def _walk(node: yaml.Node, path: KeyPath, path_name: Path, lines: dict, problems: list[str]) -> None:
     """Record the line of every key path; report keys given twice in one mapping."""
     if isinstance(node, yaml.MappingNode):
@@ -259,8 +260,12 @@ def check_config(
     then each ``--configfile``) and ``command_line`` what ``--config`` set; they are only
     used to say where a key is set.
     """
+    from jsonschema import Draft202012Validator
+
     schema = yaml.load(Path(schema_file).read_text(encoding="utf-8"), Loader=Loader)
-    located = []
+    if Draft202012Validator(schema).is_valid(config):
+        return
+    located = []  # only now: the line of every key of every file
     for name in files:
         path = Path(name)
         if path.is_file():
