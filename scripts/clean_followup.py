@@ -42,7 +42,10 @@ try:
 except validation.ValidationFailed as err:
     raise SystemExit(str(err)) from None  # printed once, to the log (stderr)
 
-salt = pseudonym.read_salt(snakemake.input.salt)
+try:
+    salt = pseudonym.read_salt(snakemake.input.salt)
+except pseudonym.SaltError as err:  # checked at startup too (common.smk): a message, no traceback
+    raise SystemExit(str(err)) from None
 email = pseudonym.normalise_email(df["email"]).replace("", pd.NA)
 keys = pseudonym.keyed_hash(email, salt)
 participants = pd.read_parquet(snakemake.input.participants, columns=["participant_key", "edition"])

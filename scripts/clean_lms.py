@@ -19,7 +19,7 @@ import pandas as pd
 from lib import io as lib_io
 from lib.countries import CountryResolver
 from lib.lms import ALWAYS_STOP, clean_edition, log_rows, quarantined_rows
-from lib.pseudonym import read_salt
+from lib.pseudonym import SaltError, read_salt
 from lib.validation import ValidationFailed, report_errors, validate
 from lib.vocabulary import languages
 from schemas.lms import CLEAN_PARTICIPANT_COLUMNS, clean_participants_schema
@@ -31,7 +31,10 @@ counts = pd.read_csv(snakemake.input.staging_counts, dtype={"edition": "string",
 counts = counts.groupby(["edition", "source"])[["rows_valid", "rows_quarantined"]].sum()  # certificates: per activity file
 vocabulary = languages(snakemake.params.vocabulary)
 resolver = CountryResolver(snakemake.input.aliases, snakemake.input.moodle_countries, languages=vocabulary.codes)
-salt = read_salt(snakemake.input.salt)
+try:
+    salt = read_salt(snakemake.input.salt)
+except SaltError as err:  # checked at startup too (common.smk): a message, no traceback
+    raise SystemExit(str(err)) from None
 log, errors, people, staged_of = [], [], [], {}
 for edition in editions:
     eid, files = edition["id"], {s: edition["files"][s] for s in sources}

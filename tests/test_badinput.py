@@ -110,6 +110,9 @@ def _check_pass(o: Outcome) -> None:
     elif case.id == "long_free_text_200k":
         clean = pd.read_parquet(o.path(case.target)).set_index("response_id")
         assert clean.loc["EN-0003", "example"] == o.facts["value"] and len(o.facts["value"]) == 204800
+    elif case.id == "demo_salt_allowed":
+        clean = pd.read_parquet(o.path(case.target))
+        assert len(clean) > 100 and clean["participant_key"].str.fullmatch(r"[0-9a-f]{64}").all()
     else:
         raise AssertionError(f"no pass check for {case.id}")
 
@@ -137,7 +140,7 @@ def test_quarantine_case_goes_on_with_the_row_set_aside(case, run):
 
 
 def test_quarantine_is_said_in_the_report(run, workflow_run):
-    from badinput.builder import snakemake
+    from badinput.builder import CASE_CONFIG, snakemake
 
     clean_page = (workflow_run / "results/report/impact_story.html").read_text(encoding="utf-8").casefold()
     assert "set aside" not in clean_page and "results/validation/quarantine/" not in clean_page  # nothing set aside
@@ -146,7 +149,7 @@ def test_quarantine_is_said_in_the_report(run, workflow_run):
     o = run(case)
     assert o.returncode == 0
     done = snakemake(o.workspace, "results/report/impact_story.html", "results/report/technical_annex.html",
-                     "--config", "on_invalid=quarantine")
+                     "--config", "on_invalid=quarantine", "--configfile", CASE_CONFIG)
     assert done.returncode == 0, done.stderr[-3000:]
     page = o.path("results/report/impact_story.html").read_text(encoding="utf-8")
     # the story says it in words; the technical annex names the file that lists the row

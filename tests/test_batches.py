@@ -97,6 +97,9 @@ def _break_a_grade(ws: Path) -> None:
     csv.writer(buf, lineterminator="").writerow(cells)
     lines[3] = buf.getvalue()
     path.write_text("\n".join(lines), encoding="utf-8")
+    # the synthetic data is no longer the shipped one: the demo salt needs the explicit opt-in
+    options = yaml.safe_load((ws / "batches.yaml").read_text(encoding="utf-8"))
+    (ws / "batches.yaml").write_text(yaml.safe_dump({**options, "privacy": {"allow_demo_salt": True}}), encoding="utf-8")
 
 
 @pytest.mark.e2e

@@ -26,6 +26,7 @@ SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 WORKFLOW_PARTS = ("Snakefile", "config.yaml", "workflow", "scripts", "schemas", "resources", "raw")
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")
 DOWNSTREAM = ("results/metrics", "results/figures", "results/tables", "results/report")
+CASE_CONFIG = "case_config.yaml"  # the case's nested config keys, written into the workspace
 
 
 @dataclass
@@ -96,10 +97,13 @@ def run_case(case: Case, dest: Path, full_run: Path | None = None) -> Outcome:
     facts = case.mutate(ws)
     config = [f"{k}={v}" for k, v in case.config.items() if not isinstance(v, dict)]
     nested = {k: v for k, v in case.config.items() if isinstance(v, dict)}
+    # the corpus alters the shipped synthetic data: the demo salt needs the explicit opt-in
+    # (config.yaml, privacy), unless the case sets privacy itself
+    nested["privacy"] = {"allow_demo_salt": True, **nested.get("privacy", {})}
     args = [case.target, *(["--config", *config] if config else [])]
-    if nested:  # nested keys (e.g. one edition's setting) need a config file
-        (ws / "case_config.yaml").write_text(json.dumps(nested), encoding="utf-8")
-        args += ["--configfile", "case_config.yaml"]
+    # nested keys (e.g. one edition's setting) need a config file
+    (ws / CASE_CONFIG).write_text(json.dumps(nested), encoding="utf-8")
+    args += ["--configfile", CASE_CONFIG]
     done = snakemake(ws, *args)
     output = done.stdout + "\n" + done.stderr + "\n" + rule_logs(ws)
     return Outcome(case, ws, facts, done.returncode, output)

@@ -150,6 +150,48 @@ def _multi_disagrees(ws: Path) -> dict:
     return {**m.set_cell(ws, FU, "topics_applied", summary, where=where), "flip": flip}
 
 
+
+# ---------------------------------------------------------------- configuration and salt (issue 14)
+CONFIG = "config.yaml"
+SALT = "private/salt.txt"  # a salt file of the analyst's own (privacy.salt_file)
+
+
+def _config_line(ws: Path, old: str, new: str) -> dict:
+    """Replace the line ``old`` of config.yaml (exactly once) by ``new``; facts: file, line."""
+    path = ws / CONFIG
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines.count(old) == 1, f"config.yaml has {lines.count(old)} lines {old!r}"
+    i = lines.index(old)
+    lines[i] = new
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return {"file": CONFIG, "line": i + 1}
+
+
+def _config_key_twice(ws: Path) -> dict:
+    """A second `privacy:` block appended to config.yaml (YAML would keep only the last)."""
+    path = ws / CONFIG
+    text = path.read_text(encoding="utf-8")
+    first = text.split("\n").index("privacy:") + 1
+    text = text.rstrip("\n") + "\n"
+    line = text.count("\n") + 1
+    path.write_text(text + 'privacy:\n  salt_file: "resources/demo-salt.txt"\n', encoding="utf-8")
+    return {"file": CONFIG, "line": line, "first": first}
+
+
+def _salt_file(content: bytes):
+    def mutate(ws: Path) -> dict:
+        (ws / SALT).parent.mkdir(parents=True, exist_ok=True)
+        (ws / SALT).write_bytes(content)
+        return {"file": SALT}
+
+    return mutate
+
+
+def _not_the_shipped_data(ws: Path) -> dict:
+    """One cell of 2020-EN1's participants changed: the data is no longer the shipped one."""
+    return m.set_cell(ws, f"{EN1}/participants.csv", "Occupation", "Teacher", where=A_LEARNER)
+
+
 CASES: list[Case] = [
     # ---------------------------------------------------------------- file level (always stop)
     Case(
@@ -489,6 +531,135 @@ CASES: list[Case] = [
         "stop",
         ("{file}:{line}", "ff fe", "cannot be decoded as utf-8", "[stage_followup]", "column '{column}'"),
         (STAGE_FU,),
+    ),
+    # ---------------------------------------------------------------- configuration and salt (issue 14, class 3)
+    Case(
+        "config_unknown_top_key",
+        "config.yaml: top-level key 'on_invalid' misspelt 'on_invalidd' (was silently ignored)",
+        CONFIG,
+        lambda ws: _config_line(ws, "on_invalid: stop", "on_invalidd: quarantine"),
+        stage_lms("2020-EN1"),
+        "stop",
+        ("config.yaml:{line}", "unknown key 'on_invalidd'", "did you mean 'on_invalid'?", "nothing was run"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "config_unknown_nested_key",
+        "config.yaml: privacy.salt_file misspelt salt_fle (the run used the demo salt silently)",
+        CONFIG,
+        lambda ws: _config_line(ws, '  salt_file: "resources/demo-salt.txt"', '  salt_fle: "private/salt.txt"'),
+        stage_lms("2020-EN1"),
+        "stop",
+        ("config.yaml:{line}", "unknown key 'privacy.salt_fle'", "did you mean 'privacy.salt_file'?"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "config_unknown_key_in_override",
+        "--configfile override: editions.2020-EN1.grades_exclude_suspendd (misspelt)",
+        "case_config.yaml",
+        lambda ws: {},
+        stage_lms("2020-EN1"),
+        "stop",
+        ("case_config.yaml:1", "unknown key 'editions.2020-EN1.grades_exclude_suspendd'",
+         "did you mean 'editions.2020-EN1.grades_exclude_suspended'?"),
+        lms_built("2020-EN1"),
+        config={"editions": {"2020-EN1": {"grades_exclude_suspendd": False}}},
+    ),
+    Case(
+        "config_yaml_tab",
+        "config.yaml: a key indented with a tab (Snakemake's message has no line)",
+        CONFIG,
+        lambda ws: _config_line(ws, "  allow_demo_salt: false", "\tallow_demo_salt: false"),
+        stage_lms("2020-EN1"),
+        "stop",
+        ("config.yaml:{line}:1", "YAML syntax error", "indented with a tab"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "config_yaml_unclosed_bracket",
+        "config.yaml: a list with its ']' missing",
+        CONFIG,
+        lambda ws: _config_line(ws, "  learner_roles: [student]", "  learner_roles: [student"),
+        stage_lms("2020-EN1"),
+        "stop",
+        ("config.yaml:{line}:18", "YAML syntax error", "a list opened with '[' here is not closed"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "config_key_twice",
+        "config.yaml: a second privacy block (YAML keeps the last one silently)",
+        CONFIG,
+        _config_key_twice,
+        stage_lms("2020-EN1"),
+        "stop",
+        ("config.yaml:{line}", "key 'privacy' is given twice (first on line {first})"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "demo_salt_on_other_data",
+        "the committed demo salt with an export that is not the shipped synthetic data",
+        f"{EN1}/participants.csv",
+        _not_the_shipped_data,
+        stage_lms("2020-EN1"),
+        "stop",
+        ("salt file 'resources/demo-salt.txt' is the public demo salt", "{file} differs from the shipped",
+         "secrets.token_hex(32)", "privacy.allow_demo_salt: true"),
+        lms_built("2020-EN1"),
+        config={"privacy": {"allow_demo_salt": False}},
+    ),
+    Case(
+        "salt_utf16",
+        "own salt file written by Windows PowerShell (UTF-16)",
+        SALT,
+        _salt_file("0123456789abcdef0123456789abcdef\n".encode("utf-16")),
+        stage_lms("2020-EN1"),
+        "stop",
+        ("salt file '{file}'", "UTF-16", "secrets.token_hex(32)"),
+        lms_built("2020-EN1"),
+        config={"privacy": {"salt_file": SALT}},
+    ),
+    Case(
+        "salt_too_short",
+        "own salt file holding a short password",
+        SALT,
+        _salt_file(b"secret\n"),
+        stage_lms("2020-EN1"),
+        "stop",
+        ("salt file '{file}'", "holds 6 bytes", "at least 16", "secrets.token_hex(32)"),
+        lms_built("2020-EN1"),
+        config={"privacy": {"salt_file": SALT}},
+    ),
+    Case(
+        "salt_empty",
+        "own salt file that is empty",
+        SALT,
+        _salt_file(b""),
+        stage_lms("2020-EN1"),
+        "stop",
+        ("salt file '{file}' is empty", "secrets.token_hex(32)"),
+        lms_built("2020-EN1"),
+        config={"privacy": {"salt_file": SALT}},
+    ),
+    Case(
+        "salt_missing",
+        "privacy.salt_file names a file that does not exist",
+        SALT,
+        lambda ws: {"file": SALT},
+        stage_lms("2020-EN1"),
+        "stop",
+        ("salt file '{file}' not found", "secrets.token_hex(32)"),
+        lms_built("2020-EN1"),
+        config={"privacy": {"salt_file": SALT}},
+    ),
+    Case(
+        "demo_salt_allowed",
+        "the demo salt on altered synthetic data with privacy.allow_demo_salt: true",
+        f"{EN1}/participants.csv",
+        _not_the_shipped_data,
+        clean_lms("2020-EN1"),
+        "pass",
+        config={"privacy": {"allow_demo_salt": True}},
+        decision="the analyst opted in explicitly (test or generated data): the run goes on",
     ),
     # ---------------------------------------------------------------- hostile free text (must pass)
     Case(
