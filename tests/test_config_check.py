@@ -58,6 +58,7 @@ def _object_schemas(node, path=""):
 # codes, language packs) or by canonical column names a site preset may extend
 MAPS = {
     "/properties/scopes",
+    "/properties/languages",  # keyed by language code (lib.vocabulary)
     "/properties/editions",
     "/properties/sites",
     "/properties/followup_surveys",
