@@ -7,7 +7,7 @@ import yaml
 AUDIT_LIB = {
     "lib_audit": "scripts/lib/audit.py",
     # lib.registry writes evidence through lib.io (which imports safe_text, validation)
-    **libs("registry", "io", "safe_text", "validation"),
+    **libs("registry", "io", "safe_text", "validation", "schema_metrics"),
 }
 RAW_DIR = "raw"
 RAW_SUMS = f"{RAW_DIR}/SHA256SUMS"

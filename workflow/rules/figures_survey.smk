@@ -72,7 +72,7 @@ if SURVEY_CFG:
     rule box2_quotes:
         input:
             **FOLLOWUP_FORM,
-            **libs("io", "safe_text", "validation", "countries"),
+            **libs("io", "safe_text", "validation", "countries", "metrics"),
             followup="results/clean/followup.parquet",
             un_m49="resources/un_m49.csv",
             lib_codebook="scripts/lib/codebook.py",

@@ -6,7 +6,7 @@
 
 rule metrics_participation:
     input:
-        **libs("io", "safe_text", "validation", "registry", "participation"),
+        **libs("io", "safe_text", "validation", "registry", "participation", "metrics"),
         participants="results/clean/participants.parquet",
         registry="resources/metric_registry.yaml",
     output:
@@ -32,7 +32,7 @@ rule metrics_participation:
 
 rule box1_table:
     input:
-        **libs("io", "safe_text", "validation", "registry", "participation"),
+        **libs("io", "safe_text", "validation", "registry", "participation", "metrics"),
         metrics="results/metrics/participation.csv",
     output:
         table=report(
@@ -53,7 +53,7 @@ rule box1_table:
 
 rule metrics_table:
     input:
-        **libs("io", "safe_text", "validation", "registry"),
+        **libs("io", "safe_text", "validation", "registry", "schema_metrics"),
         # evaluated when the DAG is built, after every rule file has appended its stage
         stages=lambda wildcards: METRIC_STAGE_FILES,
         registry="resources/metric_registry.yaml",
@@ -64,6 +64,9 @@ rule metrics_table:
         "logs/metrics_table.log",
     conda:
         "../envs/workflow.yaml"
+    params:
+        # the stages of the scope (one per stage file): their registry metrics must all be computed
+        stages=lambda wildcards: [Path(f).stem for f in METRIC_STAGE_FILES],
     script:
         "../../scripts/metrics_table.py"
 

@@ -87,7 +87,7 @@ rule clean_evaluation:
 rule metrics_reaction:
     input:
         **SURVEY_LIB,
-        **libs("io", "registry", "safe_text", "validation"),
+        **libs("io", "registry", "safe_text", "validation", "metrics"),
         evaluation=expand(
             "results/clean/editions/{batch}/evaluation.parquet", batch=BATCHES
         ),
@@ -193,7 +193,7 @@ if SURVEY_CFG:
         input:
             **FOLLOWUP_FORM,
             **SURVEY_LIB,
-            **libs("io", "registry", "safe_text", "validation"),
+            **libs("io", "registry", "safe_text", "validation", "metrics"),
             followup="results/clean/followup.parquet",
             participants="results/clean/participants.parquet",
             registry="resources/metric_registry.yaml",
