@@ -27,7 +27,12 @@ UNITS = ["count", "share", "mean_percent", "rank"]
 STAGES = ["participation", "reaction", "application"]
 
 
-RULES = {"multiple_fields_uniqueness": "metric_id and level repeat another row"}
+RULES = {
+    "multiple_fields_uniqueness": "metric_id and level repeat another row",
+    "column_in_dataframe": "column {!r} is missing",
+    "column_in_schema": "column {!r} is not a column of this table",
+    "column_ordered": "column {!r} is out of order",
+}
 
 
 class MetricsTableError(ValueError):
@@ -142,6 +147,9 @@ def check(frame: pd.DataFrame, schema: pa.DataFrameSchema, source: str, limit: i
         return schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
         cases = err.failure_cases
+        structure = cases["check"].astype(str).isin(["column_in_dataframe", "column_in_schema"])
+        if structure.any():  # the row checks cannot run without the columns: name those only
+            cases = cases[structure]
         lines = []
         for case in cases.itertuples(index=False):
             where = ""
@@ -151,7 +159,7 @@ def check(frame: pd.DataFrame, schema: pa.DataFrameSchema, source: str, limit: i
                 level = row.get("level")
                 key = row["metric_id"] if pd.isna(level) or level == "" else f"{row['metric_id']}:{level}"
                 where = f"row {frame.index.get_loc(index) + 1} ({key}), "
-            rule = RULES.get(str(case.check), str(case.check))
+            rule = RULES.get(str(case.check), str(case.check)).format(case.failure_case)
             if case.schema_context != "Column":
                 lines.append(f"{where}{rule}")  # a rule over the row: named once, not per column
                 continue

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(snakemake.input.schema_metrics).resolve().parent.par
 import pandas as pd
 
 from lib import io as lib_io
-from lib.registry import METRIC_COLUMNS, RegisterError, load_registry, registry_frame
+from lib.registry import METRIC_COLUMNS, RegisterError, load_registry, registry_frame, uncomputed
 from schemas.metrics import MetricsTableError, check, metrics_schema
 
 try:
@@ -40,7 +40,7 @@ for path, stage in zip(snakemake.input.stages, stages, strict=True):
         raise SystemExit(str(err)) from None
     frames.append(df[METRIC_COLUMNS])
 metrics = pd.concat(frames, ignore_index=True)
-missing = [m for m, e in registry.items() if e["stage"] in stages and m not in set(metrics["metric_id"])]
+missing = uncomputed(registry, stages, metrics["metric_id"])
 if missing:
     raise SystemExit(
         f"{snakemake.input.registry}: metric(s) of the stages {', '.join(stages)} defined but not computed by "

@@ -19,9 +19,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import yaml
 
+from lib.audit import ClaimsError, load_claims
 from lib.codebook import Codebook
 from lib.countries import UnNames
-from lib.registry import load_registry
+from lib.registry import RegisterError, load_level_labels, load_registry
 from lib.report_annex import latest_record
 from lib.report_blocks import load_interview_notes, quarantined_rows, write_generated
 from lib.report_vars import Labels, load_metrics
@@ -50,6 +51,11 @@ def date_columns(path):
 
 
 inp = snakemake.input
+try:  # the registers, checked against their schemas (schemas/): one message, no traceback
+    registry, level_labels = load_registry(inp.registry), load_level_labels(inp.registry)
+    claims = {"claims": load_claims(inp.claims)}
+except (RegisterError, ClaimsError) as err:
+    raise SystemExit(str(err)) from None
 prose = read_yaml(inp.labels)
 note_paths = sorted(inp.interviews)
 notes = load_interview_notes(note_paths)  # validated: a broken note stops with its file and key
@@ -57,7 +63,7 @@ quotes = read_optional_csv(inp.quotes)
 variables = write_generated(
     dict(snakemake.output.items()),
     metrics=load_metrics(inp.metrics),
-    registry=load_registry(inp.registry),
+    registry=registry,
     config=snakemake.params.report_config,
     labels=Labels(prose, choice_labels(inp.followup_form)),
     prose=prose,
@@ -69,8 +75,8 @@ variables = write_generated(
     country_name=UnNames(inp.un_m49),
     quarantined=quarantined_rows(inp.quarantine),
     quarantine_files=list(inp.quarantine),
-    level_labels=read_yaml(inp.registry).get("level_labels", {}),
-    claims=read_yaml(inp.claims),
+    level_labels=level_labels,
+    claims=claims,
     latest=latest_record([date_columns(p) for p in inp.dated]),
     # an interview note's file is named after the person: shown only with consent
     withheld_files={p for p, n in zip(note_paths, notes, strict=True) if n.get("consent_to_publish") is not True},

@@ -26,7 +26,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-ROW_COLUMNS = ["metric_id", "level", "value", "numerator", "denominator", "rank", "ci_low", "ci_high"]
+# `kind`: the kind of block that computed the row, checked against the registry's by publish()
+ROW_COLUMNS = ["metric_id", "level", "value", "numerator", "denominator", "rank", "ci_low", "ci_high", "kind"]
 NO_ROWS = np.array([], dtype=np.int64)
 
 
@@ -113,8 +114,9 @@ class Metrics:
         return Metrics(rows[ROW_COLUMNS], tuple(e for p in parts for e in p.parts))
 
 
-def _row(metric_id, level, value, numerator, denominator, rank=pd.NA) -> dict:
+def _row(kind, metric_id, level, value, numerator, denominator, rank=pd.NA) -> dict:
     return dict(
+        kind=kind,
         metric_id=metric_id,
         level=level,
         value=value,
@@ -147,7 +149,7 @@ def count(frame: pd.DataFrame, metric_id: str, ids: Sequence[str], level: str = 
     rows = _positions(frame, within)
     n = len(rows)
     return Metrics(
-        _rows([_row(metric_id, level, float(n), float(n), n)]),
+        _rows([_row("count", metric_id, level, float(n), float(n), n)]),
         (Evidence(metric_id, level, frame, tuple(ids), rows, np.ones(n, bool), sep=sep),),
     )
 
@@ -159,7 +161,7 @@ def counts_by(frame, metric_id, column, ids, levels=None, sep="/", name=str) -> 
     out, evidence = [], []
     for value in found if levels is None else levels:
         rows = np.asarray(found.get(value, NO_ROWS), dtype=np.int64)
-        out.append(_row(metric_id, name(value), float(len(rows)), float(len(rows)), len(rows)))
+        out.append(_row("count", metric_id, name(value), float(len(rows)), float(len(rows)), len(rows)))
         evidence.append(Evidence(metric_id, name(value), frame, tuple(ids), rows, np.ones(len(rows), bool), sep=sep))
     return Metrics(_rows(out), tuple(evidence))
 
@@ -170,7 +172,7 @@ def distinct_count(frame, metric_id, column, ids, within=None, sep="/") -> Metri
     rows = _positions(frame, within)
     k = int(frame[column].iloc[rows].nunique(dropna=True))
     return Metrics(
-        _rows([_row(metric_id, "", float(k), float(k), len(rows))]),
+        _rows([_row("distinct_count", metric_id, "", float(k), float(k), len(rows))]),
         (Evidence(metric_id, "", frame, tuple(ids), rows, np.ones(len(rows), bool), sep=sep),),
     )
 
@@ -183,7 +185,7 @@ def shares(frame, metric_id, denominator, numerators, ids, sep="/") -> Metrics:
     for level, numerator in numerators:
         in_numerator = flags(frame, numerator)[rows]
         n, k = len(rows), int(in_numerator.sum())
-        out.append(_row(metric_id, level, k / n if n else np.nan, float(k), n))
+        out.append(_row("share", metric_id, level, k / n if n else np.nan, float(k), n))
         evidence.append(Evidence(metric_id, level, frame, tuple(ids), rows, in_numerator, sep=sep))
     return Metrics(_rows(out), tuple(evidence))
 
@@ -198,7 +200,7 @@ def share_of_population(frame, metric_id, population: int, ids, sep="/") -> Metr
     participants of the surveyed editions), whose members are not listed."""
     n = len(frame)
     return Metrics(
-        _rows([_row(metric_id, "", n / population if population else np.nan, float(n), population)]),
+        _rows([_row("share_of_population", metric_id, "", n / population if population else np.nan, float(n), population)]),
         (Evidence(metric_id, "", frame, tuple(ids), np.arange(n), np.ones(n, bool), sep=sep),),
     )
 
@@ -211,7 +213,7 @@ def mean(frame, metric_id, column, ids, within=None, level: str = "", sep="/") -
     n = len(vals)
     averaged = np.flatnonzero(flags(frame, rows))
     return Metrics(
-        _rows([_row(metric_id, level, vals.mean() if n else np.nan, float(vals.sum()), n)]),
+        _rows([_row("mean", metric_id, level, vals.mean() if n else np.nan, float(vals.sum()), n)]),
         (Evidence(metric_id, level, frame, tuple(ids), averaged, value=vals.to_numpy(dtype=float), sep=sep),),
     )
 
@@ -222,7 +224,7 @@ def mean_of_shares(part: Metrics, metric_id: str) -> Metrics:
     evidence is that of the shares (no key list of its own: registry evidence_roles [])."""
     used = part.rows[part.rows["denominator"] > 0]
     total, n = float(used["value"].sum()), len(used)
-    return Metrics(_rows([_row(metric_id, "", total / n if n else np.nan, total, n)]))
+    return Metrics(_rows([_row("mean_of_shares", metric_id, "", total / n if n else np.nan, total, n)]))
 
 
 def with_rank(metrics: Metrics, metric_ids: Iterable[str]) -> Metrics:
@@ -312,6 +314,11 @@ def publish(metrics: Metrics, collector) -> None:
         if r.metric_id not in registry:
             raise KeyError(f"metric {r.metric_id!r} is not defined in the metric registry")
         entry = registry[r.metric_id]
+        if r.kind != entry["kind"]:
+            raise ValueError(
+                f"metric {r.metric_id!r} is computed as a {r.kind} but the metric registry makes it a "
+                f"{entry['kind']}: compute it with the block of its kind (lib.metrics) or fix its registry kind"
+            )
         kind = KINDS[entry["kind"]]
         level = None if r.level == "" else r.level
         rank = None if pd.isna(r.rank) else int(r.rank)

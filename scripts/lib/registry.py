@@ -116,6 +116,12 @@ def load_level_labels(path: str | Path) -> dict[str, dict[str, str]]:
     return read_register(path, "registry.schema.yaml", "metrics", "metric").get("level_labels", {})
 
 
+def uncomputed(registry: dict[str, dict], stages: Iterable[str], computed: Iterable[str]) -> list[str]:
+    """The registry metrics of `stages` (registry order) that are not among `computed`."""
+    stages, computed = set(stages), set(computed)
+    return [m for m, e in registry.items() if e["stage"] in stages and m not in computed]
+
+
 def registry_frame(registry: dict[str, dict]) -> pd.DataFrame:
     """The registry as a table (one row per metric, file order) for definitions.csv."""
     cols = [
@@ -215,8 +221,7 @@ class MetricRows:
 
     def missing(self) -> list[str]:
         """Registry metrics of this collector's stage that no row was added for."""
-        done = {r["metric_id"] for r in self.rows}
-        return [m for m, e in self.registry.items() if e["stage"] == self.stage and m not in done]
+        return uncomputed(self.registry, [self.stage], {r["metric_id"] for r in self.rows})
 
     def check_complete(self) -> None:
         """Refuse a stage that leaves a registry metric of its stage uncomputed."""
