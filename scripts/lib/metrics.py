@@ -4,7 +4,7 @@ A stage's metric functions say *which rows* lie behind each number: they return
 :class:`Metrics`, metric rows together with their :class:`Evidence` (the positions of the
 rows in the denominator, which of them are in the numerator, the values averaged), built
 with the blocks below (:func:`count`, :func:`counts_by`, :func:`distinct_count`,
-:func:`share`, :func:`shares`, :func:`share_of_population`, :func:`mean`,
+:func:`share`, :func:`shares`, :func:`shares_by`, :func:`share_of_population`, :func:`mean`,
 :func:`mean_of_shares`). The registry (``resources/metric_registry.yaml``) says *what the
 number is*: its ``kind`` (:data:`KINDS`), its evidence policy (``evidence_roles``), whether
 its levels are ``ranked``. :func:`publish` is the one path from a stage's
@@ -187,6 +187,22 @@ def shares(frame, metric_id, denominator, numerators, ids, sep="/") -> Metrics:
         n, k = len(rows), int(in_numerator.sum())
         out.append(_row("share", metric_id, level, k / n if n else np.nan, float(k), n))
         evidence.append(Evidence(metric_id, level, frame, tuple(ids), rows, in_numerator, sep=sep))
+    return Metrics(_rows(out), tuple(evidence))
+
+
+def shares_by(frame, metric_id, column, numerator, ids, levels, sep="/") -> Metrics:
+    """kind share within each group of `column`, one row per level of `levels` (absent ones
+    have denominator 0): rows where `numerator` holds among the group's rows (found once,
+    by grouping, not by one mask per level)."""
+    found = frame.groupby(column, sort=True, dropna=True, observed=True).indices
+    in_numerator = flags(frame, numerator)
+    out, evidence = [], []
+    for level in levels:
+        rows = np.asarray(found.get(level, NO_ROWS), dtype=np.int64)
+        counted = in_numerator[rows]
+        n, k = len(rows), int(counted.sum())
+        out.append(_row("share", metric_id, level, k / n if n else np.nan, float(k), n))
+        evidence.append(Evidence(metric_id, level, frame, tuple(ids), rows, counted, sep=sep))
     return Metrics(_rows(out), tuple(evidence))
 
 

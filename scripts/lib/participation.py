@@ -72,10 +72,7 @@ def certificates(people: pd.DataFrame, editions: list[str]) -> m.Metrics:
         issued = people["certificate_issued"] == kind
         parts.append(m.count(people, f"certificates_{kind}", KEY, within=issued, sep=SEP))
         parts.append(m.share(people, f"certificates_{kind}_share", everyone, issued, KEY, sep=SEP))
-        parts += [
-            m.share(people, f"certificates_{kind}_by_edition", people["edition"] == ed, issued, KEY, level=ed, sep=SEP)
-            for ed in editions
-        ]
+        parts.append(m.shares_by(people, f"certificates_{kind}_by_edition", "edition", issued, KEY, editions, sep=SEP))
     pairs = [(issued, eligible) for issued in CERTS for eligible in CERTS]
     parts.append(
         m.counts_by(
