@@ -14,6 +14,7 @@ from pathlib import Path
 
 sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
 sys.path.insert(0, str(Path(snakemake.input.lib_report_vars).resolve().parent.parent))
+sys.path.insert(0, str(Path(snakemake.input.schema_metrics).resolve().parent.parent))
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -26,6 +27,7 @@ from lib.registry import RegisterError, load_level_labels, load_registry
 from lib.report_annex import latest_record
 from lib.report_blocks import load_interview_notes, quarantined_rows, write_generated
 from lib.report_vars import Labels, load_metrics
+from schemas.metrics import MetricsTableError, check, metrics_schema
 
 
 def read_yaml(path):
@@ -51,11 +53,13 @@ def date_columns(path):
 
 
 inp = snakemake.input
-try:  # the registers, checked against their schemas (schemas/): one message, no traceback
+try:  # the registers and the metrics table, checked against their schemas (schemas/)
     registry, level_labels = load_registry(inp.registry), load_level_labels(inp.registry)
     claims = {"claims": load_claims(inp.claims)}
-except (RegisterError, ClaimsError) as err:
-    raise SystemExit(str(err)) from None
+    table = pd.read_csv(inp.metrics, keep_default_na=False, na_values=[""])
+    check(table, metrics_schema(registry, table=True), inp.metrics)
+except (RegisterError, ClaimsError, MetricsTableError) as err:
+    raise SystemExit(str(err)) from None  # one message, no traceback
 prose = read_yaml(inp.labels)
 note_paths = sorted(inp.interviews)
 notes = load_interview_notes(note_paths)  # validated: a broken note stops with its file and key

@@ -15,6 +15,7 @@ Tests get both on the path from ``pyproject.toml`` (``pythonpath = [".", "script
 Modules: ``io`` (read an export with a site's dialect, deterministic Parquet/CSV writers),
 ``validation`` (pandera lazy validation to a readable report, ``ValidationFailed``),
 ``countries`` (exact multilingual country lookup + alias table), ``pseudonym`` (keyed
-hashing of e-mails), ``registry`` (metric registry and metric rows), ``safe_text``
+hashing of e-mails), ``registry`` (metric registry and metric rows), ``metrics`` (the
+one metric API every stage computes through: kinds, blocks, publish), ``safe_text``
 (CSV formula neutralising, HTML escaping).
 """

@@ -85,7 +85,15 @@ REPORT_QUARANTINE = (
 
 rule report_variables:
     input:
-        **libs("audit", "countries", "registry", "io", "safe_text", "validation"),
+        **libs(
+            "audit",
+            "countries",
+            "registry",
+            "io",
+            "safe_text",
+            "validation",
+            "schema_metrics",
+        ),
         lib_report_vars="scripts/lib/report_vars.py",
         lib_report_format="scripts/lib/report_format.py",
         lib_report_markdown="scripts/lib/report_markdown.py",
