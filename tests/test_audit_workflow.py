@@ -86,9 +86,16 @@ def metrics_rows() -> list[tuple]:
 
 
 def write_metrics(ws: Path, rows: list[tuple]) -> None:
+    """metrics.csv in the layout metrics_table writes (schemas/metrics.py), from the rows."""
     frame = pd.DataFrame(rows, columns=["metric_id", "level", "value", "numerator", "denominator", "unit", "rank"])
     frame["rank"] = frame["rank"].astype("Int64")
-    frame.to_csv(ws / "results/metrics/metrics.csv", index=False)
+    registry = {m["id"]: m for m in yaml.safe_load((REPO / "resources/metric_registry.yaml").read_text())["metrics"]}
+    frame = frame.assign(ci_low=float("nan"), ci_high=float("nan"),
+                         stage=frame["metric_id"].map(lambda m: registry[m]["stage"]),
+                         label=frame["metric_id"].map(lambda m: registry[m]["label"]), definition="d")
+    columns = ["metric_id", "level", "value", "numerator", "denominator", "unit", "ci_low", "ci_high", "rank",
+               "stage", "label", "definition"]
+    frame[columns].to_csv(ws / "results/metrics/metrics.csv", index=False)
 
 
 def build_workspace(ws: Path) -> Path:
@@ -119,12 +126,17 @@ def build_workspace(ws: Path) -> Path:
     (ws / "results/metrics/evidence").mkdir(parents=True)
     write_metrics(ws, metrics_rows())
     key = hashlib.sha256(b"k").hexdigest()
-    for stage, ids in [("participation", {"participant_key": [key], "edition": ["2020-EN1"]}),
-                       ("reaction", {"response_id": ["R1"]}), ("application", {"response_id": ["EN-0001"]})]:
-        metric = {"participation": "participants_total", "reaction": "intention_to_use_by_edition",
-                  "application": "application_rate"}[stage]
-        pd.DataFrame({"metric_id": [metric], "level": [""], **ids, "in_numerator": [True],
-                      "value": [float("nan")]}).to_parquet(ws / f"results/metrics/evidence/{stage}.parquet")
+    # evidence in the layout the metric stages write (schemas/metrics.py EVIDENCE)
+    for stage, metric, key_type, keys in [
+        ("participation", "participants_total", "edition:participant_key", [f"2020-EN1:{key}"]),
+        ("reaction", "intention_to_use_by_edition", "edition/response_id", ["2020-EN1/R1"]),
+        ("application", "application_rate", "response_id", ["EN-0001"]),
+    ]:
+        level = "2020-EN1" if stage == "reaction" else ""
+        roles = ["numerator"] if stage == "participation" else ["numerator", "denominator"]
+        pd.DataFrame({"metric_id": metric, "level": level, "role": roles, "key_type": key_type,
+                      "key": keys * len(roles)}).astype("string").to_parquet(
+            ws / f"results/metrics/evidence/{stage}.parquet")
     (ws / "results/report").mkdir(parents=True)
     for doc in ("impact_story", "technical_annex"):  # the two documents the crate lists
         (ws / f"results/report/{doc}.html").write_text("<p>1,681 participants</p>\n")
@@ -171,7 +183,7 @@ def test_evidence_files_for_every_metric(passed):
     for metric in registry:
         assert (passed / f"results/audit/evidence/{metric['id']}.csv").exists(), metric["id"]
     ev = pd.read_csv(passed / "results/audit/evidence/participants_total.csv")
-    assert list(ev.columns) == ["metric_id", "level", "participant_key", "edition", "in_numerator", "value"]
+    assert list(ev.columns) == ["metric_id", "level", "key_type", "key", "in_numerator"]
 
 
 def test_crate_lists_raw_inputs(passed):
@@ -215,3 +227,15 @@ def test_edited_metric_makes_the_audit_fail_with_differs(tmp_path):
     assert "A09 (application_rate): published '80 per cent', the data gives '70 per cent'" in proc.stderr
     claims = pd.read_csv(ws / "results/audit/claims.csv", dtype=str, keep_default_na=False)
     assert claims.set_index("claim_id").loc["A09", "status"] == "differs"
+
+
+def test_a_metrics_table_that_breaks_its_schema_stops_the_audit_naming_it(tmp_path):
+    ws = build_workspace(tmp_path)
+    rows = [r if r[:2] != ("application_rate", "") else ("application_rate", "", 0.8, 160, 200, "percent", None)
+            for r in metrics_rows()]
+    write_metrics(ws, rows)
+    proc = run_audit(ws)
+    assert proc.returncode != 0
+    assert "results/metrics/metrics.csv: " in proc.stderr
+    assert "(application_rate), column 'unit', value 'percent': is not a unit" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -19,7 +19,8 @@ from ``pyproject.toml`` (``pythonpath = [".", "scripts"]``).
 Modules: ``io`` (read an export with a site's dialect, deterministic Parquet/CSV writers),
 ``validation`` (pandera lazy validation to a readable report, ``ValidationFailed``),
 ``countries`` (exact multilingual country lookup + alias table), ``pseudonym`` (keyed
-hashing of e-mails), ``registry`` (metric registry and metric rows), ``safe_text``
+hashing of e-mails), ``registry`` (metric registry and metric rows), ``metrics`` (the
+one metric API every stage computes through: kinds, blocks, publish), ``safe_text``
 (CSV formula neutralising, the CSV writer, HTML escaping); the audit's ``checksums`` (the
 one sha256 helper), ``claims``, ``claims_page``, ``evidence``, ``crate`` and ``lineage``.
 No module imports one that imports it back (tests/test_lib_imports.py).

@@ -61,6 +61,9 @@ rule metrics_table:
         "logs/metrics_table.log",
     conda:
         "../envs/workflow.yaml"
+    params:
+        # the stages of the scope (one per stage file): their registry metrics must all be computed
+        stages=lambda wildcards: [Path(f).stem for f in METRIC_STAGE_FILES],
     script:
         "../../scripts/metrics_table.py"
 
