@@ -16,15 +16,22 @@ import pandas as pd
 import yaml
 
 from lib import audit, safe_text
+from lib.errors import input_file
 
-claims = yaml.safe_load(Path(snakemake.input.claims).read_text(encoding="utf-8"))["claims"]
-audit.validate_register(claims, source=snakemake.input.claims)
-registry = yaml.safe_load(Path(snakemake.input.registry).read_text(encoding="utf-8"))["metrics"]
-units = {m["id"]: m["unit"] for m in registry}
+
+def read_yaml(path):
+    """A hand-edited YAML file; a broken one stops with a message naming it (lib.errors)."""
+    with input_file(path, "fix the file and run again"):
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+
+
+with input_file(snakemake.input.claims, "fix the entry (field meanings: published/README.md)"):
+    claims = read_yaml(snakemake.input.claims)["claims"]
+    audit.validate_register(claims, source=snakemake.input.claims)
+with input_file(snakemake.input.registry, "fix the entry (see the field list at the top of the file)"):
+    units = {m["id"]: m["unit"] for m in read_yaml(snakemake.input.registry)["metrics"]}
 metrics = pd.read_csv(snakemake.input.metrics, keep_default_na=False, na_values=[""])
-interviews = {
-    Path(p).as_posix(): yaml.safe_load(Path(p).read_text(encoding="utf-8")) for p in snakemake.input.interviews
-}
+interviews = {Path(p).as_posix(): read_yaml(p) for p in snakemake.input.interviews}
 ctx = audit.Context(
     metrics=audit.index_with_units(metrics, units),
     editions=snakemake.params.editions,

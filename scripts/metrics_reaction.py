@@ -15,9 +15,11 @@ import pandas as pd
 
 from lib import io as lib_io
 from lib import survey_metrics
+from lib.errors import input_file
 from lib.registry import MetricRows, load_registry
 
-registry = load_registry(snakemake.input.registry)
+with input_file(snakemake.input.registry, "fix the entry (see the field list at the top of the file)"):
+    registry = load_registry(snakemake.input.registry)
 evaluation = pd.concat([pd.read_parquet(f) for f in snakemake.input.evaluation], ignore_index=True)
 metrics = survey_metrics.reaction_metrics(evaluation, list(snakemake.params.editions))
 rows = MetricRows(registry, stage="reaction")

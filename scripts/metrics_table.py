@@ -15,9 +15,11 @@ sys.path.insert(0, str(Path(snakemake.input.lib_io).resolve().parent.parent))
 import pandas as pd
 
 from lib import io as lib_io
+from lib.errors import input_file
 from lib.registry import METRIC_COLUMNS, load_registry, registry_frame
 
-registry = load_registry(snakemake.input.registry)
+with input_file(snakemake.input.registry, "fix the entry (see the field list at the top of the file)"):
+    registry = load_registry(snakemake.input.registry)
 frames = []
 for path in snakemake.input.stages:
     df = pd.read_csv(

@@ -19,8 +19,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import yaml
 
+from lib import audit
 from lib.codebook import Codebook
 from lib.countries import UnNames
+from lib.errors import input_file
 from lib.registry import load_registry
 from lib.report_annex import latest_record
 from lib.report_blocks import load_interview_notes, quarantined_rows, write_generated
@@ -51,13 +53,20 @@ def date_columns(path):
 
 inp = snakemake.input
 prose = read_yaml(inp.labels)
+# the hand-edited registers: a broken one stops with a message naming it (lib.errors)
+with input_file(inp.registry, "fix the entry (see the field list at the top of the file)"):
+    registry = load_registry(inp.registry)
+    level_labels = read_yaml(inp.registry).get("level_labels", {})
+with input_file(inp.claims, "fix the entry (field meanings: published/README.md)"):
+    claims = read_yaml(inp.claims)
+    audit.validate_register(claims["claims"], source=inp.claims)
 note_paths = sorted(inp.interviews)
 notes = load_interview_notes(note_paths)  # validated: a broken note stops with its file and key
 quotes = read_optional_csv(inp.quotes)
 variables = write_generated(
     dict(snakemake.output.items()),
     metrics=load_metrics(inp.metrics),
-    registry=load_registry(inp.registry),
+    registry=registry,
     config=snakemake.params.report_config,
     labels=Labels(prose, choice_labels(inp.followup_form)),
     prose=prose,
@@ -69,8 +78,8 @@ variables = write_generated(
     country_name=UnNames(inp.un_m49),
     quarantined=quarantined_rows(inp.quarantine),
     quarantine_files=list(inp.quarantine),
-    level_labels=read_yaml(inp.registry).get("level_labels", {}),
-    claims=read_yaml(inp.claims),
+    level_labels=level_labels,
+    claims=claims,
     latest=latest_record([date_columns(p) for p in inp.dated]),
     # an interview note's file is named after the person: shown only with consent
     withheld_files={p for p, n in zip(note_paths, notes, strict=True) if n.get("consent_to_publish") is not True},

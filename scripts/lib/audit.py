@@ -28,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from lib.errors import InputError
 from lib.registry import metric_key
 
 # ----------------------------------------------------------------------------- checksums
@@ -35,7 +36,7 @@ from lib.registry import metric_key
 SHA_LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *](.+)$")
 
 
-class ChecksumError(Exception):
+class ChecksumError(InputError):
     """raw/ does not match raw/SHA256SUMS; the message names every offending file."""
 
 
@@ -170,7 +171,7 @@ def describe_exact(row: Mapping[str, Any]) -> str:
 # ----------------------------------------------------------------------------- claims
 
 
-class ClaimsError(Exception):
+class ClaimsError(InputError):
     """The claims register is malformed, or names a metric the metrics table lacks."""
 
 

@@ -42,6 +42,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lib.errors import InputError
+
 LANGUAGES = ("en", "es", "fr", "ar")
 QUESTION_TYPES = ("id", "datetime", "single", "multi", "number", "text", "email")
 QUESTION_COLUMNS = ["instrument", "question_code", "type", "list_name", "required", "min", "max"]
@@ -85,8 +87,8 @@ FEEDBACK_CSV = {"delimiter": ",", "encoding": "utf-8-sig"}  # Moodle dataformat 
 FEEDBACK_MULTI_SEPARATOR = re.compile(r" {3}|\r?\n")  # 4.x download: line breaks -> 3 spaces
 
 
-class CodebookError(ValueError):
-    """The codebook itself is inconsistent (not an export problem)."""
+class CodebookError(InputError, ValueError):
+    """The codebook itself is inconsistent (not an export problem); stops without a traceback."""
 
 
 def normalise_label(text: object) -> str:
@@ -442,18 +444,23 @@ class Codebook:
                     )
         return cls(questions.reset_index(drop=True), options.reset_index(drop=True), **extra)
 
+    @property
+    def _where(self) -> str:
+        """``<file>: `` for a message about the form (lookups name the XLSForm they use)."""
+        return f"{self.source}: " if self.source and self.source != "codebook" else ""
+
     # ------------------------------------------------------------------ questions
     def questions_for(self, instrument: str) -> pd.DataFrame:
         found = self.questions[self.questions["instrument"] == instrument]
         if found.empty:
-            raise CodebookError(f"codebook has no questions for instrument {instrument!r}")
+            raise CodebookError(f"{self._where}codebook has no questions for instrument {instrument!r}")
         return found.reset_index(drop=True)
 
     def question(self, instrument: str, question_code: str) -> pd.Series:
         q = self.questions_for(instrument)
         found = q[q["question_code"] == question_code]
         if found.empty:
-            raise CodebookError(f"codebook has no question {instrument}.{question_code}")
+            raise CodebookError(f"{self._where}codebook has no question {instrument}.{question_code}")
         return found.iloc[0]
 
     def form_questions(self, instrument: str) -> pd.DataFrame:
@@ -466,7 +473,7 @@ class Codebook:
         """Option codes (choice names) of a list in form order."""
         opts = self.options[self.options["list_name"] == list_name]
         if opts.empty:
-            raise CodebookError(f"codebook has no option list {list_name!r}")
+            raise CodebookError(f"{self._where}codebook has no option list {list_name!r}")
         order = pd.to_numeric(opts["order"], errors="coerce")
         return list(opts.assign(_o=order).sort_values(["_o", "option_code"])["option_code"])
 
@@ -475,7 +482,7 @@ class Codebook:
         _check_language(language)
         opts = self.options[self.options["list_name"] == list_name]
         if opts.empty:
-            raise CodebookError(f"codebook has no option list {list_name!r}")
+            raise CodebookError(f"{self._where}codebook has no option list {list_name!r}")
         return {
             normalise_label(label): code
             for label, code in zip(opts[f"label_{language}"], opts["option_code"], strict=True)
@@ -486,14 +493,14 @@ class Codebook:
         opts = self.options
         hit = opts[(opts["list_name"] == list_name) & (opts["option_code"] == option_code)]
         if hit.empty:
-            raise CodebookError(f"codebook list {list_name!r} has no option {option_code!r}")
+            raise CodebookError(f"{self._where}codebook list {list_name!r} has no option {option_code!r}")
         return hit.iloc[0][f"label_{language}"]
 
     def roles(self) -> dict[str, str]:
         """{sector option code: role_en} (how a respondent of the sector is described)."""
         opts = self.options[self.options["list_name"] == "sector"]
         if "role_en" not in opts.columns:
-            raise CodebookError("codebook choices sheet lacks the column role_en")
+            raise CodebookError(f"{self._where}codebook choices sheet lacks the column role_en")
         return dict(zip(opts["option_code"], opts["role_en"], strict=True))
 
     # ------------------------------------------------------------------ answers

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lib.codebook import is_blank, multi_column
+from lib.errors import InputError
 from lib.stats import wilson_fpc
 
 ROW_COLUMNS = ["metric_id", "level", "value", "numerator", "denominator", "rank", "ci_low", "ci_high"]
@@ -451,7 +452,7 @@ def collect(metrics: Metrics, collector, registry: Mapping[str, dict], ids: Sequ
 QUOTE_COLUMNS = ["response_id", "role", "country", "language", "text", "translation"]
 
 
-class QuoteError(ValueError):
+class QuoteError(InputError, ValueError):
     """A quote chosen in config.yaml cannot be published."""
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from lib.batches import edition_batches  # noqa: E402
 from lib.pseudonym import salt_path  # noqa: E402
+from lib.errors import describe, format_message  # noqa: E402
 
 # --------------------------------------------------------------------------- scope
 SCOPE = str(config["scope"])
@@ -159,11 +160,12 @@ SALT_FILE = salt_path(
 
 
 # Helper modules, declared as named inputs of the rules that import them:
-#   lib_<name>    = scripts/lib/<name>.py     (always with lib_init)
+#   lib_<name>    = scripts/lib/<name>.py     (always with lib_init and lib_errors)
 #   schema_<name> = schemas/<name>.py         (always with schemas_init)
 def libs(*names):
     """Named inputs for helper modules, e.g. `**libs("io", "validation", "schema_lms")`."""
-    out = {"lib_init": "scripts/lib/__init__.py"}
+    # lib.errors (InputError, the one message path) is imported by most helpers
+    out = {"lib_init": "scripts/lib/__init__.py", "lib_errors": "scripts/lib/errors.py"}
     for name in names:
         if name.startswith("schema_"):
             out[name] = f"schemas/{name[len('schema_'):]}.py"
