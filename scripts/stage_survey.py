@@ -70,6 +70,7 @@ for x in p.exports:
                             {
                                 "file": source,
                                 "line": 1,
+                                "column": "",
                                 "check": "has_records",
                                 "message": "the file has a header line but no responses: the follow-up survey "
                                 "findings (the Impact Story's application chapter) cannot be computed from an "

@@ -491,6 +491,8 @@ class Codebook:
 
     def option_label(self, list_name: str, option_code: str, language: str = "en") -> str:
         opts = self.options
+        if not (opts["list_name"] == list_name).any():
+            raise CodebookError(f"{self._where}codebook has no option list {list_name!r}")
         hit = opts[(opts["list_name"] == list_name) & (opts["option_code"] == option_code)]
         if hit.empty:
             raise CodebookError(f"{self._where}codebook list {list_name!r} has no option {option_code!r}")

@@ -120,8 +120,8 @@ def input_file(path, todo: str | None = None) -> Iterator[None]:
     """Turn a loader's error for ``path`` into an :class:`InputError` naming the file.
 
     ``with input_file(inp.registry, "fix the entry and run again"): load_registry(...)``.
-    An ``InputError`` raised inside passes unchanged; a message that already names the file
-    is not prefixed with it again.
+    An ``InputError`` raised inside passes unchanged; a message that already starts with the
+    file's name is not prefixed with it again.
     """
     try:
         yield
@@ -129,6 +129,6 @@ def input_file(path, todo: str | None = None) -> Iterator[None]:
         raise
     except _load_errors() as err:
         text = describe(err)
-        if str(path) in text:
+        if text.startswith(str(path)):
             raise InputError(text + (f"; {todo}" if todo else "")) from None
         raise InputError(path, text, todo=todo) from None
