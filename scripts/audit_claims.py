@@ -20,9 +20,11 @@ from lib.errors import input_file
 
 
 def read_yaml(path):
-    """A hand-edited YAML file; a broken one stops with a message naming it (lib.errors)."""
-    with input_file(path, "fix the file and run again"):
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    """A hand-edited YAML file; a broken one stops with a message naming it (lib.errors).
+    Read from the file, not a string: PyYAML then gives the line and column without quoting
+    the line itself (an interview note's lines are personal)."""
+    with input_file(path, "fix the file and run again"), open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
 
 
 with input_file(snakemake.input.claims, "fix the entry (field meanings: published/README.md)"):
