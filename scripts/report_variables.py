@@ -52,7 +52,8 @@ def date_columns(path):
 
 
 inp = snakemake.input
-prose = read_yaml(inp.labels)
+with input_file(inp.labels, "fix the entry (the report's wording, one key per label)"):
+    prose = read_yaml(inp.labels)
 # the hand-edited registers: a broken one stops with a message naming it (lib.errors)
 with input_file(inp.registry, "fix the entry (see the field list at the top of the file)"):
     registry = load_registry(inp.registry)

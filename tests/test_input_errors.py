@@ -259,6 +259,9 @@ WALKS = [
     # account patterns (config values reach the script as params)
     Walk("account_pattern_invalid_regex", ("clean_lms",), "config.yaml", patch=_bad_accounts, select="2020-EN1",
          must_say=("accounts.test_email_patterns[0]", "not a valid regular expression")),
+    # the report's wording
+    Walk("labels_yaml_syntax", ("report_variables",), "workflow/report/labels.yml",
+         _append("workflow/report/labels.yml", "broken: [not closed\n")),
     # raw/SHA256SUMS (the audit's first step)
     Walk("raw_file_changed", ("audit_checksums",), "raw/SHA256SUMS",
          lambda ws: m.set_cell(ws, GRADES, "Quiz: Module 1 (Real)", "19.00")),
