@@ -12,7 +12,9 @@ pandera schemas live in the top-level ``schemas`` package; scripts that use them
 repository root the same way (``Path(snakemake.input.schema_lms).resolve().parent.parent``).
 Tests get both on the path from ``pyproject.toml`` (``pythonpath = [".", "scripts"]``).
 
-Modules: ``io`` (read an export with a site's dialect, deterministic Parquet/CSV writers),
+Modules: ``errors`` (``InputError``, the one message path for a problem of an input file:
+a ``SystemExit``, so it stops a rule script without a traceback; every rule gets it with
+``libs()``), ``io`` (read an export with a site's dialect, deterministic Parquet/CSV writers),
 ``validation`` (pandera lazy validation to a readable report, ``ValidationFailed``),
 ``countries`` (exact multilingual country lookup + alias table), ``pseudonym`` (keyed
 hashing of e-mails), ``registry`` (metric registry and metric rows), ``safe_text``
