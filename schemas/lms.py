@@ -102,6 +102,21 @@ def _grade(missing: str, maximum: float) -> pa.Check:
     return pa.Check(check, error=f"is not a grade between 0 and {maximum:g} or '{missing}' (no grade)")
 
 
+# The last second of the year 9999 (UTC): a larger "time stamp" is no date (and no int64 once
+# it has more than 19 digits), so it is reported as a problem of its line, not a crash.
+LAST_UNIX_TIME = 253_402_300_799
+
+
+def _unix_time() -> pa.Check:
+    def check(s: pd.Series) -> pd.Series:
+        text = s.astype("string").str.strip()
+        digits = text.str.fullmatch(r"\d{1,12}").fillna(False).astype(bool)
+        small = text.where(digits, "0").astype("int64") <= LAST_UNIX_TIME
+        return digits & small
+
+    return pa.Check(check, error="is not a Unix time stamp (seconds since 1970, a date before the year 10000)")
+
+
 def _email() -> pa.Check:
     return pa.Check.str_matches(EMAIL_PATTERN, error="is not an e-mail address")
 
@@ -147,9 +162,7 @@ def raw_schema(source: str, site: dict) -> pa.DataFrameSchema:
         for m in MODULES:
             cols[m] = _text(_grade(missing, float(gmax.get("module", 20))))
         cols["course_total"] = _text(_grade(missing, float(gmax.get("course_total", 100))))
-        cols["last_downloaded"] = _text(
-            pa.Check.str_matches(r"^\s*\d+\s*$", error="is not a Unix time stamp (seconds)")
-        )
+        cols["last_downloaded"] = _text(_unix_time())
     elif source == "certificates":
         cols = {
             "email": _text(_email()),

@@ -28,6 +28,14 @@ except RegisterError as err:
     raise SystemExit(str(err)) from None  # one message, no traceback
 codebook = Codebook.read(snakemake.input.form, "followup")
 followup = pd.read_parquet(snakemake.input.followup)
+if followup.empty:  # every share would be 0/0: stop with the reason instead of a report without findings
+    raise InputError(
+        p.export,
+        "no follow-up response is left to compute the application findings from (see "
+        "results/clean/cleaning_log.csv and results/validation/quarantine/ for where they went)",
+        todo="check that the export is the survey's full download (KoboToolbox: Data > Downloads, "
+        "'XML values and headers', all submissions) and run again",
+    )
 # only the columns the respondent comparison reads (the table has ~20 at 1,000,000 rows)
 columns = ["participant_key", "edition", *sm.COMPARISON_CHARACTERISTICS.values()]
 participants = pd.read_parquet(snakemake.input.participants, columns=columns)

@@ -22,6 +22,7 @@ import yaml
 from lib.claims import ClaimsError, load_claims
 from lib.codebook import Codebook
 from lib.countries import UnNames
+from lib.errors import input_file
 from lib.registry import RegisterError, load_level_labels, load_registry
 from lib.report_annex import latest_record
 from lib.report_blocks import load_interview_notes, quarantined_rows, write_generated
@@ -59,7 +60,8 @@ try:  # the registers and the metrics table, checked against their schemas (sche
     check(table, metrics_schema(registry, table=True), inp.metrics)
 except (RegisterError, ClaimsError, MetricsTableError) as err:
     raise SystemExit(str(err)) from None  # one message, no traceback
-prose = read_yaml(inp.labels)
+with input_file(inp.labels, "fix the entry (the report's wording, one key per label)"):
+    prose = read_yaml(inp.labels)
 note_paths = sorted(inp.interviews)
 notes = load_interview_notes(note_paths)  # validated: a broken note stops with its file and key
 quotes = read_optional_csv(inp.quotes)

@@ -66,6 +66,26 @@ for x in p.exports:
             )
             title = f"{source}: the header line does not match the XLSForm {snakemake.input.form}"
             mask = email_columns
+            if raw.empty:  # no response at all: the application findings cannot be computed
+                raise ValidationFailed(
+                    pd.DataFrame(
+                        [
+                            {
+                                "file": source,
+                                "line": 1,
+                                "column": "",
+                                "check": "has_records",
+                                "message": "the file has a header line but no responses: the follow-up survey "
+                                "findings (the Impact Story's application chapter) cannot be computed from an "
+                                "empty survey. Download the export again from KoboToolbox once responses are in "
+                                "(Data > Downloads, 'XML values and headers', all submissions), or check that "
+                                "config.yaml names the right survey export",
+                                "rule": snakemake.rule,
+                            }
+                        ]
+                    ),
+                    report_path=str(failed_report_path(report_path)),
+                )
         else:
             known = header_test(codebook, instrument, language=x["language"], response_number=x["response_number"])
             raw = lib_io.read_export(source, header_map=None, source=source, known_headers=known, **FEEDBACK_CSV)

@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from lib.errors import InputError
 from lib.registry import RegisterError, check_register, metric_key, read_register
 
 # ----------------------------------------------------------------------------- metrics
@@ -91,7 +92,7 @@ def describe_exact(row: Mapping[str, Any]) -> str:
 # ----------------------------------------------------------------------------- claims
 
 
-class ClaimsError(Exception):
+class ClaimsError(InputError):
     """The claims register is malformed, or names a metric the metrics table lacks."""
 
 

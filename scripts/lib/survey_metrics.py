@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import pandas as pd
 
 from lib.codebook import is_blank, multi_column
+from lib.errors import InputError
 from lib.metrics import Metrics, count, mean, mean_of_shares, share, share_of_population, shares
 from lib.stats import wilson_fpc
 
@@ -198,7 +199,7 @@ def respondent_comparison(
 QUOTE_COLUMNS = ["response_id", "role", "country", "language", "text", "translation"]
 
 
-class QuoteError(ValueError):
+class QuoteError(InputError, ValueError):
     """A quote chosen in config.yaml cannot be published."""
 
 

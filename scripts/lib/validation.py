@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from lib.errors import InputError
 from lib.safe_text import write_csv
 
 if TYPE_CHECKING:  # pandera is imported where it is used: ~0.5 s saved for jobs that never validate
@@ -135,8 +136,9 @@ def withhold_personal(report: pd.DataFrame, personal=()) -> pd.DataFrame:
     return rep
 
 
-class ValidationFailed(Exception):
-    """Input data broke the contract. ``.report`` holds one row per problem."""
+class ValidationFailed(InputError):
+    """Input data broke the contract. ``.report`` holds one row per problem (an
+    :class:`lib.errors.InputError`: uncaught, it stops with the message, no traceback)."""
 
     def __init__(self, report: pd.DataFrame, *, report_path: str | None = None, title: str | None = None):
         self.report = _normalise_report(report)

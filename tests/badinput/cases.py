@@ -840,5 +840,88 @@ CASES += [
     ),
 ]
 
+# ----------------------------------------------------------------------------- issue 14, class 2
+# Files an analyst edits by hand (and numbers out of range in an export): one message naming
+# the file, never a traceback (lib.errors.InputError; tests/test_input_errors.py walks every
+# rule script, these run the workflow itself).
+NOTE = "raw/interviews/william-ramirez.yaml"
+REGISTRY = "resources/metric_registry.yaml"
+ALIASES = "resources/country_aliases.csv"
+
+
+def _append_text(ws: Path, rel: str, text: str) -> dict:
+    path = ws / rel
+    before = path.read_text(encoding="utf-8")
+    path.write_text(before + text, encoding="utf-8")
+    return {"file": rel, "line": before.count("\n") + 1, "value": text.strip()}
+
+
+CASES += [
+    Case(
+        "last_downloaded_beyond_year_9999",
+        "grade export: 'Last downloaded' time stamp of 20 digits (no date, no 64-bit integer)",
+        f"{EN1}/grades.csv",
+        lambda ws: m.set_cell(
+            ws, f"{EN1}/grades.csv", "Last downloaded from this course", "9" * 20, column="last_downloaded"
+        ),
+        stage_lms("2020-EN1"),
+        "stop",
+        (*WHERE, "is not a Unix time stamp", "[stage_lms]"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "followup_no_responses",
+        "follow-up survey export with its header line only (no responses at all)",
+        FU,
+        lambda ws: m.keep_header_only(ws, FU),
+        STAGE_FU,
+        "stop",
+        ("{file}:1", "no responses", "[stage_followup]"),
+        (STAGE_FU,),
+    ),
+    Case(
+        "alias_invalid_iso",
+        "country alias table: a row whose iso3 is not an ISO alpha-3 code",
+        ALIASES,
+        lambda ws: _append_text(ws, ALIASES, "Atlantis,ATL,lost continent\n"),
+        clean_lms("2020-EN1"),
+        "stop",
+        ("{file}: line {line}: alias 'Atlantis' points to 'ATL', not an ISO alpha-3 code", "Correct or delete"),
+        (clean_lms("2020-EN1"),),
+    ),
+    Case(
+        "account_pattern_invalid_regex",
+        "config accounts.test_email_patterns: an invalid regular expression",
+        "config.yaml",
+        lambda ws: {},
+        clean_lms("2020-EN1"),
+        "stop",
+        ("accounts.test_email_patterns[0]", "'@example.(org'", "not a valid regular expression"),
+        (clean_lms("2020-EN1"),),
+        config={"accounts": {"test_email_patterns": ["@example.(org"]}},
+    ),
+    Case(
+        "registry_yaml_syntax",
+        "metric registry: a line that breaks the YAML",
+        REGISTRY,
+        lambda ws: _append_text(ws, REGISTRY, "  - id: [not closed\n"),
+        "results/metrics/metrics.csv",
+        "stop",
+        ("{file}: not readable as YAML", "line {line}"),
+        ("results/metrics/metrics.csv", stage_lms("2020-EN1")),
+    ),
+    Case(
+        "interview_note_yaml_syntax",
+        "interview note: a bracket left open (YAML syntax error)",
+        NOTE,
+        lambda ws: _append_text(ws, NOTE, "headline: [not closed\n"),
+        "results/report/generated/_variables.yml",
+        "stop",
+        ("{file}: not readable as YAML", "line {line}"),
+        ("results/report/generated/_variables.yml",),
+        base=True,
+    ),
+]
+
 BY_ID = {c.id: c for c in CASES}
 assert len(BY_ID) == len(CASES), "case ids must be unique"

@@ -10,14 +10,24 @@ RAW_DIR = "raw"
 RAW_SUMS = f"{RAW_DIR}/SHA256SUMS"
 RAW_FILES = sorted(p.as_posix() for p in Path(RAW_DIR).rglob("*") if p.is_file())
 REGISTRY_FILE = "resources/metric_registry.yaml"
-with open(REGISTRY_FILE, encoding="utf-8") as _fh:
-    # libyaml's C loader when available: parsed on every invocation, no-op reruns included
-    METRIC_IDS = [
-        m["id"]
-        for m in yaml.load(_fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))[
-            "metrics"
+try:
+    with open(REGISTRY_FILE, encoding="utf-8") as _fh:
+        # libyaml's C loader when available: parsed on every invocation, no-op reruns included
+        METRIC_IDS = [
+            m["id"]
+            for m in yaml.load(
+                _fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            )["metrics"]
         ]
-    ]
+except (yaml.YAMLError, KeyError, TypeError, AttributeError) as _err:
+    # a plain SystemExit: Snakemake prints the message alone (lib.errors)
+    raise SystemExit(
+        format_message(
+            REGISTRY_FILE,
+            describe(_err),
+            todo="fix the entry (see the field list at the top of the file)",
+        )
+    ) from None
 METRIC_STAGES = ["participation", "reaction"] + (
     ["application"] if FOLLOWUP_SURVEY is not None else []
 )

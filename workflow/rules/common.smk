@@ -13,6 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from lib.batches import edition_batches  # noqa: E402
+from lib.errors import describe, format_message  # noqa: E402
 from lib.imports import import_closure  # noqa: E402
 from lib.pseudonym import SaltError, check_salt, salt_path  # noqa: E402
 from lib.vocabulary import LMS_SOURCES, config_problems  # noqa: E402

@@ -199,6 +199,7 @@ if SURVEY_CFG:
             ),
             runtime=lambda wc, input, attempt: max(10, int(8 * input.size_mb)) * attempt,
         params:
+            export=SURVEY_CFG["export"],  # named when no response is left
             editions=SURVEY_EDITIONS,
             edition_language={e: edition_cfg(e)["language"] for e in SURVEY_EDITIONS},
         script:
