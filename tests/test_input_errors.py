@@ -28,7 +28,7 @@ import pytest
 from badinput import mutations as m
 from conftest import run_snakemake
 
-from lib import audit, codebook, countries, report_blocks, survey_metrics, validation
+from lib import checksums, claims, codebook, countries, report_blocks, survey_metrics, validation
 from lib.errors import InputError, format_message, input_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,8 +74,8 @@ def test_uncaught_input_error_prints_the_message_alone(tmp_path):
         validation.ValidationFailed,
         codebook.CodebookError,
         report_blocks.InterviewNoteError,
-        audit.ClaimsError,
-        audit.ChecksumError,
+        claims.ClaimsError,
+        checksums.ChecksumError,
         countries.CountryTableError,
         survey_metrics.QuoteError,
     ],

@@ -17,8 +17,7 @@ a change to a helper reruns the rules that use it. Tests get both packages on th
 from ``pyproject.toml`` (``pythonpath = [".", "scripts"]``).
 
 Modules: ``errors`` (``InputError``, the one message path for a problem of an input file:
-a ``SystemExit``, so it stops a rule script without a traceback; every rule gets it with
-``libs()``), ``io`` (read an export with a site's dialect, deterministic Parquet/CSV writers),
+a ``SystemExit``, so it stops a rule script without a traceback), ``io`` (read an export with a site's dialect, deterministic Parquet/CSV writers),
 ``validation`` (pandera lazy validation to a readable report, ``ValidationFailed``),
 ``countries`` (exact multilingual country lookup + alias table), ``pseudonym`` (keyed
 hashing of e-mails), ``registry`` (metric registry and metric rows), ``metrics`` (the
