@@ -120,7 +120,9 @@ for source, out_path, report_path in zip(
     for i, (edition_id, path) in enumerate(read):
         n_valid, n_bad = int((position == i).sum()), int((bad_position == i).sum())
         print(f"{path}: {n_valid + n_bad} rows read, {n_valid} valid, {n_bad} quarantined", file=sys.stderr)
-        counts.append({"edition": edition_id, "source": source, "rows_valid": n_valid, "rows_quarantined": n_bad})
+        counts.append(
+            {"edition": edition_id, "source": source, "rows_valid": n_valid, "rows_quarantined": n_bad, "file": path}
+        )
         mine = bad[bad_position == i]
         quarantined.append(quarantine_table(mine, source, file=path))  # names and e-mails withheld
         # a file that lost all (or more than the configured share) of its records stops the run
@@ -141,7 +143,8 @@ if too_many and not failures:  # Snakemake deletes the outputs of a failed job: 
     lib_io.write_csv(quarantine, quarantine_failed)
 else:
     quarantine_failed.unlink(missing_ok=True)
-lib_io.write_csv(pd.DataFrame(counts, columns=["edition", "source", "rows_valid", "rows_quarantined"]), snakemake.output.counts)
+count_columns = ["edition", "source", "rows_valid", "rows_quarantined", "file"]
+lib_io.write_csv(pd.DataFrame(counts, columns=count_columns), snakemake.output.counts)
 
 if failures:
     report = pd.concat([f.report for f in failures], ignore_index=True)

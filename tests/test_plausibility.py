@@ -236,7 +236,7 @@ def test_a_configured_share_stops_earlier(rows_in, set_aside, share, stops):
     text = quarantine_limit_problem("f.csv", rows_in, set_aside, max_share=share, quarantine_file="q")
     assert (text is not None) == stops
     if stops and set_aside < rows_in:
-        assert f"{set_aside / rows_in:.0%} of its records" in text and f"({share:g})" in text
+        assert f"share set aside ({set_aside / rows_in:.3g}) is more than" in text and f"({share:g})" in text
 
 
 @pytest.mark.parametrize("share", [0, -0.1, 1.5])

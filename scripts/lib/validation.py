@@ -227,7 +227,7 @@ def quarantine_limit_problem(
         "every record was set aside, so nothing of this export would reach the report (it would be built "
         "as if the file had no records)"
         if every
-        else f"{rows_set_aside / rows_in:.0%} of its records were set aside, more than "
+        else f"the share set aside ({rows_set_aside / rows_in:.3g}) is more than "
         f"validation.max_quarantined_share ({share:g}) in config.yaml allows"
     )
     return (
