@@ -335,7 +335,8 @@ def date_errors(
                 "value": str(df.at[i, column]),
                 "check": "date_on_or_after_start",
                 "message": f"the {what} {dates[i]:%Y-%m-%d} is before the course opened on {opened:%Y-%m-%d} "
-                f"({where}): the {EXPORT_WORDS[source]} is probably another edition's, or start is wrong",
+                f"({where}): the {EXPORT_WORDS[source]} is probably another edition's, or start is wrong; download "
+                "the report from the right course, or correct start",
             }
         )
     for i in df.index[late]:
