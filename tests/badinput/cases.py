@@ -156,15 +156,19 @@ M1 = "Quiz: Module 1 (Real)"
 TOTAL = "Course total (Real)"
 
 
-def _every_grade_row_invalid(ws: Path) -> dict:
-    """Module 1 = 25 (max 20) on every record of the grade export: with on_invalid:
-    quarantine every row is set aside."""
-    path = ws / GRADES
-    hdr, rows, _, bom = m.read_records(path, ",")
-    for r in rows:
-        r[hdr.index(M1)] = "25.00"
-    m.write_records(path, hdr, rows, ",", bom)
-    return {"file": GRADES, "rows": len(rows)}
+def _every_row(rel: str, header: str, value: str):
+    """``header`` = ``value`` on every record of ``rel`` (with on_invalid: quarantine every
+    record is set aside when the value is invalid)."""
+
+    def mutate(ws: Path) -> dict:
+        path = ws / rel
+        hdr, rows, _, bom = m.read_records(path, m.delimiter_of(rel))
+        for r in rows:
+            r[hdr.index(header)] = value
+        m.write_records(path, hdr, rows, m.delimiter_of(rel), bom)
+        return {"file": rel, "rows": len(rows)}
+
+    return mutate
 
 
 def _course_total_off(ws: Path, delta: float = 0.5) -> dict:
@@ -627,7 +631,7 @@ CASES: list[Case] = [
         "quarantine_every_grade_row",
         "every grade row out of range (module 1 = 25), on_invalid: quarantine: the edition would have no grades",
         GRADES,
-        _every_grade_row_invalid,
+        _every_row(GRADES, M1, "25.00"),
         clean_lms("2020-EN1"),
         "stop",
         (
@@ -637,6 +641,21 @@ CASES: list[Case] = [
             "validation.max_quarantined_share",
         ),
         lms_built("2020-EN1"),
+        config={"on_invalid": "quarantine"},
+    ),
+    Case(
+        "quarantine_every_evaluation_response",
+        "every answer to usefulness in the French evaluation export not in the codebook, on_invalid: quarantine",
+        FR_EVAL,
+        _every_row(FR_EVAL, Q_FR_USEFUL, "Assez utile"),
+        stage_eval("2021-FR1"),
+        "stop",
+        (
+            "{file}: {rows} records read, {rows} set aside",
+            "every record was set aside",
+            "results/validation/quarantine/survey/evaluation-2021-FR1.failed.csv",
+        ),
+        (stage_eval("2021-FR1"),),
         config={"on_invalid": "quarantine"},
     ),
     Case(
