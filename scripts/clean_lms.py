@@ -85,14 +85,25 @@ lib_io.write_csv(bad, snakemake.output.quarantine)
 # here and in stage_lms together, stops the run: the report would be built without it
 clean_failed = failed_report_path(snakemake.output.quarantine)
 set_aside_here = report.dropna(subset=["line"]).drop_duplicates(["file", "line"]).groupby("file").size()
+# staff and test accounts are left out by design, not set aside: they do not count
+excluded = pd.DataFrame(log)
+excluded = excluded[excluded["step"].isin(["drop_staff", "drop_test_accounts"])]
+excluded = excluded.groupby(["edition", "source"])["rows_dropped"].sum()
 too_many = []
 for r in per_file.itertuples(index=False):
+    left_out = int(excluded.get((r.edition, r.source), 0))
     problem = quarantine_limit_problem(
         r.file,
-        int(r.rows_valid) + int(r.rows_quarantined),
+        int(r.rows_valid) + int(r.rows_quarantined) - left_out,
         int(r.rows_quarantined) + int(set_aside_here.get(r.file, 0)),
         max_share=snakemake.params.validation.get("max_quarantined_share"),
         quarantine_file=f"{snakemake.params.staging_quarantine} and {clean_failed}",
+        counted=(
+            f"of learners ({int(r.rows_valid) + int(r.rows_quarantined)} read, {left_out} staff and test accounts "
+            "left out)"
+            if left_out
+            else "read"
+        ),
     )
     if problem:
         too_many.append(problem)

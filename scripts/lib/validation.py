@@ -211,10 +211,18 @@ DEFAULT_MAX_QUARANTINED_SHARE = 1.0
 
 
 def quarantine_limit_problem(
-    file: str, rows_in: int, rows_set_aside: int, *, max_share: float | None, quarantine_file: str
+    file: str,
+    rows_in: int,
+    rows_set_aside: int,
+    *,
+    max_share: float | None,
+    quarantine_file: str,
+    counted: str = "read",
 ) -> str | None:
     """The message that stops the run when ``file`` lost too many records to quarantine
-    (all of them, or more than ``max_share`` of them); None when it may go on."""
+    (all of them, or more than ``max_share`` of them); None when it may go on.
+    ``counted`` says which records ``rows_in`` counts ("read", or e.g. "read, staff and
+    test accounts left out")."""
     share = DEFAULT_MAX_QUARANTINED_SHARE if max_share is None else float(max_share)
     if not 0 < share <= 1:
         raise ValueError(f"validation.max_quarantined_share must be in (0, 1], not {max_share!r}")
@@ -231,7 +239,7 @@ def quarantine_limit_problem(
         f"validation.max_quarantined_share ({share:g}) in config.yaml allows"
     )
     return (
-        f"{file}: {rows_in} record{'s' if rows_in != 1 else ''} read, {rows_set_aside} set aside "
+        f"{file}: {rows_in} record{'s' if rows_in != 1 else ''} {counted}, {rows_set_aside} set aside "
         f"(on_invalid: quarantine): {what}. Read the reasons in {quarantine_file}: the export is probably the "
         "wrong file or was written with other settings; fix or download it again and rerun (a stricter or "
         "looser limit: validation.max_quarantined_share, a share in (0, 1])"

@@ -659,6 +659,24 @@ CASES: list[Case] = [
         config={"on_invalid": "quarantine"},
     ),
     Case(
+        "quarantine_every_participant_country",
+        "every participant's country 'Atlantis', on_invalid: quarantine: set aside while cleaning, the edition "
+        "would have no participants",
+        f"{EN1}/participants.csv",
+        _every_row(f"{EN1}/participants.csv", "Country", "Atlantis"),
+        clean_lms("2020-EN1"),
+        "stop",
+        (
+            "{file}: ",
+            "staff and test accounts left out",
+            "every record was set aside",
+            "results/validation/quarantine/lms/2020-EN1/clean.failed.csv",
+            "validation.max_quarantined_share",
+        ),
+        (clean_lms("2020-EN1"),),
+        config={"on_invalid": "quarantine"},
+    ),
+    Case(
         "quarantine_share_exceeded",
         "one grade row out of range with on_invalid: quarantine and validation.max_quarantined_share 0.001",
         GRADES,
