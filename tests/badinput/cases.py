@@ -187,9 +187,52 @@ def _salt_file(content: bytes):
     return mutate
 
 
+# ---------------------------------------------------------------- issue 14, classes 4 and 5 (helpers)
+GRADES = f"{EN1}/grades.csv"
+M1 = "Quiz: Module 1 (Real)"
+TOTAL = "Course total (Real)"
+
+
+def _every_row(rel: str, header: str, value: str):
+    """``header`` = ``value`` on every record of ``rel`` (with on_invalid: quarantine every
+    record is set aside when the value is invalid)."""
+
+    def mutate(ws: Path) -> dict:
+        path = ws / rel
+        hdr, rows, _, bom = m.read_records(path, m.delimiter_of(rel))
+        for r in rows:
+            r[hdr.index(header)] = value
+        m.write_records(path, hdr, rows, m.delimiter_of(rel), bom)
+        return {"file": rel, "rows": len(rows)}
+
+    return mutate
+
+
 def _not_the_shipped_data(ws: Path) -> dict:
     """One cell of 2020-EN1's participants changed: the data is no longer the shipped one."""
     return m.set_cell(ws, f"{EN1}/participants.csv", "Occupation", "Teacher", where=A_LEARNER)
+
+
+def _course_total_off(ws: Path, delta: float = 0.5) -> dict:
+    """The course total of the first learner with a total raised by ``delta``."""
+    hdr, rows, _, _ = m.read_records(ws / GRADES, ",")
+    i = next(i for i, r in enumerate(rows) if r[hdr.index(TOTAL)].strip() not in ("-", ""))
+    email = rows[i][hdr.index("Email address")]
+    value = f"{float(rows[i][hdr.index(TOTAL)]) + delta:.2f}"
+    return m.set_cell(ws, GRADES, TOTAL, value, where={"Email address": email}, column="course_total")
+
+
+def _completion_date(value: str):
+    """The 'Course complete' date of the first learner who completed 2020-EN1 set to ``value``."""
+
+    def mutate(ws: Path) -> dict:
+        hdr, rows, _, _ = m.read_records(ws / f"{EN1}/completion.csv", ",")
+        i = next(i for i, r in enumerate(rows) if r[hdr.index("Course complete")].strip())
+        where = {"ID": rows[i][hdr.index("ID")]}
+        return m.set_cell(ws, f"{EN1}/completion.csv", "Course complete", value, where=where, column="course_complete")
+
+    return mutate
+
 
 
 CASES: list[Case] = [
@@ -753,6 +796,118 @@ CASES: list[Case] = [
         (*WHERE[:2], "value 'Email address'", "is missing", "[stage_lms]"),
         lms_built("2020-EN1"),
         config={"on_invalid": "quarantine"},
+    ),
+    # ---------------------------------------------------------------- issue 14: quarantine limit, plausibility
+    Case(
+        "quarantine_every_grade_row",
+        "every grade row out of range (module 1 = 25), on_invalid: quarantine: the edition would have no grades",
+        GRADES,
+        _every_row(GRADES, M1, "25.00"),
+        clean_lms("2020-EN1"),
+        "stop",
+        (
+            "{file}: {rows} records read, {rows} set aside",
+            "every record was set aside",
+            "results/validation/quarantine/lms/2020-EN1/staging.failed.csv",
+            "validation.max_quarantined_share",
+        ),
+        lms_built("2020-EN1"),
+        config={"on_invalid": "quarantine"},
+    ),
+    Case(
+        "quarantine_every_evaluation_response",
+        "every answer to usefulness in the French evaluation export not in the codebook, on_invalid: quarantine",
+        FR_EVAL,
+        _every_row(FR_EVAL, Q_FR_USEFUL, "Assez utile"),
+        stage_eval("2021-FR1"),
+        "stop",
+        (
+            "{file}: {rows} records read, {rows} set aside",
+            "every record was set aside",
+            "results/validation/quarantine/survey/evaluation-2021-FR1.failed.csv",
+        ),
+        (stage_eval("2021-FR1"),),
+        config={"on_invalid": "quarantine"},
+    ),
+    Case(
+        "quarantine_every_participant_country",
+        "every participant's country 'Atlantis', on_invalid: quarantine: set aside while cleaning, the edition "
+        "would have no participants",
+        f"{EN1}/participants.csv",
+        _every_row(f"{EN1}/participants.csv", "Country", "Atlantis"),
+        clean_lms("2020-EN1"),
+        "stop",
+        (
+            "{file}: ",
+            "staff and test accounts left out",
+            "every record was set aside",
+            "results/validation/quarantine/lms/2020-EN1/clean.failed.csv",
+            "validation.max_quarantined_share",
+        ),
+        (clean_lms("2020-EN1"),),
+        config={"on_invalid": "quarantine"},
+    ),
+    Case(
+        "quarantine_share_exceeded",
+        "one grade row out of range with on_invalid: quarantine and validation.max_quarantined_share 0.001",
+        GRADES,
+        lambda ws: m.set_cell(ws, GRADES, M1, "25.00", column="module_1"),
+        clean_lms("2020-EN1"),
+        "stop",
+        ("{file}:", "1 set aside", "more than validation.max_quarantined_share (0.001)", "staging.failed.csv"),
+        lms_built("2020-EN1"),
+        config={"on_invalid": "quarantine", "validation": {"max_quarantined_share": 0.001}},
+    ),
+    Case(
+        "course_total_off",
+        "a course total 0.5 above the sum of its module grades (Moodle's rounding explains 0.03 at most)",
+        GRADES,
+        _course_total_off,
+        stage_lms("2020-EN1"),
+        "stop",
+        (*WHERE, "not the sum of the module grades", "differs by 0.50", "[stage_lms]"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "quarantine_course_total_off",
+        "a course total 0.5 above the sum of its module grades, on_invalid: quarantine",
+        GRADES,
+        _course_total_off,
+        clean_lms("2020-EN1"),
+        "quarantine",
+        ("grades", "{line}", "not the sum of the module grades"),
+        config={"on_invalid": "quarantine"},
+        quarantine="results/validation/quarantine/lms/2020-EN1/staging.csv",
+    ),
+    Case(
+        "malformed_certificate_code",
+        "a certificate code 'ABC-123' (mod_customcert writes 10 letters and digits, or dddd-dddd-dddd)",
+        f"{EN1}/customcert-completion.csv",
+        lambda ws: m.set_cell(ws, f"{EN1}/customcert-completion.csv", "Code", "ABC-123", nth=3, column="code"),
+        stage_lms("2020-EN1"),
+        "stop",
+        (*WHERE, "not a certificate code of mod_customcert", "[stage_lms]"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "completion_date_in_future",
+        "a course completion date in 2030 (the completion report carries no export date)",
+        f"{EN1}/completion.csv",
+        _completion_date("5/05/30, 21:21"),
+        stage_lms("2020-EN1"),
+        "stop",
+        (*WHERE, "after the course opened on 2020-03-16", "validation.max_days_after_start", "[stage_lms]"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "completion_date_before_start",
+        "a course completion date a week before the edition opened (editions.2020-EN1.start 2020-03-16)",
+        f"{EN1}/completion.csv",
+        _completion_date("9/03/20, 10:00"),
+        stage_lms("2020-EN1"),
+        "stop",
+        (*WHERE, "before the course opened on 2020-03-16", "editions.2020-EN1.start", "[stage_lms]"),
+        lms_built("2020-EN1"),
     ),
 ]
 

@@ -38,6 +38,9 @@ rule clean_lms:
         accounts=config.get("accounts", {}),
         certificates=config["certificates"],
         on_invalid=config.get("on_invalid", "stop"),
+        # the quarantine limit (config `validation`) counts stage_lms's rows set aside too
+        validation=config.get("validation", {}),
+        staging_quarantine="results/validation/quarantine/lms/{batch}/staging.csv",
     script:
         "../../scripts/clean_lms.py"
 

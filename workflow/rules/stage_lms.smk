@@ -37,6 +37,8 @@ rule stage_lms:
         # certificates issued is plausible: its certificates export may be empty)
         require_records=["participants", "completion", "grades"],
         on_invalid=config.get("on_invalid", "stop"),
+        # plausibility bounds and the quarantine limit (config `validation`)
+        validation=config.get("validation", {}),
     script:
         "../../scripts/stage_lms.py"
 

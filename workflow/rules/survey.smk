@@ -47,6 +47,7 @@ rule stage_evaluation:
             {edition_cfg(e)["language"] for e in BATCH_EDITIONS[w.batch]}
         ),
         on_invalid=config.get("on_invalid", "stop"),
+        max_quarantined_share=config.get("validation", {}).get("max_quarantined_share"),
     script:
         "../../scripts/stage_survey.py"
 
@@ -132,6 +133,7 @@ rule stage_followup:
             "email_question", "email"
         ),
         on_invalid=config.get("on_invalid", "stop"),
+        max_quarantined_share=config.get("validation", {}).get("max_quarantined_share"),
     script:
         "../../scripts/stage_survey.py"
 
