@@ -14,6 +14,7 @@ results/validation/lms/<batch>/<source>.csv (one per export kind, sorted by file
 """
 
 import sys
+from pathlib import PurePosixPath
 
 from lib.preamble import begin
 
@@ -120,7 +121,7 @@ if failures:
     who = f"Edition {batch}" if len(editions) == 1 else f"Batch {batch} ({len(editions)} editions)"
     err = ValidationFailed(
         report,
-        report_path=f"results/validation/lms/{batch}/<source>.failed.csv",
+        report_path=f"{PurePosixPath(snakemake.output.reports[0]).parent}/<source>.failed.csv",
         title=f"{who}: the LMS exports break the data contract "
         f"({len(report)} problem{'s' if len(report) != 1 else ''}); nothing downstream is built from them.",
     )

@@ -3,7 +3,8 @@
 Prints claim -> audit result -> metric definition (registry) -> rules and scripts that
 compute it -> raw input files with sha256 (checked against raw/SHA256SUMS) -> evidence
 file -> where the figure appears in the report (variables file and rendered text).
-Reads only files of the checkout and results/ of the last run; changes nothing.
+Reads only files of the checkout and results/<scope>/ of the scope's last run (`--scope`,
+default config.yaml's `scope`; `make trace CLAIM=<id> SCOPE=<scope>`); changes nothing.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from lib import audit  # noqa: E402
 LMS_SOURCES = ["participants", "completion", "grades", "certificates"]
 
 
-def stage_inputs(config: dict, stage: str) -> list[str]:
+def stage_inputs(config: dict, stage: str, scope_id: str) -> list[str]:
     """Raw files a registry stage reads, from config.yaml (scope editions, paths, forms)."""
-    scope = config["scopes"][str(config["scope"])]
+    scope = config["scopes"][scope_id]
     files = []
     for edition in scope["editions"]:
         overrides = config["editions"][edition].get("files") or {}
@@ -44,15 +45,15 @@ def stage_inputs(config: dict, stage: str) -> list[str]:
     return files
 
 
-def report_mentions(root: Path, claim: dict, key: str) -> list[str]:
+def report_mentions(root: Path, results: Path, claim: dict, key: str) -> list[str]:
     lines = []
     level = key.split(":", 1)[1] if ":" in key else ""
-    for variables in sorted((root / "results").rglob("_variables.yml")):
+    for variables in sorted(results.rglob("_variables.yml")):
         flat = pd.json_normalize(yaml.safe_load(variables.read_text(encoding="utf-8")) or {}, sep=".")
         for name in flat.columns:
             if key.split(":")[0] in name or (level and name.endswith(level)):
                 lines.append(f"{variables.relative_to(root)}: {name} = {flat[name].iloc[0]}")
-    rendered = root / "results/report/impact_story.html"
+    rendered = results / "report/impact_story.html"
     if rendered.exists():
         text = html.unescape(re.sub(r"<[^>]+>", " ", rendered.read_text(encoding="utf-8")))
         text = re.sub(r"\s+", " ", text)
@@ -68,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("claim", help="claim id from published/claims.yaml, e.g. P05")
     parser.add_argument("--root", default=".", help="repository root (default: current directory)")
+    parser.add_argument("--scope", help="scope whose results/<scope>/ to read (default: config.yaml's `scope`)")
     args = parser.parse_args(argv)
     root = Path(args.root)
     claims = {c["id"]: c for c in yaml.safe_load((root / "published/claims.yaml").read_text("utf-8"))["claims"]}
@@ -76,15 +78,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     claim = claims[args.claim]
     config = yaml.safe_load((root / "config.yaml").read_text("utf-8"))
+    scope_id = str(args.scope or config["scope"])
+    if scope_id not in config["scopes"]:
+        print(f"unknown scope {scope_id!r}; known: {', '.join(sorted(config['scopes']))}", file=sys.stderr)
+        return 2
+    results_dir = root / "results" / scope_id
     registry = {m["id"]: m for m in yaml.safe_load((root / "resources/metric_registry.yaml").read_text())["metrics"]}
 
     print(f"CLAIM {claim['id']} ({claim['section']}): {claim['paraphrase']}")
     print(
         f"  published: {claim['published']!r}  [{claim['unit']}, rounding {claim['rounding']}, check {claim['check']}]"
     )
-    results = root / "results/audit/claims.csv"
-    if results.exists():
-        row = pd.read_csv(results, dtype=str, keep_default_na=False).set_index("claim_id").loc[claim["id"]]
+    audited = results_dir / "audit/claims.csv"
+    if audited.exists():
+        row = pd.read_csv(audited, dtype=str, keep_default_na=False).set_index("claim_id").loc[claim["id"]]
         print(f"  audit: {row['status']}: recomputed {row['recomputed_value']!r} ({row['recomputed_exact']})")
         if row["note"]:
             print(f"  note: {row['note']}")
@@ -112,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         chain = audit.rules_for_stage(rules, metric["stage"]) + [r for r in rules if r["name"] == "audit_claims"]
         for rule in {r["name"]: r for r in chain}.values():
             print(f"  {rule['name']} ({rule['file']}) script {rule['script'] or '-'}")
-        inputs = stage_inputs(config, metric["stage"])
+        inputs = stage_inputs(config, metric["stage"], scope_id)
     sums_file = root / "raw/SHA256SUMS"
     sums = audit.parse_sha256sums(sums_file.read_text("utf-8")) if sums_file.exists() else {}
     print("\nINPUTS (sha256; 'listed' = as in raw/SHA256SUMS)")
@@ -123,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         flag = "" if listed in ("-", actual) else "  <-- differs from SHA256SUMS"
         print(f"  {path}  {actual}  listed={'yes' if listed == actual else listed}{flag}")
     if metric is not None:
-        evidence = root / f"results/audit/evidence/{metric['id']}.csv"
+        evidence = results_dir / f"audit/evidence/{metric['id']}.csv"
         print(f"\nEVIDENCE {evidence.relative_to(root)} (keys: {metric['evidence']})")
         if evidence.exists():
             rows = pd.read_csv(evidence, dtype={"level": str}, keep_default_na=False)
@@ -134,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print("  (not written yet: run `make audit`)")
     print("\nREPORT")
-    for line in report_mentions(root, claim, key):
+    for line in report_mentions(root, results_dir, claim, key):
         print(f"  {line}")
     return 0
 

@@ -622,7 +622,7 @@ def build_crate(
     root = {
         "@id": "./", "@type": "Dataset", "name": "impact-story-workflow run",
         "description": "Workflow Run RO-Crate of one run. Entity ids are paths relative "
-        "to the repository root; this file is stored at results/provenance/.",
+        "to the repository root; this file is stored at results/<scope>/provenance/.",
         "license": {"@id": "https://spdx.org/licenses/CC-BY-4.0"},
         "conformsTo": [{"@id": uri} for uri in PROFILES],
         "mainEntity": {"@id": main_workflow},
@@ -678,6 +678,7 @@ def parse_rules(text: str, source: str = "") -> list[dict[str, str]]:
 
 def rules_for_stage(rules: list[dict[str, str]], stage: str) -> list[dict[str, str]]:
     """Rules that write the metrics (or evidence) of a registry stage."""
-    writes_metrics = [r for r in rules if "results/metrics" in r["output"]]
+    # outputs are written `results("metrics/...")` (results/<scope>/metrics/...)
+    writes_metrics = [r for r in rules if re.search(r"results\W{1,3}metrics/", r["output"])]
     exact = [r for r in writes_metrics if f"evidence/{stage}" in r["output"] or stage in r["name"]]
     return exact or writes_metrics
