@@ -1,5 +1,5 @@
 """Clean the end-of-course evaluations of the editions in scope: one table per batch of
-editions (results/clean/editions/<batch>/evaluation.parquet; with the default data a batch
+editions (results/<scope>/clean/editions/<batch>/evaluation.parquet; with the default data a batch
 is one edition) with the edition, the course language and the answers as codes (comments
 kept as text, never interpreted), plus the row accounting of the evaluation chain."""
 

@@ -1,7 +1,7 @@
-"""Write the Workflow Run RO-Crate of this run (results/provenance/ro-crate-metadata.json).
+"""Write the Workflow Run RO-Crate of this run (results/<scope>/provenance/ro-crate-metadata.json).
 
 Lists the workflow (Snakefile, rule files, scripts), the configuration, every input with
-sha256 and size, every file under results/ outside results/provenance/ with sha256, the
+sha256 and size, every file under results/ outside results/<scope>/provenance/ with sha256, the
 software versions, the git commit and whether the tree was dirty. The only time stamp is
 the action's endTime (the newest output's modification time), as the profile asks.
 """

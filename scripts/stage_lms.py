@@ -10,7 +10,7 @@ Each file is read on its own (header and file-level problems name it); the files
 kind are then validated together in one pandera call (lib.validation.stack_files: rows
 keep their own file and line in the report). Every file is read and validated before the
 job stops, so one run names every problem of the batch. Reports:
-results/validation/lms/<batch>/<source>.csv (one per export kind, sorted by file and line).
+results/<scope>/validation/lms/<batch>/<source>.csv (one per export kind, sorted by file and line).
 """
 
 import sys
