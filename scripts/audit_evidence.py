@@ -1,6 +1,6 @@
 """Split the metrics stage's evidence into one CSV per metric, and recount them.
 
-results/audit/evidence/<metric_id>.csv lists, per level, the pseudonymous keys (or
+results/<scope>/audit/evidence/<metric_id>.csv lists, per level, the pseudonymous keys (or
 response ids) in the metric's denominator with an `in_numerator` flag (`value` for means).
 recount.csv compares numerator and denominator recounted from those rows with metrics.csv.
 """

@@ -1,4 +1,4 @@
-"""Clean the follow-up survey: one table of responses (results/clean/followup.parquet).
+"""Clean the follow-up survey: one table of responses (results/<scope>/clean/followup.parquet).
 
 Country typed by hand -> ISO alpha-3 (exact lookup + alias table; unknown = validation
 error); e-mail normalised and keyed with the participants' salt, linked to the clean

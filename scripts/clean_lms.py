@@ -1,10 +1,10 @@
-"""clean_lms: the staging tables of a batch of editions -> results/clean/editions/<batch>/participants.parquet.
+"""clean_lms: the staging tables of a batch of editions -> results/<scope>/clean/editions/<batch>/participants.parquet.
 
 Each edition is cleaned on its own (lib/lms.py: harmonise, deduplicate, pseudonymise);
 problems that need the analyst (unknown country or gender, an e-mail in completion /
 grades / certificates that is no account of the edition) are reported in
-results/validation/lms/<batch>/clean.csv; with on_invalid: quarantine their rows are set
-aside in results/validation/quarantine/lms/<batch>/clean.csv (names and e-mails
+results/<scope>/validation/lms/<batch>/clean.csv; with on_invalid: quarantine their rows are set
+aside in results/<scope>/validation/quarantine/lms/<batch>/clean.csv (names and e-mails
 withheld). A stop is one message, without a Python traceback.
 """
 

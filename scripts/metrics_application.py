@@ -32,7 +32,8 @@ if followup.empty:  # every share would be 0/0: stop with the reason instead of 
     raise InputError(
         p.export,
         "no follow-up response is left to compute the application findings from (see "
-        "results/clean/cleaning_log.csv and results/validation/quarantine/ for where they went)",
+        "the cleaning log under results/<scope>/clean/ and the quarantine files under "
+        "results/<scope>/validation/quarantine/ for where they went)",
         todo="check that the export is the survey's full download (KoboToolbox: Data > Downloads, "
         "'XML values and headers', all submissions) and run again",
     )

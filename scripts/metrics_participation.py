@@ -1,4 +1,4 @@
-"""metrics_participation: clean participants -> results/metrics/participation.csv (+ evidence)."""
+"""metrics_participation: clean participants -> results/<scope>/metrics/participation.csv (+ evidence)."""
 
 import sys
 

@@ -1,4 +1,4 @@
-"""metrics_table: stage metric files -> results/metrics/metrics.csv + definitions.csv.
+"""metrics_table: stage metric files -> results/<scope>/metrics/metrics.csv + definitions.csv.
 
 metrics.csv: metric_id, level, value, numerator, denominator, unit, ci_low, ci_high, rank
 (shares as fractions), then stage, label and definition from the registry; rows in

@@ -2,7 +2,7 @@
 the generated blocks of the Impact Story and of the technical annex.
 
 Reads only snakemake.input / params / output / log (see workflow/rules/report.smk).
-Every number the documents print is formatted here from results/metrics/metrics.csv, the
+Every number the documents print is formatted here from results/<scope>/metrics/metrics.csv, the
 Box 2 quotes table, the interview notes, the quarantine files (rows set aside with
 on_invalid: quarantine), the claims register (the published count of editions) and the
 dates of the clean tables (the cover's date of the data); the .qmd files hold no figure

@@ -10,10 +10,11 @@ Each file is read on its own (header and file-level problems name it); the files
 kind are then validated together in one pandera call (lib.validation.stack_files: rows
 keep their own file and line in the report). Every file is read and validated before the
 job stops, so one run names every problem of the batch. Reports:
-results/validation/lms/<batch>/<source>.csv (one per export kind, sorted by file and line).
+results/<scope>/validation/lms/<batch>/<source>.csv (one per export kind, sorted by file and line).
 """
 
 import sys
+from pathlib import PurePosixPath
 
 from lib.preamble import begin
 
@@ -153,7 +154,7 @@ if failures:
     who = f"Edition {batch}" if len(editions) == 1 else f"Batch {batch} ({len(editions)} editions)"
     err = ValidationFailed(
         report,
-        report_path=f"results/validation/lms/{batch}/<source>.failed.csv",
+        report_path=f"{PurePosixPath(snakemake.output.reports[0]).parent}/<source>.failed.csv",
         title=f"{who}: the LMS exports break the data contract "
         f"({len(report)} problem{'s' if len(report) != 1 else ''}); nothing downstream is built from them.",
     )

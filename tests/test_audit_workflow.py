@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from conftest import RESULTS, results_dir
 
 REPO = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
@@ -95,7 +96,7 @@ def write_metrics(ws: Path, rows: list[tuple]) -> None:
                          label=frame["metric_id"].map(lambda m: registry[m]["label"]), definition="d")
     columns = ["metric_id", "level", "value", "numerator", "denominator", "unit", "ci_low", "ci_high", "rank",
                "stage", "label", "definition"]
-    frame[columns].to_csv(ws / "results/metrics/metrics.csv", index=False)
+    frame[columns].to_csv(results_dir(ws) / "metrics/metrics.csv", index=False)
 
 
 def build_workspace(ws: Path) -> Path:
@@ -123,7 +124,7 @@ def build_workspace(ws: Path) -> Path:
         (ws / "raw" / rel).write_text(text)
     sums = [f"{hashlib.sha256(t.encode()).hexdigest()}  {rel}" for rel, t in sorted(raw.items())]
     (ws / "raw/SHA256SUMS").write_text("\n".join(sums) + "\n")
-    (ws / "results/metrics/evidence").mkdir(parents=True)
+    (results_dir(ws) / "metrics/evidence").mkdir(parents=True)
     write_metrics(ws, metrics_rows())
     key = hashlib.sha256(b"k").hexdigest()
     # evidence in the layout the metric stages write (schemas/metrics.py EVIDENCE)
@@ -136,18 +137,18 @@ def build_workspace(ws: Path) -> Path:
         roles = ["numerator"] if stage == "participation" else ["numerator", "denominator"]
         pd.DataFrame({"metric_id": metric, "level": level, "role": roles, "key_type": key_type,
                       "key": keys * len(roles)}).astype("string").to_parquet(
-            ws / f"results/metrics/evidence/{stage}.parquet")
-    (ws / "results/report").mkdir(parents=True)
+            results_dir(ws) / f"metrics/evidence/{stage}.parquet")
+    (results_dir(ws) / "report").mkdir(parents=True)
     for doc in ("impact_story", "technical_annex"):  # the two documents the crate lists
-        (ws / f"results/report/{doc}.html").write_text("<p>1,681 participants</p>\n")
-        (ws / f"results/report/{doc}.pdf").write_bytes(b"%PDF-1.7 stand-in\n")
+        (results_dir(ws) / f"report/{doc}.html").write_text("<p>1,681 participants</p>\n")
+        (results_dir(ws) / f"report/{doc}.pdf").write_bytes(b"%PDF-1.7 stand-in\n")
     return ws
 
 
 def run_audit(ws: Path) -> subprocess.CompletedProcess:
     """What `make audit` does: checksums alone (forced), then the target."""
     base = [SNAKEMAKE, "--cores", "1", "--show-failed-logs"]
-    first = subprocess.run(base + ["--forcerun", "audit_checksums", "results/audit/raw_checksums.csv"],
+    first = subprocess.run(base + ["--forcerun", "audit_checksums", "audit_checksums"],
                            cwd=ws, capture_output=True, text=True)
     if first.returncode != 0:
         return first
@@ -163,7 +164,7 @@ def passed(tmp_path_factory):
 
 
 def test_audit_passes_and_flags_publication_inconsistencies(passed):
-    claims = pd.read_csv(passed / "results/audit/claims.csv", dtype=str, keep_default_na=False)
+    claims = pd.read_csv(results_dir(passed) / "audit/claims.csv", dtype=str, keep_default_na=False)
     status = dict(zip(claims["claim_id"], claims["status"], strict=True))
     assert "differs" not in status.values()
     assert status["B01"] == "inconsistent_in_publication"  # ten vs 5 + 3 + 1 + 2 = 11
@@ -173,21 +174,21 @@ def test_audit_passes_and_flags_publication_inconsistencies(passed):
     assert p05["status"] == "inconsistent_in_publication" and "1,614" in p05["note"] and "54 per cent" in p05["note"]
     assert status["P01"] == status["A09"] == status["A13"] == "reproduced"
     assert status["I05"] == "not_from_exports"
-    assert (passed / "results/audit/verdict.tsv").read_text().count("\t") == 3
-    html = (passed / "results/audit/claims.html").read_text()
+    assert (results_dir(passed) / "audit/verdict.tsv").read_text().count("\t") == 3
+    html = (results_dir(passed) / "audit/claims.html").read_text()
     assert "inconsistent_in_publication" in html and "<script" not in html
 
 
 def test_evidence_files_for_every_metric(passed):
     registry = yaml.safe_load((REPO / "resources/metric_registry.yaml").read_text())["metrics"]
     for metric in registry:
-        assert (passed / f"results/audit/evidence/{metric['id']}.csv").exists(), metric["id"]
-    ev = pd.read_csv(passed / "results/audit/evidence/participants_total.csv")
+        assert (results_dir(passed) / f"audit/evidence/{metric['id']}.csv").exists(), metric["id"]
+    ev = pd.read_csv(results_dir(passed) / "audit/evidence/participants_total.csv")
     assert list(ev.columns) == ["metric_id", "level", "key_type", "key", "in_numerator"]
 
 
 def test_crate_lists_raw_inputs(passed):
-    crate = json.loads((passed / "results/provenance/ro-crate-metadata.json").read_text())
+    crate = json.loads((results_dir(passed) / "provenance/ro-crate-metadata.json").read_text())
     by_id = {e["@id"]: e for e in crate["@graph"]}
     for rel in list(RAW) + ["SHA256SUMS"]:
         path = passed / "raw" / rel
@@ -204,7 +205,7 @@ def test_one_changed_byte_stops_the_audit_naming_the_file(tmp_path):
     proc = run_audit(ws)
     assert proc.returncode != 0
     assert "raw/evaluation/2020-EN1.csv: content changed" in proc.stderr
-    assert not (ws / "results/audit/claims.csv").exists()  # nothing else ran
+    assert not (results_dir(ws) / "audit/claims.csv").exists()  # nothing else ran
 
 
 def test_missing_and_extra_files_are_named(tmp_path):
@@ -225,7 +226,7 @@ def test_edited_metric_makes_the_audit_fail_with_differs(tmp_path):
     proc = run_audit(ws)
     assert proc.returncode != 0
     assert "A09 (application_rate): published '80 per cent', the data gives '70 per cent'" in proc.stderr
-    claims = pd.read_csv(ws / "results/audit/claims.csv", dtype=str, keep_default_na=False)
+    claims = pd.read_csv(results_dir(ws) / "audit/claims.csv", dtype=str, keep_default_na=False)
     assert claims.set_index("claim_id").loc["A09", "status"] == "differs"
 
 
@@ -236,6 +237,6 @@ def test_a_metrics_table_that_breaks_its_schema_stops_the_audit_naming_it(tmp_pa
     write_metrics(ws, rows)
     proc = run_audit(ws)
     assert proc.returncode != 0
-    assert "results/metrics/metrics.csv: " in proc.stderr
+    assert f"{RESULTS}/metrics/metrics.csv: " in proc.stderr
     assert "(application_rate), column 'unit', value 'percent': is not a unit" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -32,7 +32,7 @@ def render(registry: dict[str, dict]) -> str:
         "# Metric definitions",
         "",
         "Generated from `resources/metric_registry.yaml` by `scripts/tools/metrics_doc.py`;",
-        "do not edit by hand. The same entries feed `results/metrics/metrics.csv`",
+        "do not edit by hand. The same entries feed `results/<scope>/metrics/metrics.csv`",
         "(`definitions.csv`), the technical annex (which shows each metric's reader-facing",
         "text, under \"In the technical annex\" below) and the audit. A metric's key is",
         "`metric_id` or `metric_id:level`; shares are fractions in `metrics.csv`.",

@@ -9,7 +9,7 @@ small mutation, names the Snakemake target to build and says what must happen:
                 file) exists afterwards;
 ``pass``        the target is built (the input is acceptable as it is);
 ``quarantine``  (with ``on_invalid: quarantine``) the target is built, the bad rows are in
-                ``quarantine`` (a file under results/validation/quarantine/) with their
+                ``quarantine`` (a file under results/<scope>/validation/quarantine/) with their
                 line and reason, and ``must_say`` is found in that file.
 
 ``base=True`` cases need the clean LMS tables (the follow-up survey is linked to them):
@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from conftest import RESULTS
 
 from . import mutations as m
 
@@ -49,7 +51,7 @@ def stage_lms(edition: str) -> str:
 
 
 def clean_lms(edition: str) -> str:
-    return f"results/clean/editions/{edition}/participants.parquet"
+    return f"{RESULTS}/clean/editions/{edition}/participants.parquet"
 
 
 def stage_eval(edition: str) -> str:
@@ -59,9 +61,9 @@ def stage_eval(edition: str) -> str:
 STAGE_FU = "private/staging/survey/followup-2020.parquet"
 
 
-CLEAN_FU = "results/clean/followup.parquet"
-BOX2 = "results/tables/box2_quotes.csv"
-HTML = "results/report/impact_story.html"
+CLEAN_FU = f"{RESULTS}/clean/followup.parquet"
+BOX2 = f"{RESULTS}/tables/box2_quotes.csv"
+HTML = f"{RESULTS}/report/impact_story.html"
 
 
 # what a stop leaves behind must not include anything built from the bad file
@@ -750,7 +752,7 @@ CASES: list[Case] = [
         "quarantine",
         ("grades", "{line}", "between 0 and 20"),
         config={"on_invalid": "quarantine"},
-        quarantine="results/validation/quarantine/lms/2020-EN1/staging.csv",
+        quarantine=f"{RESULTS}/validation/quarantine/lms/2020-EN1/staging.csv",
     ),
     Case(
         "quarantine_unknown_country",
@@ -761,7 +763,7 @@ CASES: list[Case] = [
         "quarantine",
         ("{line}", "unknown country", "Atlantis"),
         config={"on_invalid": "quarantine"},
-        quarantine="results/validation/quarantine/lms/2020-EN1/clean.csv",
+        quarantine=f"{RESULTS}/validation/quarantine/lms/2020-EN1/clean.csv",
     ),
     Case(
         "quarantine_attribution_150",
@@ -772,7 +774,7 @@ CASES: list[Case] = [
         "quarantine",
         ("{line}", "at most 100"),
         config={"on_invalid": "quarantine"},
-        quarantine="results/validation/quarantine/survey/followup-2020.csv",
+        quarantine=f"{RESULTS}/validation/quarantine/survey/followup-2020.csv",
         base=True,
     ),
     Case(
@@ -784,7 +786,7 @@ CASES: list[Case] = [
         "quarantine",
         ("{line}", "Assez utile", "French"),
         config={"on_invalid": "quarantine"},
-        quarantine="results/validation/quarantine/survey/evaluation-2021-FR1.csv",
+        quarantine=f"{RESULTS}/validation/quarantine/survey/evaluation-2021-FR1.csv",
     ),
     Case(
         "quarantine_missing_column_still_stops",

@@ -15,13 +15,13 @@ rule clean_lms:
         moodle_countries="resources/moodle_countries.csv",
         salt=SALT_FILE,
     output:
-        participants="results/clean/editions/{batch}/participants.parquet",
-        log_rows="results/clean/editions/{batch}/cleaning_log.csv",
-        report="results/validation/lms/{batch}/clean.csv",
-        quarantine="results/validation/quarantine/lms/{batch}/clean.csv",
-        layer_report="results/validation/lms/{batch}/clean_layer.csv",
+        participants=results("clean/editions/{batch}/participants.parquet"),
+        log_rows=results("clean/editions/{batch}/cleaning_log.csv"),
+        report=results("validation/lms/{batch}/clean.csv"),
+        quarantine=results("validation/quarantine/lms/{batch}/clean.csv"),
+        layer_report=results("validation/lms/{batch}/clean_layer.csv"),
     log:
-        "logs/clean_lms/{batch}.log",
+        logs("clean_lms/{batch}.log"),
     conda:
         "../envs/workflow.yaml"
     resources:
@@ -40,7 +40,7 @@ rule clean_lms:
         on_invalid=config.get("on_invalid", "stop"),
         # the quarantine limit (config `validation`) counts stage_lms's rows set aside too
         validation=config.get("validation", {}),
-        staging_quarantine="results/validation/quarantine/lms/{batch}/staging.csv",
+        staging_quarantine=results("validation/quarantine/lms/{batch}/staging.csv"),
     script:
         "../../scripts/clean_lms.py"
 
@@ -48,17 +48,17 @@ rule clean_lms:
 rule combine_lms:
     input:
         participants=expand(
-            "results/clean/editions/{batch}/participants.parquet", batch=BATCHES
+            results("clean/editions/{batch}/participants.parquet"), batch=BATCHES
         ),
         log_rows=expand(
-            "results/clean/editions/{batch}/cleaning_log.csv", batch=BATCHES
+            results("clean/editions/{batch}/cleaning_log.csv"), batch=BATCHES
         ),
     output:
-        participants="results/clean/participants.parquet",
-        cleaning_log="results/clean/cleaning_log_lms.csv",
-        layer_report="results/validation/lms/clean_layer.csv",
+        participants=results("clean/participants.parquet"),
+        cleaning_log=results("clean/cleaning_log_lms.csv"),
+        layer_report=results("validation/lms/clean_layer.csv"),
     log:
-        "logs/combine_lms.log",
+        logs("combine_lms.log"),
     conda:
         "../envs/workflow.yaml"
     resources:
@@ -71,7 +71,7 @@ rule combine_lms:
         "../../scripts/combine_lms.py"
 
 
-CLEANING_LOG_FILES.append("results/clean/cleaning_log_lms.csv")
+CLEANING_LOG_FILES.append(results("clean/cleaning_log_lms.csv"))
 
 
 # Every chain writes its own row accounting; this rule puts them in one table, in
@@ -80,9 +80,9 @@ rule cleaning_log:
     input:
         parts=lambda wc: CLEANING_LOG_FILES,
     output:
-        cleaning_log="results/clean/cleaning_log.csv",
+        cleaning_log=results("clean/cleaning_log.csv"),
     log:
-        "logs/cleaning_log.log",
+        logs("cleaning_log.log"),
     conda:
         "../envs/workflow.yaml"
     script:
@@ -91,8 +91,8 @@ rule cleaning_log:
 
 ALL_TARGETS.extend(
     [
-        "results/clean/participants.parquet",
-        "results/clean/cleaning_log.csv",
-        *expand("results/validation/lms/{batch}/clean.csv", batch=BATCHES),
+        results("clean/participants.parquet"),
+        results("clean/cleaning_log.csv"),
+        *expand(results("validation/lms/{batch}/clean.csv"), batch=BATCHES),
     ]
 )

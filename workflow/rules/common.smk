@@ -28,6 +28,21 @@ if SCOPE not in config["scopes"]:
         "(`scope:` in config.yaml or --config scope=...) or add it under `scopes`."
     )
 SCOPE_CFG = config["scopes"][SCOPE]
+
+
+# Every output of a scope is under results/<scope>/ and its logs under logs/<scope>/, so
+# the runs of two scopes (make run SCOPE=2021) sit side by side instead of replacing each
+# other. The staging layer under private/staging/ is per batch of editions, not per scope.
+def results(path):
+    """The path of a scope's output, e.g. results("metrics/metrics.csv")."""
+    return f"results/{SCOPE}/{path}"
+
+
+def logs(path):
+    """The path of a scope's log, e.g. logs("metrics_table.log")."""
+    return f"logs/{SCOPE}/{path}"
+
+
 EDITIONS = list(SCOPE_CFG["editions"])
 FOLLOWUP_SURVEY = SCOPE_CFG.get("followup_survey")
 for _ed in EDITIONS:
@@ -217,7 +232,7 @@ def report_raw_inputs():
     return sorted(set(files)) + [
         "config.yaml",
         "resources/metric_registry.yaml",
-        "results/metrics/metrics.csv",
+        results("metrics/metrics.csv"),
     ]
 
 

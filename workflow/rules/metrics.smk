@@ -6,13 +6,13 @@
 
 rule metrics_participation:
     input:
-        participants="results/clean/participants.parquet",
+        participants=results("clean/participants.parquet"),
         registry="resources/metric_registry.yaml",
     output:
-        metrics="results/metrics/participation.csv",
-        evidence="results/metrics/evidence/participation.parquet",
+        metrics=results("metrics/participation.csv"),
+        evidence=results("metrics/evidence/participation.parquet"),
     log:
-        "logs/metrics_participation.log",
+        logs("metrics_participation.log"),
     conda:
         "../envs/workflow.yaml"
     resources:
@@ -31,16 +31,16 @@ rule metrics_participation:
 
 rule box1_table:
     input:
-        metrics="results/metrics/participation.csv",
+        metrics=results("metrics/participation.csv"),
     output:
         table=report(
-            "results/tables/box1_certificates.csv",
+            results("tables/box1_certificates.csv"),
             caption="../report/captions/box1.rst",
             category="Participation",
             labels={"table": "Box 1"},
         ),
     log:
-        "logs/box1_table.log",
+        logs("box1_table.log"),
     conda:
         "../envs/workflow.yaml"
     params:
@@ -55,10 +55,10 @@ rule metrics_table:
         stages=lambda wildcards: METRIC_STAGE_FILES,
         registry="resources/metric_registry.yaml",
     output:
-        metrics="results/metrics/metrics.csv",
-        definitions="results/metrics/definitions.csv",
+        metrics=results("metrics/metrics.csv"),
+        definitions=results("metrics/definitions.csv"),
     log:
-        "logs/metrics_table.log",
+        logs("metrics_table.log"),
     conda:
         "../envs/workflow.yaml"
     params:
@@ -68,11 +68,11 @@ rule metrics_table:
         "../../scripts/metrics_table.py"
 
 
-METRIC_STAGE_FILES.append("results/metrics/participation.csv")
+METRIC_STAGE_FILES.append(results("metrics/participation.csv"))
 ALL_TARGETS.extend(
     [
-        "results/metrics/metrics.csv",
-        "results/metrics/definitions.csv",
-        "results/tables/box1_certificates.csv",
+        results("metrics/metrics.csv"),
+        results("metrics/definitions.csv"),
+        results("tables/box1_certificates.csv"),
     ]
 )

@@ -15,13 +15,13 @@ rule stage_lms:
             "private/staging/lms/{{batch}}/{source}.parquet", source=LMS_SOURCES
         ),
         reports=expand(
-            "results/validation/lms/{{batch}}/{source}.csv", source=LMS_SOURCES
+            results("validation/lms/{{batch}}/{source}.csv"), source=LMS_SOURCES
         ),
-        quarantine="results/validation/quarantine/lms/{batch}/staging.csv",
+        quarantine=results("validation/quarantine/lms/{batch}/staging.csv"),
         # rows read and quarantined per edition and export (the cleaning log's first step)
         counts="private/staging/lms/{batch}/row_counts.csv",
     log:
-        "logs/stage_lms/{batch}.log",
+        logs("stage_lms/{batch}.log"),
     conda:
         "../envs/workflow.yaml"
     resources:
@@ -45,7 +45,7 @@ rule stage_lms:
 
 ALL_TARGETS.extend(
     expand(
-        "results/validation/lms/{batch}/{source}.csv",
+        results("validation/lms/{batch}/{source}.csv"),
         batch=BATCHES,
         source=LMS_SOURCES,
     )

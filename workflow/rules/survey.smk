@@ -17,10 +17,10 @@ rule stage_evaluation:
         exports=lambda w: [raw_path(e, "evaluation") for e in BATCH_EDITIONS[w.batch]],
     output:
         staged="private/staging/evaluation/{batch}.parquet",
-        report="results/validation/survey/evaluation-{batch}.csv",
-        quarantine="results/validation/quarantine/survey/evaluation-{batch}.csv",
+        report=results("validation/survey/evaluation-{batch}.csv"),
+        quarantine=results("validation/quarantine/survey/evaluation-{batch}.csv"),
     log:
-        "logs/stage_evaluation/{batch}.log",
+        logs("stage_evaluation/{batch}.log"),
     conda:
         "../envs/workflow.yaml"
     resources:
@@ -57,15 +57,17 @@ rule clean_evaluation:
         **EVALUATION_FORM,
         staged=expand("private/staging/evaluation/{batch}.parquet", batch=BATCHES),
         quarantine=expand(
-            "results/validation/quarantine/survey/evaluation-{batch}.csv",
+            results("validation/quarantine/survey/evaluation-{batch}.csv"),
             batch=BATCHES,
         ),
     output:
-        clean=expand("results/clean/editions/{batch}/evaluation.parquet", batch=BATCHES),
-        report="results/validation/survey/evaluation-clean.csv",
-        cleaning_log="results/clean/cleaning_log_evaluation.csv",
+        clean=expand(
+            results("clean/editions/{batch}/evaluation.parquet"), batch=BATCHES
+        ),
+        report=results("validation/survey/evaluation-clean.csv"),
+        cleaning_log=results("clean/cleaning_log_evaluation.csv"),
     log:
-        "logs/clean_evaluation.log",
+        logs("clean_evaluation.log"),
     conda:
         "../envs/workflow.yaml"
     params:
@@ -81,14 +83,14 @@ rule clean_evaluation:
 rule metrics_reaction:
     input:
         evaluation=expand(
-            "results/clean/editions/{batch}/evaluation.parquet", batch=BATCHES
+            results("clean/editions/{batch}/evaluation.parquet"), batch=BATCHES
         ),
         registry="resources/metric_registry.yaml",
     output:
-        metrics="results/metrics/reaction.csv",
-        evidence="results/metrics/evidence/reaction.parquet",
+        metrics=results("metrics/reaction.csv"),
+        evidence=results("metrics/evidence/reaction.parquet"),
     log:
-        "logs/metrics_reaction.log",
+        logs("metrics_reaction.log"),
     conda:
         "../envs/workflow.yaml"
     params:
@@ -103,10 +105,10 @@ rule stage_followup:
         export=lambda w: config["followup_surveys"][w.survey]["export"],
     output:
         staged="private/staging/survey/followup-{survey}.parquet",
-        report="results/validation/survey/followup-{survey}.csv",
-        quarantine="results/validation/quarantine/survey/followup-{survey}.csv",
+        report=results("validation/survey/followup-{survey}.csv"),
+        quarantine=results("validation/quarantine/survey/followup-{survey}.csv"),
     log:
-        "logs/stage_followup/{survey}.log",
+        logs("stage_followup/{survey}.log"),
     conda:
         "../envs/workflow.yaml"
     resources:
@@ -138,10 +140,10 @@ rule stage_followup:
         "../../scripts/stage_survey.py"
 
 
-METRIC_STAGE_FILES.append("results/metrics/reaction.csv")
-CLEANING_LOG_FILES.append("results/clean/cleaning_log_evaluation.csv")
+METRIC_STAGE_FILES.append(results("metrics/reaction.csv"))
+CLEANING_LOG_FILES.append(results("clean/cleaning_log_evaluation.csv"))
 ALL_TARGETS.extend(
-    ["results/metrics/reaction.csv", "results/clean/cleaning_log_evaluation.csv"]
+    [results("metrics/reaction.csv"), results("clean/cleaning_log_evaluation.csv")]
 )
 
 if SURVEY_CFG:
@@ -151,17 +153,19 @@ if SURVEY_CFG:
         input:
             **FOLLOWUP_FORM,
             staged=f"private/staging/survey/followup-{FOLLOWUP_SURVEY}.parquet",
-            quarantine=f"results/validation/quarantine/survey/followup-{FOLLOWUP_SURVEY}.csv",
-            participants="results/clean/participants.parquet",
+            quarantine=results(
+                f"validation/quarantine/survey/followup-{FOLLOWUP_SURVEY}.csv"
+            ),
+            participants=results("clean/participants.parquet"),
             salt=SALT_FILE,
             aliases="resources/country_aliases.csv",
             moodle_countries="resources/moodle_countries.csv",
         output:
-            clean="results/clean/followup.parquet",
-            report="results/validation/survey/followup-clean.csv",
-            cleaning_log="results/clean/cleaning_log_followup.csv",
+            clean=results("clean/followup.parquet"),
+            report=results("validation/survey/followup-clean.csv"),
+            cleaning_log=results("clean/cleaning_log_followup.csv"),
         log:
-            "logs/clean_followup.log",
+            logs("clean_followup.log"),
         conda:
             "../envs/workflow.yaml"
         resources:
@@ -181,14 +185,14 @@ if SURVEY_CFG:
     rule metrics_application:
         input:
             **FOLLOWUP_FORM,
-            followup="results/clean/followup.parquet",
-            participants="results/clean/participants.parquet",
+            followup=results("clean/followup.parquet"),
+            participants=results("clean/participants.parquet"),
             registry="resources/metric_registry.yaml",
         output:
-            metrics="results/metrics/application.csv",
-            evidence="results/metrics/evidence/application.parquet",
+            metrics=results("metrics/application.csv"),
+            evidence=results("metrics/evidence/application.parquet"),
         log:
-            "logs/metrics_application.log",
+            logs("metrics_application.log"),
         conda:
             "../envs/workflow.yaml"
         resources:
@@ -207,11 +211,11 @@ if SURVEY_CFG:
         script:
             "../../scripts/metrics_application.py"
 
-    METRIC_STAGE_FILES.append("results/metrics/application.csv")
-    CLEANING_LOG_FILES.append("results/clean/cleaning_log_followup.csv")
+    METRIC_STAGE_FILES.append(results("metrics/application.csv"))
+    CLEANING_LOG_FILES.append(results("clean/cleaning_log_followup.csv"))
     ALL_TARGETS.extend(
         [
-            "results/metrics/application.csv",
-            "results/clean/cleaning_log_followup.csv",
+            results("metrics/application.csv"),
+            results("clean/cleaning_log_followup.csv"),
         ]
     )
