@@ -1,20 +1,23 @@
 # impact-story-workflow: one entry point for analysts and CI.
 #
 #   make run              # create .venv if needed, run the whole workflow (scope 2020)
-#   make run SCOPE=2021   # same chain over the 2021 editions
+#   make run SCOPE=2021   # same chain over the 2021 editions (outputs under results/<scope>/,
+#                         # so the scopes sit side by side; the end says where the report is)
 #   make run-slurm        # the same through SLURM (profiles/slurm; environment .venv-slurm)
 #   make test             # unit + end-to-end tests
 #   make data             # regenerate the synthetic default data under raw/
 #   make lint             # ruff, snakefmt --check, snakemake --lint
 #   make lock             # re-pin requirements.lock from requirements.in (needs uv)
-#   make report-bundle    # Snakemake's self-contained report (rule graph, code, runtimes)
+#   make report-bundle    # Snakemake's self-contained report (rule graph, code, runtimes),
+#                         # results/<scope>/workflow-report.zip
 #   make test-slurm       # whole workflow through SLURM vs a local run, byte for byte
 #                         # (its own environment .venv-slurm: make venv-slurm)
 #   make bench            # benchmark: default data + portfolios -> results/bench/bench.json (docs/benchmarks.md)
 #   make audit            # verify raw/ checksums, rerun, compare every published claim
 #   make trace CLAIM=A01  # claim -> metric -> rule/script -> inputs (sha256) -> evidence -> report
+#                         # (of results/<scope>/: SCOPE= as for make run)
 #   make page-check       # HTML pages at 1280 and 390 px in headless Chromium: nothing wider
-#                         # than the screen, every image with alt text (screenshots in results/page_check)
+#                         # than the screen, every image with alt text (screenshots in results/<scope>/page_check)
 #   make clean            # remove results/, private/staging/, logs/ and Snakemake's state
 #
 # Variables: PYTHON (interpreter used to create .venv, default python3.11), CORES
@@ -32,6 +35,10 @@ CORES ?= 2
 SCOPE ?=
 SNAKEMAKE_ARGS ?=
 CONFIG_ARGS := $(if $(SCOPE),--config scope=$(SCOPE),)
+# the scope a target works on (SCOPE, else config.yaml's `scope`) and its output directory;
+# expanded when a recipe runs, after the venv exists
+SCOPE_ID = $(or $(SCOPE),$(shell $(BIN)/python -c 'import yaml; print(yaml.safe_load(open("config.yaml"))["scope"])'))
+RESULTS = results/$(SCOPE_ID)
 STAMP := $(VENV)/.installed-from-lock
 # SLURM runs use their own environment: the workflow's lock + the SLURM executor plugin
 # (requirements-slurm.in says why it is not in .venv).
@@ -58,6 +65,9 @@ $(STAMP_SLURM): requirements-slurm.lock
 
 run: venv
 	$(BIN)/snakemake --cores $(CORES) --show-failed-logs $(SNAKEMAKE_ARGS) $(CONFIG_ARGS)
+	@if [ -f $(RESULTS)/report/impact_story.html ]; then \
+	    echo "The Impact Story ($(SCOPE_ID)): $(RESULTS)/report/impact_story.html and $(RESULTS)/report/impact_story.pdf"; \
+	    echo "Technical annex: $(RESULTS)/report/technical_annex.html and .pdf; all outputs: $(RESULTS)/"; fi
 
 # The whole workflow through SLURM (profiles/slurm), from the SLURM environment.
 run-slurm: venv-slurm
@@ -79,17 +89,17 @@ lock:
 	uv pip compile requirements-slurm.in -c requirements.lock --python-version 3.11 --generate-hashes -o requirements-slurm.lock
 
 report-bundle: venv
-	$(BIN)/snakemake --cores $(CORES) --report results/workflow-report.zip $(CONFIG_ARGS)
+	$(BIN)/snakemake --cores $(CORES) --report $(RESULTS)/workflow-report.zip $(CONFIG_ARGS)
 
 # The checksum gate runs alone first (forced), so nothing is built from changed inputs.
 audit: venv
-	$(BIN)/snakemake --cores $(CORES) --show-failed-logs $(CONFIG_ARGS) --forcerun audit_checksums results/audit/raw_checksums.csv
+	$(BIN)/snakemake --cores $(CORES) --show-failed-logs $(CONFIG_ARGS) --forcerun audit_checksums audit_checksums
 	$(BIN)/snakemake --cores $(CORES) --show-failed-logs $(SNAKEMAKE_ARGS) $(CONFIG_ARGS) audit
 
 CLAIM ?=
 trace: venv
 	@test -n "$(CLAIM)" || { echo "usage: make trace CLAIM=<claim id, see published/claims.yaml>" >&2; exit 2; }
-	$(BIN)/python scripts/trace.py $(CLAIM)
+	$(BIN)/python scripts/trace.py $(CLAIM) --scope $(SCOPE_ID)
 
 # Needs a running cluster: scripts/ci/slurm-up.sh (and scripts/ci/slurm-down.sh after).
 test-slurm: venv-slurm
@@ -106,7 +116,7 @@ bench: venv
 # PAGES= checks other files.
 PAGES ?=
 page-check: venv
-	$(BIN)/python scripts/ci/page_check.py --out results/page_check $(PAGES)
+	$(BIN)/python scripts/ci/page_check.py --scope $(SCOPE_ID) $(PAGES)
 
 clean:
 	rm -rf results private/staging logs .snakemake

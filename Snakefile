@@ -8,9 +8,30 @@
 # Stages (one rule file each, see docs/architecture.md): stage_* (read + validate raw
 # exports) -> clean_* (harmonise, deduplicate, pseudonymise) -> metrics_* -> figures ->
 # report. Each rule file appends its final outputs to ALL_TARGETS (common.smk).
+import os
+import sys
+from pathlib import Path
+
 from snakemake.utils import min_version, validate
 
 min_version("9.0")
+
+# Before Snakemake reads config.yaml (scripts/lib/config_check.py): a YAML syntax error or a
+# key given twice is reported with file and line, and after the merge an unknown key with
+# its place and the nearest valid key; each stops as a message (SystemExit: no traceback).
+sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
+from lib.config_check import ConfigError, check_config, check_yaml_file  # noqa: E402
+
+CONFIG_FILES = [
+    Path(os.path.relpath(f)) if Path(f).is_relative_to(Path.cwd()) else Path(f)
+    for f in ["config.yaml", *workflow.overwrite_configfiles]
+]
+try:
+    for _file in CONFIG_FILES:
+        if _file.is_file():
+            check_yaml_file(_file)
+except ConfigError as err:
+    raise SystemExit(str(err)) from None
 
 
 configfile: "config.yaml"
@@ -19,7 +40,16 @@ configfile: "config.yaml"
 # `--config scope=2021` arrives as an integer: scope ids are strings.
 config["scope"] = str(config.get("scope", "2020"))
 
-
+try:
+    check_config(
+        config,
+        Path(workflow.basedir) / "schemas/config.schema.yaml",
+        CONFIG_FILES,
+        command_line=workflow.config_settings.config,
+    )
+except ConfigError as err:
+    raise SystemExit(str(err)) from None
+# Snakemake's own validation fills in the schema's defaults
 validate(config, "schemas/config.schema.yaml")
 
 

@@ -107,6 +107,21 @@ def _grade(missing: str, maximum: float) -> pa.Check:
     return pa.Check(check, error=f"is not a grade between 0 and {maximum:g} or '{missing}' (no grade)")
 
 
+# The last second of the year 9999 (UTC): a larger "time stamp" is no date (and no int64 once
+# it has more than 19 digits), so it is reported as a problem of its line, not a crash.
+LAST_UNIX_TIME = 253_402_300_799
+
+
+def _unix_time() -> pa.Check:
+    def check(s: pd.Series) -> pd.Series:
+        text = s.astype("string").str.strip()
+        digits = text.str.fullmatch(r"\d{1,12}").fillna(False).astype(bool)
+        small = text.where(digits, "0").astype("int64") <= LAST_UNIX_TIME
+        return digits & small
+
+    return pa.Check(check, error="is not a Unix time stamp (seconds since 1970, a date before the year 10000)")
+
+
 def _email() -> pa.Check:
     return pa.Check.str_matches(EMAIL_PATTERN, error="is not an e-mail address")
 
@@ -152,9 +167,7 @@ def raw_schema(source: str, site: dict) -> pa.DataFrameSchema:
         for m in MODULES:
             cols[m] = _text(_grade(missing, float(gmax.get("module", 20))))
         cols["course_total"] = _text(_grade(missing, float(gmax.get("course_total", 100))))
-        cols["last_downloaded"] = _text(
-            pa.Check.str_matches(r"^\s*\d+\s*$", error="is not a Unix time stamp (seconds)")
-        )
+        cols["last_downloaded"] = _text(_unix_time())
     elif source == "certificates":
         cols = {
             "email": _text(_email()),
@@ -165,7 +178,9 @@ def raw_schema(source: str, site: dict) -> pa.DataFrameSchema:
             "code": _text(
                 pa.Check.str_matches(
                     CODE_PATTERN,
-                    error="is not a certificate code (10 letters and digits, or dddd-dddd-dddd)",
+                    error="is not a certificate code of mod_customcert (10 letters and digits, or "
+                    "dddd-dddd-dddd): the cell was probably edited, or the file is not a mod_customcert "
+                    "report; download the certificate report again",
                 ),
                 _unique_per_file("certificate code"),
             ),
@@ -198,6 +213,181 @@ def to_typed(df: pd.DataFrame, source: str, site: dict) -> pd.DataFrame:
             out[col] = out[col].astype("string")
     out["_line"] = out["_line"].astype("int64")
     return out
+
+
+# --------------------------------------------------------------------------- plausibility
+# Checks across columns and against config, run by stage_lms on each raw file beside the
+# schema (lib.validation.validate ``extra_errors``): a row that fails one stops the run or
+# is quarantined as on_invalid says, like any row error; an export made before the course
+# opened is a file-level problem and always stops.
+#
+# Course total: Moodle's natural aggregation sums the UNROUNDED module grades, the export
+# shows each to 2 decimals (raw/README.md, grades.csv): five roundings of at most 0.005
+# and the total's own make the documented 0.03 at most.
+TOTAL_TOLERANCE = 0.03
+# Dates: the completion, certificate and participants reports carry no export date (only
+# the grade export does, in 'Last downloaded from this course'), so "after the export" is
+# bounded by config validation.max_days_after_start days after editions.<id>.start.
+DEFAULT_MAX_DAYS_AFTER_START = 365
+DATE_COLUMNS = {
+    # source: (column, what, must be on or after the start)
+    "participants": ("time_enrolled", "enrolment date", False),  # enrolment opens before the course
+    "completion": ("course_complete", "course completion date", True),
+    "certificates": ("issued_on", "certificate issue date", True),
+}
+EXPORT_WORDS = {
+    "participants": "participants report",
+    "completion": "course completion report",
+    "certificates": "certificate report",
+}
+
+
+def _well_formed_grades(s: pd.Series, missing: str) -> pd.Series:
+    text = s.astype("string").str.strip()
+    return ((text == missing) | text.str.match(NUMBER_PATTERN)).fillna(False).astype(bool)
+
+
+def course_total_errors(df: pd.DataFrame, *, file: str, missing: str = "-") -> list[dict]:
+    """Grade rows whose course total is not the sum of the module grades (beyond
+    :data:`TOTAL_TOLERANCE`), or is '-' (no grade) although a module is graded. Rows with
+    a malformed grade are left to the schema's own check."""
+    cols = [*MODULES, "course_total"]
+    ok = pd.concat([_well_formed_grades(df[c], missing) for c in cols], axis=1).all(axis=1)
+    modules = pd.concat([parse_numbers(df[m], missing) for m in MODULES], axis=1)
+    graded = modules.notna().any(axis=1)
+    expected = modules.sum(axis=1, min_count=0)
+    total = parse_numbers(df["course_total"], missing)
+    off = (total - expected).abs().round(6) > TOTAL_TOLERANCE
+    errors = []
+    for i in df.index[ok & total.isna() & graded]:
+        errors.append(
+            {
+                "file": file,
+                "line": int(df.at[i, "_line"]),
+                "column": "course_total",
+                "value": str(df.at[i, "course_total"]),
+                "check": "course_total_is_sum",
+                "message": f"the course total is '{missing}' (no grade) although module grades are present "
+                f"(their sum is {expected[i]:.2f}): Moodle writes a total whenever a module is graded. The export "
+                "was probably edited; export the grades again (Grades > Export > Plain text file)",
+            }
+        )
+    for i in df.index[ok & total.notna() & off]:
+        errors.append(
+            {
+                "file": file,
+                "line": int(df.at[i, "_line"]),
+                "column": "course_total",
+                "value": str(df.at[i, "course_total"]),
+                "check": "course_total_is_sum",
+                "message": f"is not the sum of the module grades ({expected[i]:.2f}): it differs by "
+                f"{abs(total[i] - expected[i]):.2f}, more than the {TOTAL_TOLERANCE:g} that Moodle's rounding "
+                "explains (the total is the unrounded sum of the modules, each shown to 2 decimals). The file was "
+                "probably edited, or the course total aggregates other items or weights; check the gradebook "
+                "setup (natural sum of the five module quizzes) and export the grades again",
+            }
+        )
+    return errors
+
+
+def date_errors(
+    df: pd.DataFrame,
+    source: str,
+    site: dict,
+    *,
+    file: str,
+    edition: str,
+    start: str | None,
+    max_days_after_start: int = DEFAULT_MAX_DAYS_AFTER_START,
+) -> list[dict]:
+    """Dates before the course opened (``editions.<edition>.start``; completion and
+    certificate dates) or more than ``max_days_after_start`` days after it (every date:
+    the stand-in for the export date these reports do not carry). For the grade export,
+    whose 'Last downloaded from this course' is the export time: an export made before
+    the course opened (file level). Unparseable values are left to the schema."""
+    if not start:
+        return []
+    opened = pd.Timestamp(str(start))
+    latest = opened + pd.Timedelta(days=int(max_days_after_start))
+    where = f"editions.{edition}.start in config.yaml"
+    if source == "grades":
+        stamps = pd.to_numeric(df["last_downloaded"].astype("string").str.strip(), errors="coerce").dropna()
+        stamps = stamps[(stamps >= 0) & (stamps < 32503680000)]  # before year 3000: a date
+        if stamps.empty:
+            return []
+        made = pd.to_datetime(stamps.min(), unit="s")
+        if made.normalize() >= opened:
+            return []
+        return [
+            {
+                "file": file,
+                "line": None,
+                "column": "last_downloaded",
+                "value": str(made),
+                "check": "exported_after_start",
+                "message": f"the grade export was made on {made:%Y-%m-%d} (its 'Last downloaded from this course' "
+                f"column), before the course opened on {opened:%Y-%m-%d} ({where}): it is probably the export of "
+                "another course or edition, or start is wrong; check both and rerun",
+            }
+        ]
+    if source not in DATE_COLUMNS or DATE_COLUMNS[source][0] not in df.columns:
+        return []
+    column, what, after_start = DATE_COLUMNS[source]
+    fmt = (site["exports"].get(source) or {}).get("date_format")
+    dates = parse_dates(df[column], fmt, site["language_pack"])
+    errors = []
+    early = dates.notna() & (dates.dt.normalize() < opened) if after_start else pd.Series(False, index=df.index)
+    late = dates.notna() & (dates > latest)
+    for i in df.index[early]:
+        errors.append(
+            {
+                "file": file,
+                "line": int(df.at[i, "_line"]),
+                "column": column,
+                "value": str(df.at[i, column]),
+                "check": "date_on_or_after_start",
+                "message": f"the {what} {dates[i]:%Y-%m-%d} is before the course opened on {opened:%Y-%m-%d} "
+                f"({where}): the {EXPORT_WORDS[source]} is probably another edition's, or start is wrong; download "
+                "the report from the right course, or correct start",
+            }
+        )
+    for i in df.index[late]:
+        errors.append(
+            {
+                "file": file,
+                "line": int(df.at[i, "_line"]),
+                "column": column,
+                "value": str(df.at[i, column]),
+                "check": "date_before_export",
+                "message": f"the {what} {dates[i]:%Y-%m-%d} is {(dates[i] - opened).days} days after the course "
+                f"opened on {opened:%Y-%m-%d} ({where}), later than validation.max_days_after_start "
+                f"({int(max_days_after_start)}) allows: the {EXPORT_WORDS[source]} carries no export date, so "
+                "this bound stands for it. A date in the future or this late is probably a typing or clock "
+                "error, or start belongs to another edition; correct the export or start (or raise the bound "
+                "if the course really ran this long)",
+            }
+        )
+    return errors
+
+
+def plausibility_errors(
+    df: pd.DataFrame,
+    source: str,
+    site: dict,
+    *,
+    file: str,
+    edition: str,
+    start: str | None,
+    max_days_after_start: int = DEFAULT_MAX_DAYS_AFTER_START,
+) -> list[dict]:
+    """Every plausibility problem of one raw LMS file (report rows without ``rule``)."""
+    errors = []
+    if source == "grades" and all(c in df.columns for c in [*MODULES, "course_total"]):
+        errors += course_total_errors(df, file=file, missing=site.get("missing_grade", "-"))
+    errors += date_errors(
+        df, source, site, file=file, edition=edition, start=start, max_days_after_start=max_days_after_start
+    )
+    return errors
 
 
 # --------------------------------------------------------------------------- clean layer

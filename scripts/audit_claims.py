@@ -19,15 +19,28 @@ import yaml
 from lib import claims as audit_claims
 from lib import safe_text
 from lib.claims_page import render_claims_html
+from lib.errors import input_file
+from lib.registry import RegisterError, load_registry
+from schemas.metrics import MetricsTableError, check, metrics_schema
 
-claims = yaml.safe_load(Path(snakemake.input.claims).read_text(encoding="utf-8"))["claims"]
-audit_claims.validate_register(claims, source=snakemake.input.claims)
-registry = yaml.safe_load(Path(snakemake.input.registry).read_text(encoding="utf-8"))["metrics"]
-units = {m["id"]: m["unit"] for m in registry}
-metrics = pd.read_csv(snakemake.input.metrics, keep_default_na=False, na_values=[""])
-interviews = {
-    Path(p).as_posix(): yaml.safe_load(Path(p).read_text(encoding="utf-8")) for p in snakemake.input.interviews
-}
+
+def read_yaml(path):
+    """A hand-edited YAML file; a broken one stops with a message naming it (lib.errors).
+    Read from the file, not a string: PyYAML then gives the line and column without quoting
+    the line itself (an interview note's lines are personal)."""
+    with input_file(path, "fix the file and run again"), open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+try:
+    claims = audit_claims.load_claims(snakemake.input.claims)
+    registry = load_registry(snakemake.input.registry)
+    metrics = pd.read_csv(snakemake.input.metrics, keep_default_na=False, na_values=[""])
+    check(metrics, metrics_schema(registry, table=True), snakemake.input.metrics)
+except (audit_claims.ClaimsError, RegisterError, MetricsTableError) as err:
+    raise SystemExit(str(err)) from None  # one message, no traceback
+units = {m: e["unit"] for m, e in registry.items()}
+interviews = {Path(p).as_posix(): read_yaml(p) for p in snakemake.input.interviews}
 ctx = audit_claims.Context(
     metrics=audit_claims.index_with_units(metrics, units),
     editions=snakemake.params.editions,

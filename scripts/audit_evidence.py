@@ -1,6 +1,6 @@
 """Split the metrics stage's evidence into one CSV per metric, and recount them.
 
-results/audit/evidence/<metric_id>.csv lists, per level, the pseudonymous keys (or
+results/<scope>/audit/evidence/<metric_id>.csv lists, per level, the pseudonymous keys (or
 response ids) in the metric's denominator with an `in_numerator` flag (`value` for means).
 recount.csv compares numerator and denominator recounted from those rows with metrics.csv.
 """
@@ -13,28 +13,33 @@ from lib.preamble import begin
 begin(snakemake)
 
 import pandas as pd
-import yaml
 
 from lib import evidence as audit_evidence
 from lib.claims import index_metrics
-from lib.registry import metric_key
+from lib.registry import RegisterError, load_registry, metric_key
+from schemas.metrics import MetricsTableError, check, evidence_schema, metrics_schema
 
-registry = yaml.safe_load(Path(snakemake.input.registry).read_text(encoding="utf-8"))["metrics"]
-frames = [audit_evidence.normalise_evidence(pd.read_parquet(p)) for p in snakemake.input.evidence]
+try:
+    registry = load_registry(snakemake.input.registry)
+    tables = [check(pd.read_parquet(p), evidence_schema(registry), p) for p in snakemake.input.evidence]
+    metrics = pd.read_csv(snakemake.input.metrics, keep_default_na=False, na_values=[""])
+    check(metrics, metrics_schema(registry, table=True), snakemake.input.metrics)
+except (RegisterError, MetricsTableError) as err:
+    raise SystemExit(str(err)) from None  # one message, no traceback
+frames = [audit_evidence.normalise_evidence(t) for t in tables]
 evidence = pd.concat([f for f in frames if len(f)], ignore_index=True)
-metrics = pd.read_csv(snakemake.input.metrics, keep_default_na=False, na_values=[""])
 published = index_metrics(metrics)
 outputs = {Path(p).stem: p for p in snakemake.output.per_metric}
 
 recounts = []
-for metric in registry:
-    rows = audit_evidence.metric_evidence(evidence, metric["id"], audit_evidence.evidence_columns(metric["evidence"]))
-    rows.to_csv(outputs[metric["id"]], index=False, lineterminator="\n")
+for metric_id, metric in registry.items():
+    rows = audit_evidence.metric_evidence(evidence, metric_id, audit_evidence.evidence_columns(metric["evidence"]))
+    rows.to_csv(outputs[metric_id], index=False, lineterminator="\n")
     if rows.empty:
-        print(f"{metric['id']}: no evidence rows in the metrics stage's output", file=sys.stderr)
+        print(f"{metric_id}: no evidence rows in the metrics stage's output", file=sys.stderr)
         continue
     for rec in audit_evidence.recount(rows).to_dict("records"):
-        key = metric_key(metric["id"], rec["level"])
+        key = metric_key(metric_id, rec["level"])
         row = published.get(key, {})
         comparable = metric["unit"] in ("count", "share") and "numerator" in row
         agrees = (

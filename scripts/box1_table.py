@@ -1,4 +1,4 @@
-"""box1_table: Box 1 (certificates per edition and in total) -> results/tables/box1_certificates.csv.
+"""box1_table: Box 1 (certificates per edition and in total) -> results/<scope>/tables/box1_certificates.csv.
 
 Shares are fractions (0-1) as in metrics.csv; the report rounds them to whole per cent.
 """

@@ -1,9 +1,10 @@
 """Clean the end-of-course evaluations of the editions in scope: one table per batch of
-editions (results/clean/editions/<batch>/evaluation.parquet; with the default data a batch
+editions (results/<scope>/clean/editions/<batch>/evaluation.parquet; with the default data a batch
 is one edition) with the edition, the course language and the answers as codes (comments
 kept as text, never interpreted), plus the row accounting of the evaluation chain."""
 
 import sys
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ try:  # the clean layer: a failure here is a workflow bug
     clean, _ = validation.validate(
         clean,
         schema,
-        source_file="results/clean/editions/*/evaluation.parquet",
+        source_file=f"{PurePosixPath(snakemake.output.clean[0]).parent.parent}/*/evaluation.parquet",
         rule=snakemake.rule,
         report_path=snakemake.output.report,
         on_invalid="stop",

@@ -1,4 +1,4 @@
-"""Clean the follow-up survey: one table of responses (results/clean/followup.parquet).
+"""Clean the follow-up survey: one table of responses (results/<scope>/clean/followup.parquet).
 
 Country typed by hand -> ISO alpha-3 (exact lookup + alias table; unknown = validation
 error); e-mail normalised and keyed with the participants' salt, linked to the clean
@@ -42,7 +42,10 @@ try:
 except validation.ValidationFailed as err:
     raise SystemExit(str(err)) from None  # printed once, to the log (stderr)
 
-salt = pseudonym.read_salt(snakemake.input.salt)
+try:
+    salt = pseudonym.read_salt(snakemake.input.salt)
+except pseudonym.SaltError as err:  # checked at startup too (common.smk): a message, no traceback
+    raise SystemExit(str(err)) from None
 email = pseudonym.normalise_email(df["email"]).replace("", pd.NA)
 keys = pseudonym.keyed_hash(email, salt)
 participants = pd.read_parquet(snakemake.input.participants, columns=["participant_key", "edition"])

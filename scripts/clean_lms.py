@@ -1,10 +1,10 @@
-"""clean_lms: the staging tables of a batch of editions -> results/clean/editions/<batch>/participants.parquet.
+"""clean_lms: the staging tables of a batch of editions -> results/<scope>/clean/editions/<batch>/participants.parquet.
 
 Each edition is cleaned on its own (lib/lms.py: harmonise, deduplicate, pseudonymise);
 problems that need the analyst (unknown country or gender, an e-mail in completion /
 grades / certificates that is no account of the edition) are reported in
-results/validation/lms/<batch>/clean.csv; with on_invalid: quarantine their rows are set
-aside in results/validation/quarantine/lms/<batch>/clean.csv (names and e-mails
+results/<scope>/validation/lms/<batch>/clean.csv; with on_invalid: quarantine their rows are set
+aside in results/<scope>/validation/quarantine/lms/<batch>/clean.csv (names and e-mails
 withheld). A stop is one message, without a Python traceback.
 """
 
@@ -19,19 +19,23 @@ import pandas as pd
 from lib import io as lib_io
 from lib.countries import CountryResolver
 from lib.lms import ALWAYS_STOP, clean_edition, log_rows, quarantined_rows
-from lib.pseudonym import read_salt
-from lib.validation import ValidationFailed, report_errors, validate
+from lib.pseudonym import SaltError, read_salt
+from lib.validation import ValidationFailed, failed_report_path, quarantine_limit_problem, report_errors, validate
 from lib.vocabulary import languages
 from schemas.lms import CLEAN_PARTICIPANT_COLUMNS, clean_participants_schema
 
 sources, editions = snakemake.params.sources, snakemake.params.editions
 staged_all = {s: lib_io.read_parquet(p) for s, p in zip(sources, snakemake.input.staging, strict=True)}
 # rows quarantined by stage_lms (on_invalid: quarantine) enter the log as the first step
-counts = pd.read_csv(snakemake.input.staging_counts, dtype={"edition": "string", "source": "string"})
+counts = pd.read_csv(snakemake.input.staging_counts, dtype={"edition": "string", "source": "string", "file": "string"})
+per_file = counts.copy()  # the quarantine limit holds per raw file
 counts = counts.groupby(["edition", "source"])[["rows_valid", "rows_quarantined"]].sum()  # certificates: per activity file
 vocabulary = languages(snakemake.params.vocabulary)
 resolver = CountryResolver(snakemake.input.aliases, snakemake.input.moodle_countries, languages=vocabulary.codes)
-salt = read_salt(snakemake.input.salt)
+try:
+    salt = read_salt(snakemake.input.salt)
+except SaltError as err:  # checked at startup too (common.smk): a message, no traceback
+    raise SystemExit(str(err)) from None
 log, errors, people, staged_of = [], [], [], {}
 for edition in editions:
     eid, files = edition["id"], {s: edition["files"][s] for s in sources}
@@ -78,7 +82,42 @@ try:
 except ValidationFailed as err:
     raise SystemExit(str(err)) from None  # printed once, to the log (stderr)
 bad = [quarantined_rows(staged, report, files) for staged, files in staged_of.values()]
-lib_io.write_csv(pd.concat(bad, ignore_index=True).sort_values(["source", "line"], kind="stable"), snakemake.output.quarantine)
+bad = pd.concat(bad, ignore_index=True).sort_values(["source", "line"], kind="stable")
+lib_io.write_csv(bad, snakemake.output.quarantine)
+
+# a raw file that lost all (or more than validation.max_quarantined_share) of its records,
+# here and in stage_lms together, stops the run: the report would be built without it
+clean_failed = failed_report_path(snakemake.output.quarantine)
+set_aside_here = report.dropna(subset=["line"]).drop_duplicates(["file", "line"]).groupby("file").size()
+# staff and test accounts are left out by design, not set aside: they do not count
+excluded = pd.DataFrame(log)
+excluded = excluded[excluded["step"].isin(["drop_staff", "drop_test_accounts"])]
+excluded = excluded.groupby(["edition", "source"])["rows_dropped"].sum()
+too_many = []
+for r in per_file.itertuples(index=False):
+    left_out = int(excluded.get((r.edition, r.source), 0))
+    problem = quarantine_limit_problem(
+        r.file,
+        int(r.rows_valid) + int(r.rows_quarantined) - left_out,
+        int(r.rows_quarantined) + int(set_aside_here.get(r.file, 0)),
+        max_share=snakemake.params.validation.get("max_quarantined_share"),
+        quarantine_file=f"{snakemake.params.staging_quarantine} and {clean_failed}",
+        counted=(
+            f"of learners ({int(r.rows_valid) + int(r.rows_quarantined)} read, {left_out} staff and test accounts "
+            "left out)"
+            if left_out
+            else "read"
+        ),
+    )
+    if problem:
+        too_many.append(problem)
+if too_many:  # Snakemake deletes the outputs of a failed job: this copy stays
+    lib_io.write_csv(bad, clean_failed)
+    raise SystemExit(
+        f"{who}: {len(too_many)} export{'s' if len(too_many) != 1 else ''} lost too many records to quarantine; "
+        "nothing downstream is built from them.\n" + "\n".join(f"  - {m}" for m in too_many)
+    )
+clean_failed.unlink(missing_ok=True)
 
 types = {c: "string" for c in ("participant_key", "edition", "language", "gender", "enrolment_status")}
 types |= {"occupation": "string", "organisation_type": "string", "year": "int64", "time_enrolled": "datetime64[us]"}

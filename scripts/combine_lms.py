@@ -1,4 +1,4 @@
-"""combine_lms: the editions of the scope -> results/clean/participants.parquet + cleaning_log.csv."""
+"""combine_lms: the editions of the scope -> results/<scope>/clean/participants.parquet + cleaning_log.csv."""
 
 import sys
 

@@ -16,14 +16,27 @@ begin(snakemake)
 import pandas as pd
 
 from lib import io as lib_io
+from lib import metrics as m
 from lib import survey_metrics as sm
 from lib.codebook import Codebook
-from lib.registry import MetricRows, load_registry
+from lib.registry import MetricRows, RegisterError, load_registry
 
 p = snakemake.params
-registry = load_registry(snakemake.input.registry)
+try:
+    registry = load_registry(snakemake.input.registry)
+except RegisterError as err:
+    raise SystemExit(str(err)) from None  # one message, no traceback
 codebook = Codebook.read(snakemake.input.form, "followup")
 followup = pd.read_parquet(snakemake.input.followup)
+if followup.empty:  # every share would be 0/0: stop with the reason instead of a report without findings
+    raise InputError(
+        p.export,
+        "no follow-up response is left to compute the application findings from (see "
+        "the cleaning log under results/<scope>/clean/ and the quarantine files under "
+        "results/<scope>/validation/quarantine/ for where they went)",
+        todo="check that the export is the survey's full download (KoboToolbox: Data > Downloads, "
+        "'XML values and headers', all submissions) and run again",
+    )
 # only the columns the respondent comparison reads (the table has ~20 at 1,000,000 rows)
 columns = ["participant_key", "edition", *sm.COMPARISON_CHARACTERISTICS.values()]
 participants = pd.read_parquet(snakemake.input.participants, columns=columns)
@@ -33,14 +46,17 @@ population = len(participants)
 questions = codebook.questions_for("followup").set_index("question_code")["list_name"]
 options = {q: codebook.option_codes(questions[q]) for q in sm.APPLICATION_OPTION_QUESTIONS}
 options["edition"] = [e for e in options["edition"] if e in p.editions]
-metrics = sm.application_metrics(followup, options, p.edition_language, population)
-wilson = [m for m, e in registry.items() if e["stage"] == "application" and e.get("interval") == "wilson_fpc"]
-metrics = sm.with_wilson(metrics, wilson, population)
+metrics = m.Metrics.concat(
+    [
+        sm.application_metrics(followup, options, p.edition_language, population),
+        sm.respondent_comparison(followup, participants),
+    ]
+)
+wilson = [i for i, e in registry.items() if e["stage"] == "application" and e["interval"] == "wilson_fpc"]
+metrics = sm.with_wilson(m.with_rank(metrics, m.ranked(registry, "application")), wilson, population)
 
 rows = MetricRows(registry, stage="application")
-sm.collect(metrics, rows, registry, ids=["response_id"], key_type="response_id")
-comparison = sm.respondent_comparison(followup, participants)
-sm.collect(comparison, rows, registry, ids=["participant_key", "edition"], key_type="participant_key/edition")
+m.publish(metrics, rows)
 lib_io.write_csv(rows.frame(), snakemake.output.metrics)
 rows.write_evidence(snakemake.output.evidence)  # in row groups: the text of one at a time
 print(f"population N = {population}; {len(followup)} responses", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""metrics_participation: clean participants -> results/metrics/participation.csv (+ evidence)."""
+"""metrics_participation: clean participants -> results/<scope>/metrics/participation.csv (+ evidence)."""
 
 import sys
 
@@ -8,15 +8,19 @@ begin(snakemake)
 
 from lib import io as lib_io
 from lib.participation import compute
-from lib.registry import load_registry
+from lib.registry import RegisterError, load_registry
 
+try:
+    registry = load_registry(snakemake.input.registry)
+except RegisterError as err:
+    raise SystemExit(str(err)) from None  # one message, no traceback
 people = lib_io.read_parquet(snakemake.input.participants)
 editions = list(snakemake.params.editions)
 found = sorted(set(people["edition"]) - set(editions))
 if found:
     raise SystemExit(f"clean participants hold editions outside the scope: {found}")
 
-rows = compute(people, load_registry(snakemake.input.registry), editions)
+rows = compute(people, registry, editions)
 metrics = rows.frame()
 lib_io.write_csv(metrics, snakemake.output.metrics)
 rows.write_evidence(snakemake.output.evidence)  # in row groups: the text of one at a time

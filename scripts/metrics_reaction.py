@@ -14,14 +14,18 @@ begin(snakemake)
 import pandas as pd
 
 from lib import io as lib_io
+from lib import metrics as m
 from lib import survey_metrics
-from lib.registry import MetricRows, load_registry
+from lib.registry import MetricRows, RegisterError, load_registry
 
-registry = load_registry(snakemake.input.registry)
+try:
+    registry = load_registry(snakemake.input.registry)
+except RegisterError as err:
+    raise SystemExit(str(err)) from None  # one message, no traceback
 evaluation = pd.concat([pd.read_parquet(f) for f in snakemake.input.evaluation], ignore_index=True)
 metrics = survey_metrics.reaction_metrics(evaluation, list(snakemake.params.editions))
 rows = MetricRows(registry, stage="reaction")
-survey_metrics.collect(metrics, rows, registry, ids=["edition", "response_id"], key_type="edition/response_id")
+m.publish(m.with_rank(metrics, m.ranked(registry, "reaction")), rows)
 lib_io.write_csv(rows.frame(), snakemake.output.metrics)
 rows.write_evidence(snakemake.output.evidence)  # in row groups, as the other metric stages
 print(rows.frame().to_string(), file=sys.stderr)

@@ -1,9 +1,11 @@
-"""metrics_table: stage metric files -> results/metrics/metrics.csv + definitions.csv.
+"""metrics_table: stage metric files -> results/<scope>/metrics/metrics.csv + definitions.csv.
 
 metrics.csv: metric_id, level, value, numerator, denominator, unit, ci_low, ci_high, rank
 (shares as fractions), then stage, label and definition from the registry; rows in
-registry order, then level. Every metric_id must be in the registry; a metric may come
-from one stage file only.
+registry order, then level. Each stage file is checked against schemas/metrics.py (every
+metric a registry metric of that stage, with its unit, one row per metric and level), and
+every registry metric of the scope's stages (params.stages: those whose rules run, e.g.
+no application stage for a scope without a follow-up survey) must have been computed.
 """
 
 import sys
@@ -15,37 +17,45 @@ begin(snakemake)
 import pandas as pd
 
 from lib import io as lib_io
-from lib.registry import METRIC_COLUMNS, load_registry, registry_frame
+from lib.registry import METRIC_COLUMNS, RegisterError, load_registry, registry_frame, uncomputed
+from schemas.metrics import MetricsTableError, check, metrics_schema
 
-registry = load_registry(snakemake.input.registry)
+try:
+    registry = load_registry(snakemake.input.registry)
+except RegisterError as err:
+    raise SystemExit(str(err)) from None  # one message, no traceback
+stages = list(snakemake.params.stages)
 frames = []
-for path in snakemake.input.stages:
+for path, stage in zip(snakemake.input.stages, stages, strict=True):
     df = pd.read_csv(
         path,
         dtype={"metric_id": "string", "level": "string", "unit": "string"},
         keep_default_na=False,
         na_values={c: [""] for c in ("value", "numerator", "denominator", "ci_low", "ci_high", "rank")},
     )
-    missing = [c for c in METRIC_COLUMNS if c not in df.columns]
-    if missing:
-        raise SystemExit(f"{path}: missing metric columns {missing}")
-    unknown = sorted(set(df["metric_id"]) - set(registry))
-    if unknown:
-        raise SystemExit(f"{path}: metric ids not in the registry: {unknown}")
-    frames.append(df[METRIC_COLUMNS].assign(_file=path))
+    try:
+        check(df.assign(stage=stage, label="", definition=""), metrics_schema(registry, table=True), path)
+    except MetricsTableError as err:
+        raise SystemExit(str(err)) from None
+    frames.append(df[METRIC_COLUMNS])
 metrics = pd.concat(frames, ignore_index=True)
-twice = metrics.groupby("metric_id")["_file"].nunique()
-if (twice > 1).any():
-    raise SystemExit(f"metrics computed by more than one stage file: {list(twice[twice > 1].index)}")
-dup = metrics.duplicated(["metric_id", "level"])
-if dup.any():
-    raise SystemExit(f"duplicate metric rows: {metrics.loc[dup, ['metric_id', 'level']].values.tolist()}")
+missing = uncomputed(registry, stages, metrics["metric_id"])
+if missing:
+    raise SystemExit(
+        f"{snakemake.input.registry}: metric(s) of the stages {', '.join(stages)} defined but not computed by "
+        f"their stage: {', '.join(missing)}; add the function that computes each (docs/architecture.md, "
+        "Adding a metric) or remove the entry"
+    )
 
 definitions = registry_frame(registry)
 info = definitions.set_index("metric_id")[["stage", "label", "definition"]]
-metrics = metrics.drop(columns="_file").join(info, on="metric_id")
+metrics = metrics.join(info, on="metric_id")
 metrics["_o"] = metrics["metric_id"].map({m: e["order"] for m, e in registry.items()})
 metrics = metrics.sort_values(["_o", "level"], kind="stable").drop(columns="_o")
+try:
+    check(metrics, metrics_schema(registry, table=True), snakemake.output.metrics)
+except MetricsTableError as err:
+    raise SystemExit(str(err)) from None
 lib_io.write_csv(metrics, snakemake.output.metrics)
 lib_io.write_csv(definitions, snakemake.output.definitions)
 print(f"{len(metrics)} metric rows from {len(frames)} stage files", file=sys.stderr)

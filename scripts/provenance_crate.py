@@ -1,7 +1,7 @@
-"""Write the Workflow Run RO-Crate of this run (results/provenance/ro-crate-metadata.json).
+"""Write the Workflow Run RO-Crate of this run (results/<scope>/provenance/ro-crate-metadata.json).
 
 Lists the workflow (Snakefile, rule files, scripts), the configuration, every input with
-sha256 and size, every file under results/ outside results/provenance/ with sha256, the
+sha256 and size, every file under results/ outside results/<scope>/provenance/ with sha256, the
 software versions, the git commit and whether the tree was dirty. Written with the
 `rocrate` library (lib.crate); its one date, datePublished, is the commit's date (a
 param), so two runs of the same commit give the same bytes.

@@ -2,7 +2,7 @@
 the generated blocks of the Impact Story and of the technical annex.
 
 Reads only snakemake.input / params / output / log (see workflow/rules/report.smk).
-Every number the documents print is formatted here from results/metrics/metrics.csv, the
+Every number the documents print is formatted here from results/<scope>/metrics/metrics.csv, the
 Box 2 quotes table, the interview notes, the quarantine files (rows set aside with
 on_invalid: quarantine), the claims register (the published count of editions) and the
 dates of the clean tables (the cover's date of the data); the .qmd files hold no figure
@@ -19,12 +19,15 @@ import pandas as pd
 import pyarrow.parquet as pq
 import yaml
 
+from lib.claims import ClaimsError, load_claims
 from lib.codebook import Codebook
 from lib.countries import UnNames
-from lib.registry import load_registry
+from lib.errors import input_file
+from lib.registry import RegisterError, load_level_labels, load_registry
 from lib.report_annex import latest_record
 from lib.report_blocks import load_interview_notes, quarantined_rows, write_generated
 from lib.report_vars import Labels, language_names, load_metrics
+from schemas.metrics import MetricsTableError, check, metrics_schema
 
 
 def read_yaml(path):
@@ -50,14 +53,22 @@ def date_columns(path):
 
 
 inp = snakemake.input
-prose = read_yaml(inp.labels)
+try:  # the registers and the metrics table, checked against their schemas (schemas/)
+    registry, level_labels = load_registry(inp.registry), load_level_labels(inp.registry)
+    claims = {"claims": load_claims(inp.claims)}
+    table = pd.read_csv(inp.metrics, keep_default_na=False, na_values=[""])
+    check(table, metrics_schema(registry, table=True), inp.metrics)
+except (RegisterError, ClaimsError, MetricsTableError) as err:
+    raise SystemExit(str(err)) from None  # one message, no traceback
+with input_file(inp.labels, "fix the entry (the report's wording, one key per label)"):
+    prose = read_yaml(inp.labels)
 note_paths = sorted(inp.interviews)
 notes = load_interview_notes(note_paths)  # validated: a broken note stops with its file and key
 quotes = read_optional_csv(inp.quotes)
 variables = write_generated(
     dict(snakemake.output.items()),
     metrics=load_metrics(inp.metrics),
-    registry=load_registry(inp.registry),
+    registry=registry,
     config=snakemake.params.report_config,
     labels=Labels(prose, choice_labels(inp.followup_form), language_names(snakemake.params.report_config)),
     prose=prose,
@@ -69,8 +80,8 @@ variables = write_generated(
     country_name=UnNames(inp.un_m49),
     quarantined=quarantined_rows(inp.quarantine),
     quarantine_files=list(inp.quarantine),
-    level_labels=read_yaml(inp.registry).get("level_labels", {}),
-    claims=read_yaml(inp.claims),
+    level_labels=level_labels,
+    claims=claims,
     latest=latest_record([date_columns(p) for p in inp.dated]),
     # an interview note's file is named after the person: shown only with consent
     withheld_files={p for p, n in zip(note_paths, notes, strict=True) if n.get("consent_to_publish") is not True},

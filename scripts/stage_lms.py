@@ -10,10 +10,11 @@ Each file is read on its own (header and file-level problems name it); the files
 kind are then validated together in one pandera call (lib.validation.stack_files: rows
 keep their own file and line in the report). Every file is read and validated before the
 job stops, so one run names every problem of the batch. Reports:
-results/validation/lms/<batch>/<source>.csv (one per export kind, sorted by file and line).
+results/<scope>/validation/lms/<batch>/<source>.csv (one per export kind, sorted by file and line).
 """
 
 import sys
+from pathlib import PurePosixPath
 
 from lib.preamble import begin
 
@@ -27,16 +28,19 @@ from lib.validation import (
     QUARANTINE_COLUMNS,
     ValidationFailed,
     failed_report_path,
+    quarantine_limit_problem,
     quarantine_table,
     stack_files,
     validate,
     write_report,
 )
-from schemas.lms import raw_schema, to_typed
+from schemas.lms import plausibility_errors, raw_schema, to_typed
 
 site, editions = snakemake.params.site, snakemake.params.editions
 failures: list[ValidationFailed] = []
-quarantined, counts = [], []
+quarantined, counts, too_many = [], [], []
+limits = snakemake.params.validation  # config `validation`: plausibility bounds, quarantine limit
+quarantine_failed = failed_report_path(snakemake.output.quarantine)
 
 
 def stamp_rule(report: pd.DataFrame) -> pd.DataFrame:
@@ -48,6 +52,7 @@ for source, out_path, report_path in zip(
     snakemake.params.sources, snakemake.output.staging, snakemake.output.reports, strict=True
 ):
     frames, read, reports, failed = [], [], [], []  # read: (edition id, path) of frames
+    plausibility = []  # cross-column and calendar checks (schemas/lms.py), row errors like the schema's
     for edition in editions:
         files = edition["files"][source]
         # certificates: one mod_customcert report per certificate activity (type -> file)
@@ -76,6 +81,15 @@ for source, out_path, report_path in zip(
                 print(f"{path}: columns not in the contract, ignored: {df.attrs['unmapped_headers']}", file=sys.stderr)
             if cert_type is not None:
                 df.insert(len(df.columns) - 1, "certificate", cert_type)
+            plausibility += plausibility_errors(
+                df,
+                source,
+                site,
+                file=path,
+                edition=edition["id"],
+                start=edition.get("start"),
+                max_days_after_start=limits.get("max_days_after_start", 365),
+            )
             frames.append(df)
             read.append((edition["id"], path))
     if frames:
@@ -89,6 +103,7 @@ for source, out_path, report_path in zip(
                 report_path=report_path,
                 on_invalid=snakemake.params.on_invalid,
                 reports=reports,
+                extra_errors=[{**e, "rule": "stage_lms"} for e in plausibility] or None,
             )
         except ValidationFailed as err:
             stamp_rule(err.report)
@@ -107,14 +122,31 @@ for source, out_path, report_path in zip(
     for i, (edition_id, path) in enumerate(read):
         n_valid, n_bad = int((position == i).sum()), int((bad_position == i).sum())
         print(f"{path}: {n_valid + n_bad} rows read, {n_valid} valid, {n_bad} quarantined", file=sys.stderr)
-        counts.append({"edition": edition_id, "source": source, "rows_valid": n_valid, "rows_quarantined": n_bad})
+        counts.append(
+            {"edition": edition_id, "source": source, "rows_valid": n_valid, "rows_quarantined": n_bad, "file": path}
+        )
         mine = bad[bad_position == i]
         quarantined.append(quarantine_table(mine, source, file=path))  # names and e-mails withheld
+        # a file that lost all (or more than the configured share) of its records stops the run
+        problem = quarantine_limit_problem(
+            path,
+            n_valid + n_bad,
+            n_bad,
+            max_share=limits.get("max_quarantined_share"),
+            quarantine_file=str(quarantine_failed),
+        )
+        if problem:
+            too_many.append(problem)
 
 quarantine = pd.concat(quarantined, ignore_index=True) if quarantined else pd.DataFrame(columns=QUARANTINE_COLUMNS)
 quarantine = quarantine.sort_values(["source", "line"], kind="stable")
 lib_io.write_csv(quarantine, snakemake.output.quarantine)
-lib_io.write_csv(pd.DataFrame(counts, columns=["edition", "source", "rows_valid", "rows_quarantined"]), snakemake.output.counts)
+if too_many and not failures:  # Snakemake deletes the outputs of a failed job: this copy stays
+    lib_io.write_csv(quarantine, quarantine_failed)
+else:
+    quarantine_failed.unlink(missing_ok=True)
+count_columns = ["edition", "source", "rows_valid", "rows_quarantined", "file"]
+lib_io.write_csv(pd.DataFrame(counts, columns=count_columns), snakemake.output.counts)
 
 if failures:
     report = pd.concat([f.report for f in failures], ignore_index=True)
@@ -122,8 +154,15 @@ if failures:
     who = f"Edition {batch}" if len(editions) == 1 else f"Batch {batch} ({len(editions)} editions)"
     err = ValidationFailed(
         report,
-        report_path=f"results/validation/lms/{batch}/<source>.failed.csv",
+        report_path=f"{PurePosixPath(snakemake.output.reports[0]).parent}/<source>.failed.csv",
         title=f"{who}: the LMS exports break the data contract "
         f"({len(report)} problem{'s' if len(report) != 1 else ''}); nothing downstream is built from them.",
     )
     raise SystemExit(str(err))  # printed once, to the log (stderr), without a traceback
+if too_many:
+    batch = snakemake.wildcards.batch
+    who = f"Edition {batch}" if len(editions) == 1 else f"Batch {batch} ({len(editions)} editions)"
+    raise SystemExit(
+        f"{who}: {len(too_many)} export{'s' if len(too_many) != 1 else ''} lost too many records to "
+        "quarantine; nothing downstream is built from them.\n" + "\n".join(f"  - {p}" for p in too_many)
+    )

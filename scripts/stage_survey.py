@@ -33,7 +33,7 @@ from lib.codebook import (
     quarantine_table,
     stage_export,
 )
-from lib.validation import ValidationFailed, failed_report_path, write_report
+from lib.validation import ValidationFailed, failed_report_path, quarantine_limit_problem, write_report
 from lib.vocabulary import languages
 from schemas.survey import staging_schema
 
@@ -53,7 +53,8 @@ if missing:
     )
 email_columns = tuple(codebook.questions.loc[codebook.questions["type"] == "email", "question_code"])
 schema = staging_schema(codebook, instrument)
-frames, quarantines, reports, failures = [], [], [], []
+frames, quarantines, reports, failures, too_many = [], [], [], [], []
+quarantine_failed = failed_report_path(snakemake.output.quarantine)
 for x in p.exports:
     mine = len(reports)  # where this export's report goes
     source = x["source"]
@@ -66,6 +67,26 @@ for x in p.exports:
             )
             title = f"{source}: the header line does not match the XLSForm {snakemake.input.form}"
             mask = email_columns
+            if raw.empty:  # no response at all: the application findings cannot be computed
+                raise ValidationFailed(
+                    pd.DataFrame(
+                        [
+                            {
+                                "file": source,
+                                "line": 1,
+                                "column": "",
+                                "check": "has_records",
+                                "message": "the file has a header line but no responses: the follow-up survey "
+                                "findings (the Impact Story's application chapter) cannot be computed from an "
+                                "empty survey. Download the export again from KoboToolbox once responses are in "
+                                "(Data > Downloads, 'XML values and headers', all submissions), or check that "
+                                "config.yaml names the right survey export",
+                                "rule": snakemake.rule,
+                            }
+                        ]
+                    ),
+                    report_path=str(failed_report_path(report_path)),
+                )
         else:
             known = header_test(codebook, instrument, language=x["language"], response_number=x["response_number"])
             raw = lib_io.read_export(source, header_map=None, source=source, known_headers=known, **FEEDBACK_CSV)
@@ -97,6 +118,12 @@ for x in p.exports:
     frames.append(valid.assign(_edition=x["edition"]) if x.get("edition") else valid)
     quarantines.append(quarantine_table(quarantined, source, mask_columns=mask))
     print(f"{source}: {len(raw)} responses read, {len(valid)} valid, {len(quarantined)} quarantined", file=sys.stderr)
+    # an export that lost all (or more than the configured share) of its responses stops the run
+    problem = quarantine_limit_problem(
+        source, len(raw), len(quarantined), max_share=p.max_quarantined_share, quarantine_file=str(quarantine_failed)
+    )
+    if problem:
+        too_many.append(problem)
 
 # one report for the job: every export's problems (a stopped export's report replaces the
 # one validate wrote for it), sorted by file and line
@@ -106,5 +133,12 @@ if failures:
     write_report(report, failed_report_path(report_path))
     raise SystemExit("\n\n".join(str(err) for err in failures))  # printed once, to the log (stderr)
 failed_report_path(report_path).unlink(missing_ok=True)
+if too_many:  # Snakemake deletes the outputs of a failed job: this copy of the quarantine stays
+    lib_io.write_csv(pd.concat(quarantines, ignore_index=True), quarantine_failed)
+    raise SystemExit(
+        f"{len(too_many)} export{'s' if len(too_many) != 1 else ''} lost too many responses to quarantine; "
+        "nothing downstream is built from them.\n" + "\n".join(f"  - {m}" for m in too_many)
+    )
+quarantine_failed.unlink(missing_ok=True)
 lib_io.write_parquet(pd.concat(frames, ignore_index=True), snakemake.output.staged)
 lib_io.write_csv(pd.concat(quarantines, ignore_index=True), snakemake.output.quarantine)

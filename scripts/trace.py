@@ -5,7 +5,8 @@ it, each with its rule, script and status, as Snakemake recorded them (lib.linea
 workflow's detailed summary, not a reading of config.yaml or of the rule files) -> the
 files they read with sha256 (raw files checked against raw/SHA256SUMS; the salt is never
 hashed) -> evidence file -> where the figure appears in the report (variables file and
-rendered text). Reads only the checkout, results/ of the last run and Snakemake's
+rendered text). Reads only the checkout, results/<scope>/ of the scope's last run (`--scope`,
+default config.yaml's `scope`; `make trace CLAIM=<id> SCOPE=<scope>`) and Snakemake's
 records; changes nothing.
 """
 
@@ -26,41 +27,43 @@ from lib.checksums import parse_sha256sums, sha256_file  # noqa: E402
 from lib.lineage import Job, snakemake_lineage, upstream  # noqa: E402
 
 TARGETS = ("all", "audit")  # the DAG of `make run` and `make audit`
-CLAIMS_TABLE = "results/audit/claims.csv"  # written by the audit from the metrics table
-METRICS_TABLE = "results/metrics/metrics.csv"
-STAGE_TABLE = "results/metrics/{stage}.csv"  # a metric stage's table (METRIC_STAGE_FILES)
+# paths under results/<scope>/ (common.smk `results()`)
+CLAIMS_TABLE = "audit/claims.csv"  # written by the audit from the metrics table
+METRICS_TABLE = "metrics/metrics.csv"
+STAGE_TABLE = "metrics/{stage}.csv"  # a metric stage's table (METRIC_STAGE_FILES)
 CODE = (".py", ".smk")
 
 
-def claim_chain(by_output: dict[str, Job], metric: dict | None) -> tuple[list[Job], list[str]]:
+def claim_chain(by_output: dict[str, Job], metric: dict | None, results: str) -> tuple[list[Job], list[str]]:
     """The jobs from the claims table back to the raw files of the metric's stage, and the
     files they read that no job writes. The metrics table is followed only into the
-    stage of the claim's metric; for a claim that is no metric, the audit's job alone."""
-    claims_job = by_output.get(CLAIMS_TABLE)
+    stage of the claim's metric; for a claim that is no metric, the audit's job alone.
+    ``results`` is the scope's output directory (results/<scope>)."""
+    claims_job = by_output.get(f"{results}/{CLAIMS_TABLE}")
     if claims_job is None:
-        raise SystemExit(f"Snakemake's DAG has no job writing {CLAIMS_TABLE}: is audit.smk included?")
+        raise SystemExit(f"Snakemake's DAG has no job writing {results}/{CLAIMS_TABLE}: is audit.smk included?")
     jobs, leaves = [claims_job], {p for p in claims_job.inputs or () if p not in by_output}
-    table = by_output.get(METRICS_TABLE)
+    table = by_output.get(f"{results}/{METRICS_TABLE}")
     if metric is not None and table is not None:
         jobs.append(table)
         leaves |= {p for p in table.inputs or () if p not in by_output}
-        stage_file = STAGE_TABLE.format(stage=metric["stage"])
+        stage_file = f"{results}/" + STAGE_TABLE.format(stage=metric["stage"])
         stage_jobs, stage_leaves = upstream(by_output, [p for p in table.inputs or () if p == stage_file])
         jobs += [j for j in stage_jobs if all(j is not k for k in jobs)]
         leaves |= set(stage_leaves)
     return jobs, sorted(leaves)
 
 
-def report_mentions(root: Path, claim: dict, key: str) -> list[str]:
+def report_mentions(root: Path, results: Path, claim: dict, key: str) -> list[str]:
     lines = []
     metric_id, _, level = key.partition(":")
-    for variables in sorted((root / "results").rglob("_variables.yml")) if metric_id else []:
+    for variables in sorted(results.rglob("_variables.yml")) if metric_id else []:
         flat = pd.json_normalize(yaml.safe_load(variables.read_text(encoding="utf-8")) or {}, sep=".")
         for name in flat.columns:
             parts = name.split(".")
             if metric_id in parts and (not level or level in parts):
                 lines.append(f"{variables.relative_to(root)}: {name} = {flat[name].iloc[0]}")
-    rendered = root / "results/report/impact_story.html"
+    rendered = results / "report/impact_story.html"
     if rendered.exists():
         page = re.sub(r"<(style|script)\b.*?</\1>", " ", rendered.read_text(encoding="utf-8"), flags=re.S | re.I)
         text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
@@ -101,8 +104,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("claim", help="claim id from published/claims.yaml, e.g. P05")
     parser.add_argument("--root", default=".", help="repository root (default: current directory)")
+    parser.add_argument("--scope", help="a key of `scopes` in config.yaml (default: its `scope`)")
     args = parser.parse_args(argv)
     root = Path(args.root).resolve()
+    config = yaml.safe_load((root / "config.yaml").read_text("utf-8"))
+    scope_id = str(args.scope or config["scope"])
+    if scope_id not in config["scopes"]:
+        print(f"unknown scope {scope_id!r}; known: {', '.join(sorted(config['scopes']))}", file=sys.stderr)
+        return 2
+    results_rel = f"results/{scope_id}"
+    results_dir = root / results_rel
     claims = {c["id"]: c for c in yaml.safe_load((root / "published/claims.yaml").read_text("utf-8"))["claims"]}
     if args.claim not in claims:
         print(f"unknown claim {args.claim!r}; known: {', '.join(claims)}", file=sys.stderr)
@@ -114,9 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"  published: {claim['published']!r}  [{claim['unit']}, rounding {claim['rounding']}, check {claim['check']}]"
     )
-    results = root / CLAIMS_TABLE
-    if results.exists():
-        row = pd.read_csv(results, dtype=str, keep_default_na=False).set_index("claim_id").loc[claim["id"]]
+    audited = results_dir / CLAIMS_TABLE
+    if audited.exists():
+        row = pd.read_csv(audited, dtype=str, keep_default_na=False).set_index("claim_id").loc[claim["id"]]
         print(f"  audit: {row['status']}: recomputed {row['recomputed_value']!r} ({row['recomputed_exact']})")
         if row["note"]:
             print(f"  note: {row['note']}")
@@ -131,8 +142,8 @@ def main(argv: list[str] | None = None) -> int:
             if metric.get(name):
                 print(f"  {name}: {' '.join(str(metric[name]).split())}")
 
-    by_output, globals_ = snakemake_lineage(root, TARGETS)
-    jobs, leaves = claim_chain(by_output, metric)
+    by_output, globals_ = snakemake_lineage(root, TARGETS, {"scope": scope_id})
+    jobs, leaves = claim_chain(by_output, metric, results_rel)
     print("\nJOBS (from Snakemake: rule, script, status of the last run, outputs <- inputs other jobs wrote)")
     for job in jobs:
         status = "" if job.status == "ok" else f"  [{job.status}: rerun the workflow]"
@@ -155,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     withheld = {Path(salt).as_posix(), Path(os.path.relpath(Path(salt).resolve(), root)).as_posix()} if salt else set()
     print_inputs(root, leaves, withheld)
     if metric is not None:
-        evidence = root / f"results/audit/evidence/{metric['id']}.csv"
+        evidence = results_dir / f"audit/evidence/{metric['id']}.csv"
         print(f"\nEVIDENCE {evidence.relative_to(root)} (keys: {metric['evidence']})")
         if evidence.exists():
             rows = pd.read_csv(evidence, dtype={"level": str}, keep_default_na=False)
@@ -166,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print("  (not written yet: run `make audit`)")
     print("\nREPORT")
-    for line in report_mentions(root, claim, key):
+    for line in report_mentions(root, results_dir, claim, key):
         print(f"  {line}")
     return 0
 

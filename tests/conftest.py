@@ -10,7 +10,8 @@ every e2e test file can reuse it):
     Path of a temporary copy of the repository (everything but .git, .venv, results,
     private, logs and caches) after ``snakemake --cores 2`` ran the whole workflow there on the
     default data in ``raw/`` (scope from config.yaml, i.e. 2020). Tests read
-    ``<path>/results/...``; the checkout's own results/ are never touched. Skips when
+    ``results_dir(<path>) / ...`` (``<path>/results/2020/...``); the checkout's own results/
+    are never touched. Skips when
     ``raw/lms`` does not exist yet (run ``make data``); fails with the tail of
     Snakemake's output when the run fails.
 
@@ -18,6 +19,11 @@ every e2e test file can reuse it):
     Helper (plain function) to run Snakemake in a copy; returns the CompletedProcess.
 ``copy_repo(dest)``
     Helper to make such a copy.
+
+Where a run writes (results/<scope>/, logs/<scope>/; the scope is config.yaml's ``scope``
+unless the run passes ``--config scope=...``): ``results_dir(workdir, scope=DEFAULT_SCOPE)``
+and ``logs_dir(...)`` give the directories of a run in ``workdir``; ``RESULTS``
+(``"results/2020"``) is the same, relative, for Snakemake targets and paths in messages.
 """
 
 from __future__ import annotations
@@ -29,9 +35,24 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
+DEFAULT_SCOPE = str(yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))["scope"])
+RESULTS = f"results/{DEFAULT_SCOPE}"  # the default scope's outputs, relative to a workdir
+
+
+def results_dir(workdir: Path, scope: str = DEFAULT_SCOPE) -> Path:
+    """The outputs of a run of ``scope`` in ``workdir``: ``<workdir>/results/<scope>``."""
+    return Path(workdir) / "results" / str(scope)
+
+
+def logs_dir(workdir: Path, scope: str = DEFAULT_SCOPE) -> Path:
+    """The job logs of a run of ``scope`` in ``workdir``: ``<workdir>/logs/<scope>``."""
+    return Path(workdir) / "logs" / str(scope)
+
+
 IGNORE = shutil.ignore_patterns(
     ".git", ".venv", ".venv-slurm", "results", "private", "logs", ".snakemake", "__pycache__", ".pytest_cache", ".ruff_cache"
 )

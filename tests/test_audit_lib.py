@@ -199,10 +199,36 @@ def test_unknown_metric_key_stops():
 def test_validate_register():
     good = _claim(published="1", value=1, check="equal", metric="participants_total")
     claims.validate_register([good])
-    with pytest.raises(claims.ClaimsError, match="used twice"):
+    with pytest.raises(claims.ClaimsError, match=r"claim 'X' \(entry 2\), key 'id': already used by entry 1"):
         claims.validate_register([good, good])
-    with pytest.raises(claims.ClaimsError, match="needs 'metric'"):
+    with pytest.raises(claims.ClaimsError, match=r"claim 'X' \(entry 1\): lacks 'metric' \(for check 'equal'\)"):
         claims.validate_register([{k: v for k, v in good.items() if k != "metric"}])
+
+
+def test_load_claims_names_file_claim_and_key_without_traceback(tmp_path):
+    """published/claims.yaml loads; a broken entry is refused with the file, the claim and
+    the key (schemas/claims.schema.yaml), a YAML syntax error with the file and line."""
+    assert len(claims.load_claims("published/claims.yaml")) > 40
+    bad = tmp_path / "claims.yaml"
+    bad.write_text(
+        "claims:\n"
+        "  - {id: P01, section: s, paraphrase: p, published: '1', value: 1, unit: u, rounding: integer,\n"
+        "     check: equal, metric: participants_total}\n"
+        "  - {id: P02, section: s, paraphrase: p, published: '1', value: 1, unit: u, rounding: rounded,\n"
+        "     check: equals, metric: participants_total, colour: red}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(claims.ClaimsError) as err:
+        claims.load_claims(bad)
+    message = str(err.value)
+    assert message.startswith(f"{bad}: 3 problem(s)")
+    assert "claim 'P02' (entry 2), key 'rounding': 'rounded' is not one of" in message
+    assert "claim 'P02' (entry 2), key 'check': 'equals' is not one of" in message
+    assert "claim 'P02' (entry 2): unknown key(s) 'colour'" in message
+    assert "P01" not in message
+    bad.write_text("claims:\n  - id: P01\n   section: s\n", encoding="utf-8")
+    with pytest.raises(claims.ClaimsError, match=rf"^{bad}:3: not valid YAML"):
+        claims.load_claims(bad)
 
 
 # ----------------------------------------------------------------------------- evidence

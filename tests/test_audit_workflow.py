@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from conftest import RESULTS, results_dir
 
 REPO = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
@@ -86,9 +87,16 @@ def metrics_rows() -> list[tuple]:
 
 
 def write_metrics(ws: Path, rows: list[tuple]) -> None:
+    """metrics.csv in the layout metrics_table writes (schemas/metrics.py), from the rows."""
     frame = pd.DataFrame(rows, columns=["metric_id", "level", "value", "numerator", "denominator", "unit", "rank"])
     frame["rank"] = frame["rank"].astype("Int64")
-    frame.to_csv(ws / "results/metrics/metrics.csv", index=False)
+    registry = {m["id"]: m for m in yaml.safe_load((REPO / "resources/metric_registry.yaml").read_text())["metrics"]}
+    frame = frame.assign(ci_low=float("nan"), ci_high=float("nan"),
+                         stage=frame["metric_id"].map(lambda m: registry[m]["stage"]),
+                         label=frame["metric_id"].map(lambda m: registry[m]["label"]), definition="d")
+    columns = ["metric_id", "level", "value", "numerator", "denominator", "unit", "ci_low", "ci_high", "rank",
+               "stage", "label", "definition"]
+    frame[columns].to_csv(results_dir(ws) / "metrics/metrics.csv", index=False)
 
 
 def build_workspace(ws: Path) -> Path:
@@ -103,6 +111,10 @@ def build_workspace(ws: Path) -> Path:
         src, dst = REPO / "workflow" / item, ws / "workflow" / item
         dst.parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, dst)
+    # hand-made raw files, not the shipped synthetic data: the demo salt is allowed explicitly
+    config = (ws / "config.yaml").read_text(encoding="utf-8")
+    assert "  allow_demo_salt: false\n" in config
+    (ws / "config.yaml").write_text(config.replace("  allow_demo_salt: false\n", "  allow_demo_salt: true\n"))
     (ws / "Snakefile").write_text(
         'configfile: "config.yaml"\n\n\ninclude: "workflow/rules/common.smk"\ninclude: "workflow/rules/audit.smk"\n'
     )
@@ -112,26 +124,31 @@ def build_workspace(ws: Path) -> Path:
         (ws / "raw" / rel).write_text(text)
     sums = [f"{hashlib.sha256(t.encode()).hexdigest()}  {rel}" for rel, t in sorted(raw.items())]
     (ws / "raw/SHA256SUMS").write_text("\n".join(sums) + "\n")
-    (ws / "results/metrics/evidence").mkdir(parents=True)
+    (results_dir(ws) / "metrics/evidence").mkdir(parents=True)
     write_metrics(ws, metrics_rows())
     key = hashlib.sha256(b"k").hexdigest()
-    for stage, ids in [("participation", {"participant_key": [key], "edition": ["2020-EN1"]}),
-                       ("reaction", {"response_id": ["R1"]}), ("application", {"response_id": ["EN-0001"]})]:
-        metric = {"participation": "participants_total", "reaction": "intention_to_use_by_edition",
-                  "application": "application_rate"}[stage]
-        pd.DataFrame({"metric_id": [metric], "level": [""], **ids, "in_numerator": [True],
-                      "value": [float("nan")]}).to_parquet(ws / f"results/metrics/evidence/{stage}.parquet")
-    (ws / "results/report").mkdir(parents=True)
+    # evidence in the layout the metric stages write (schemas/metrics.py EVIDENCE)
+    for stage, metric, key_type, keys in [
+        ("participation", "participants_total", "edition:participant_key", [f"2020-EN1:{key}"]),
+        ("reaction", "intention_to_use_by_edition", "edition/response_id", ["2020-EN1/R1"]),
+        ("application", "application_rate", "response_id", ["EN-0001"]),
+    ]:
+        level = "2020-EN1" if stage == "reaction" else ""
+        roles = ["numerator"] if stage == "participation" else ["numerator", "denominator"]
+        pd.DataFrame({"metric_id": metric, "level": level, "role": roles, "key_type": key_type,
+                      "key": keys * len(roles)}).astype("string").to_parquet(
+            results_dir(ws) / f"metrics/evidence/{stage}.parquet")
+    (results_dir(ws) / "report").mkdir(parents=True)
     for doc in ("impact_story", "technical_annex"):  # the two documents the crate lists
-        (ws / f"results/report/{doc}.html").write_text("<p>1,681 participants</p>\n")
-        (ws / f"results/report/{doc}.pdf").write_bytes(b"%PDF-1.7 stand-in\n")
+        (results_dir(ws) / f"report/{doc}.html").write_text("<p>1,681 participants</p>\n")
+        (results_dir(ws) / f"report/{doc}.pdf").write_bytes(b"%PDF-1.7 stand-in\n")
     return ws
 
 
 def run_audit(ws: Path) -> subprocess.CompletedProcess:
     """What `make audit` does: checksums alone (forced), then the target."""
     base = [SNAKEMAKE, "--cores", "1", "--show-failed-logs"]
-    first = subprocess.run(base + ["--forcerun", "audit_checksums", "results/audit/raw_checksums.csv"],
+    first = subprocess.run(base + ["--forcerun", "audit_checksums", "audit_checksums"],
                            cwd=ws, capture_output=True, text=True)
     if first.returncode != 0:
         return first
@@ -147,7 +164,7 @@ def passed(tmp_path_factory):
 
 
 def test_audit_passes_and_flags_publication_inconsistencies(passed):
-    claims = pd.read_csv(passed / "results/audit/claims.csv", dtype=str, keep_default_na=False)
+    claims = pd.read_csv(results_dir(passed) / "audit/claims.csv", dtype=str, keep_default_na=False)
     status = dict(zip(claims["claim_id"], claims["status"], strict=True))
     assert "differs" not in status.values()
     assert status["B01"] == "inconsistent_in_publication"  # ten vs 5 + 3 + 1 + 2 = 11
@@ -157,21 +174,21 @@ def test_audit_passes_and_flags_publication_inconsistencies(passed):
     assert p05["status"] == "inconsistent_in_publication" and "1,614" in p05["note"] and "54 per cent" in p05["note"]
     assert status["P01"] == status["A09"] == status["A13"] == "reproduced"
     assert status["I05"] == "not_from_exports"
-    assert (passed / "results/audit/verdict.tsv").read_text().count("\t") == 3
-    html = (passed / "results/audit/claims.html").read_text()
+    assert (results_dir(passed) / "audit/verdict.tsv").read_text().count("\t") == 3
+    html = (results_dir(passed) / "audit/claims.html").read_text()
     assert "inconsistent_in_publication" in html and "<script" not in html
 
 
 def test_evidence_files_for_every_metric(passed):
     registry = yaml.safe_load((REPO / "resources/metric_registry.yaml").read_text())["metrics"]
     for metric in registry:
-        assert (passed / f"results/audit/evidence/{metric['id']}.csv").exists(), metric["id"]
-    ev = pd.read_csv(passed / "results/audit/evidence/participants_total.csv")
-    assert list(ev.columns) == ["metric_id", "level", "participant_key", "edition", "in_numerator", "value"]
+        assert (results_dir(passed) / f"audit/evidence/{metric['id']}.csv").exists(), metric["id"]
+    ev = pd.read_csv(results_dir(passed) / "audit/evidence/participants_total.csv")
+    assert list(ev.columns) == ["metric_id", "level", "key_type", "key", "in_numerator"]
 
 
 def test_crate_lists_raw_inputs(passed):
-    crate = json.loads((passed / "results/provenance/ro-crate-metadata.json").read_text())
+    crate = json.loads((results_dir(passed) / "provenance/ro-crate-metadata.json").read_text())
     by_id = {e["@id"]: e for e in crate["@graph"]}
     for rel in list(RAW) + ["SHA256SUMS"]:
         path = passed / "raw" / rel
@@ -188,7 +205,7 @@ def test_one_changed_byte_stops_the_audit_naming_the_file(tmp_path):
     proc = run_audit(ws)
     assert proc.returncode != 0
     assert "raw/evaluation/2020-EN1.csv: content changed" in proc.stderr
-    assert not (ws / "results/audit/claims.csv").exists()  # nothing else ran
+    assert not (results_dir(ws) / "audit/claims.csv").exists()  # nothing else ran
 
 
 def test_missing_and_extra_files_are_named(tmp_path):
@@ -209,5 +226,17 @@ def test_edited_metric_makes_the_audit_fail_with_differs(tmp_path):
     proc = run_audit(ws)
     assert proc.returncode != 0
     assert "A09 (application_rate): published '80 per cent', the data gives '70 per cent'" in proc.stderr
-    claims = pd.read_csv(ws / "results/audit/claims.csv", dtype=str, keep_default_na=False)
+    claims = pd.read_csv(results_dir(ws) / "audit/claims.csv", dtype=str, keep_default_na=False)
     assert claims.set_index("claim_id").loc["A09", "status"] == "differs"
+
+
+def test_a_metrics_table_that_breaks_its_schema_stops_the_audit_naming_it(tmp_path):
+    ws = build_workspace(tmp_path)
+    rows = [r if r[:2] != ("application_rate", "") else ("application_rate", "", 0.8, 160, 200, "percent", None)
+            for r in metrics_rows()]
+    write_metrics(ws, rows)
+    proc = run_audit(ws)
+    assert proc.returncode != 0
+    assert f"{RESULTS}/metrics/metrics.csv: " in proc.stderr
+    assert "(application_rate), column 'unit', value 'percent': is not a unit" in proc.stderr
+    assert "Traceback" not in proc.stderr

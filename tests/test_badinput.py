@@ -4,7 +4,7 @@ A ``stop`` case must fail with one message naming file, line, column, value and 
 broken rule (what ``must_say`` lists) and leave nothing built from the bad file; a
 ``pass`` case must build its target (and show the input the way the case says); a
 ``quarantine`` case (config ``on_invalid: quarantine``) must go on and put the bad row,
-with its line and reason, under results/validation/quarantine/.
+with its line and reason, under results/<scope>/validation/quarantine/.
 
 Cases whose fix is not in the workflow yet are marked xfail(strict=True) with the gap in
 the reason (see the issue-7 report); they start failing loudly once fixed, so the mark
@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 from badinput.builder import Outcome, corpus
 from badinput.cases import CASES, Case
+from conftest import RESULTS, results_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -110,6 +111,9 @@ def _check_pass(o: Outcome) -> None:
     elif case.id == "long_free_text_200k":
         clean = pd.read_parquet(o.path(case.target)).set_index("response_id")
         assert clean.loc["EN-0003", "example"] == o.facts["value"] and len(o.facts["value"]) == 204800
+    elif case.id == "demo_salt_allowed":
+        clean = pd.read_parquet(o.path(case.target))
+        assert len(clean) > 100 and clean["participant_key"].str.fullmatch(r"[0-9a-f]{64}").all()
     else:
         raise AssertionError(f"no pass check for {case.id}")
 
@@ -137,19 +141,19 @@ def test_quarantine_case_goes_on_with_the_row_set_aside(case, run):
 
 
 def test_quarantine_is_said_in_the_report(run, workflow_run):
-    from badinput.builder import snakemake
+    from badinput.builder import CASE_CONFIG, snakemake
 
-    clean_page = (workflow_run / "results/report/impact_story.html").read_text(encoding="utf-8").casefold()
-    assert "set aside" not in clean_page and "results/validation/quarantine/" not in clean_page  # nothing set aside
+    clean_page = (results_dir(workflow_run) / "report/impact_story.html").read_text(encoding="utf-8").casefold()
+    assert "set aside" not in clean_page and "validation/quarantine/" not in clean_page  # nothing set aside
 
     case = next(c for c in CASES if c.id == "quarantine_attribution_150")
     o = run(case)
     assert o.returncode == 0
-    done = snakemake(o.workspace, "results/report/impact_story.html", "results/report/technical_annex.html",
-                     "--config", "on_invalid=quarantine")
+    done = snakemake(o.workspace, f"{RESULTS}/report/impact_story.html", f"{RESULTS}/report/technical_annex.html",
+                     "--config", "on_invalid=quarantine", "--configfile", CASE_CONFIG)
     assert done.returncode == 0, done.stderr[-3000:]
-    page = o.path("results/report/impact_story.html").read_text(encoding="utf-8")
+    page = o.path(f"{RESULTS}/report/impact_story.html").read_text(encoding="utf-8")
     # the story says it in words; the technical annex names the file that lists the row
-    assert "One row was set aside" in page and "results/validation/quarantine/" not in page
-    annex = o.path("results/report/technical_annex.html").read_text(encoding="utf-8")
-    assert "One row was set aside" in annex and "results/validation/quarantine/" in annex
+    assert "One row was set aside" in page and "validation/quarantine/" not in page
+    annex = o.path(f"{RESULTS}/report/technical_annex.html").read_text(encoding="utf-8")
+    assert "One row was set aside" in annex and f"{RESULTS}/validation/quarantine/" in annex

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import copy_repo, run_snakemake
+from conftest import RESULTS, copy_repo, logs_dir, results_dir, run_snakemake
 
 from lib.batches import edition_batches
 
@@ -44,20 +44,21 @@ def test_batches_hold_one_site_and_follow_scope_order():
 
 
 # Per-batch files (named after the batch, so they differ by name) and the run record.
+# Paths relative to the run's results/<scope>/.
 PER_BATCH = (
-    "results/clean/editions/",
-    "results/validation/lms/",
-    "results/validation/quarantine/lms/",
-    "results/validation/survey/evaluation-",
-    "results/validation/quarantine/survey/evaluation-",
-    "results/provenance/",
+    "clean/editions/",
+    "validation/lms/",
+    "validation/quarantine/lms/",
+    "validation/survey/evaluation-",
+    "validation/quarantine/survey/evaluation-",
+    "provenance/",
 )
 
 
 def _digests(ws: Path) -> dict[str, str]:
     out = {}
-    for f in sorted((ws / "results").rglob("*")):
-        rel = f.relative_to(ws).as_posix()
+    for f in sorted(results_dir(ws).rglob("*")):
+        rel = f.relative_to(results_dir(ws)).as_posix()
         if f.is_file() and not rel.startswith(PER_BATCH):
             out[rel] = hashlib.sha256(f.read_bytes()).hexdigest()
     return out
@@ -76,9 +77,9 @@ def test_batched_run_publishes_the_same_bytes(workflow_run, tmp_path):
     assert done.returncode == 0, done.stderr[-6000:]
     # the 2020 scope: three en editions in one batch, the es edition alone
     batch = "2020-EN1--2020-EN3"
-    assert (ws / f"results/clean/editions/{batch}/participants.parquet").exists()
-    assert not (ws / "results/clean/editions/2020-EN2").exists()
-    report = (ws / f"results/validation/lms/{batch}/participants.csv").read_text(encoding="utf-8")
+    assert (results_dir(ws) / f"clean/editions/{batch}/participants.parquet").exists()
+    assert not (results_dir(ws) / "clean/editions/2020-EN2").exists()
+    report = (results_dir(ws) / f"validation/lms/{batch}/participants.csv").read_text(encoding="utf-8")
     assert report.count("\n") == 1  # header only: no problem in the default data
     ours, reference = _digests(ws), _digests(workflow_run)
     assert ours.keys() == reference.keys()
@@ -97,6 +98,9 @@ def _break_a_grade(ws: Path) -> None:
     csv.writer(buf, lineterminator="").writerow(cells)
     lines[3] = buf.getvalue()
     path.write_text("\n".join(lines), encoding="utf-8")
+    # the synthetic data is no longer the shipped one: the demo salt needs the explicit opt-in
+    options = yaml.safe_load((ws / "batches.yaml").read_text(encoding="utf-8"))
+    (ws / "batches.yaml").write_text(yaml.safe_dump({**options, "privacy": {"allow_demo_salt": True}}), encoding="utf-8")
 
 
 @pytest.mark.e2e
@@ -106,10 +110,10 @@ def test_a_broken_export_in_a_batch_is_named_and_stops_the_batch(tmp_path):
     batch = "2020-EN1--2020-EN3"
     done = run_snakemake(ws, f"private/staging/lms/{batch}/grades.parquet", "--configfile", "batches.yaml")
     assert done.returncode != 0
-    log = (ws / f"logs/stage_lms/{batch}.log").read_text(encoding="utf-8")
+    log = (logs_dir(ws) / f"stage_lms/{batch}.log").read_text(encoding="utf-8")
     assert f"Batch {batch} (3 editions)" in log
     assert "raw/lms/2020-EN2/grades.csv:4" in log and "value '999'" in log
-    failed = (ws / f"results/validation/lms/{batch}/grades.failed.csv").read_text(encoding="utf-8")
+    failed = (results_dir(ws) / f"validation/lms/{batch}/grades.failed.csv").read_text(encoding="utf-8")
     assert "raw/lms/2020-EN2/grades.csv" in failed and "999" in failed
     assert not (ws / f"private/staging/lms/{batch}/grades.parquet").exists()
 
@@ -124,14 +128,14 @@ def test_quarantine_in_a_batch_sets_aside_the_row_of_its_own_file(tmp_path):
     )
     _break_a_grade(ws)
     batch = "2020-EN1--2020-EN3"
-    done = run_snakemake(ws, f"results/clean/editions/{batch}/cleaning_log.csv", "--configfile", "batches.yaml")
+    done = run_snakemake(ws, f"{RESULTS}/clean/editions/{batch}/cleaning_log.csv", "--configfile", "batches.yaml")
     assert done.returncode == 0, done.stderr[-4000:]
-    quarantine = (ws / f"results/validation/quarantine/lms/{batch}/staging.csv").read_text(encoding="utf-8")
+    quarantine = (results_dir(ws) / f"validation/quarantine/lms/{batch}/staging.csv").read_text(encoding="utf-8")
     assert quarantine.count("\n") == 2 and "grades,4," in quarantine and "raw/lms/2020-EN2/grades.csv:4" in quarantine
     counts = pd.read_csv(ws / f"private/staging/lms/{batch}/row_counts.csv").set_index(["edition", "source"])
     assert counts.loc[("2020-EN2", "grades"), "rows_quarantined"] == 1
     assert counts["rows_quarantined"].sum() == 1
-    log = pd.read_csv(ws / f"results/clean/editions/{batch}/cleaning_log.csv", keep_default_na=False)
+    log = pd.read_csv(results_dir(ws) / f"clean/editions/{batch}/cleaning_log.csv", keep_default_na=False)
     step = log[(log["step"] == "validate") & (log["source"] == "grades") & (log["rows_dropped"] > 0)]
     assert step["edition"].tolist() == ["2020-EN2"] and step["rows_dropped"].tolist() == [1]
     staged = pd.read_parquet(ws / f"private/staging/lms/{batch}/grades.parquet")
@@ -166,9 +170,9 @@ def test_a_broken_evaluation_export_in_a_batch_is_named_and_stops_the_batch(tmp_
     batch = "2020-EN1--2020-EN3"
     done = run_snakemake(ws, f"private/staging/evaluation/{batch}.parquet", "--configfile", "batches.yaml")
     assert done.returncode != 0
-    log = (ws / f"logs/stage_evaluation/{batch}.log").read_text(encoding="utf-8")
+    log = (logs_dir(ws) / f"stage_evaluation/{batch}.log").read_text(encoding="utf-8")
     assert "raw/evaluation/2020-EN1.csv: 256 responses read, 256 valid" in log
     assert "raw/evaluation/2020-EN2.csv:3" in log and "value 'Kinda relevant'" in log and "[stage_evaluation]" in log
-    failed = pd.read_csv(ws / f"results/validation/survey/evaluation-{batch}.failed.csv")
+    failed = pd.read_csv(results_dir(ws) / f"validation/survey/evaluation-{batch}.failed.csv")
     assert failed[["file", "line", "value"]].values.tolist() == [["raw/evaluation/2020-EN2.csv", 3, "Kinda relevant"]]
     assert not (ws / f"private/staging/evaluation/{batch}.parquet").exists()

@@ -1,7 +1,7 @@
 """Two runs from clean, in two temporary copies of the repository, give byte-identical
-files everywhere in results/ (figures, Parquet, CSV, HTML, PDF, and the RO-Crate, whose one
-date is pinned to the commit's); the run's RO-Crate lists every raw input with its sha256
-and reads back with `rocrate`.
+files everywhere in results/<scope>/ (figures, Parquet, CSV, HTML, PDF, and the RO-Crate,
+whose one date is pinned to the commit's); the run's RO-Crate lists every raw input with its
+sha256 and reads back with `rocrate`.
 
 Slow (two full workflow runs): marked e2e. Skipped until raw/ holds the default data
 with its raw/SHA256SUMS (`make data`).
@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import RESULTS, results_dir
 from rocrate.rocrate import ROCrate
 
 REPO = Path(__file__).resolve().parents[1]
@@ -38,7 +39,7 @@ def _run(ws: Path) -> None:
 
 
 def _digests(ws: Path) -> dict[str, str]:
-    results = ws / "results"
+    results = results_dir(ws)
     return {
         p.relative_to(results).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(results.rglob("*"))
@@ -69,7 +70,7 @@ def test_two_clean_runs_are_byte_identical(two_runs):
 
 def test_crate_lists_every_raw_input_with_its_sha256(two_runs):
     ws = two_runs[0]
-    crate = json.loads((ws / "results/provenance/ro-crate-metadata.json").read_text(encoding="utf-8"))
+    crate = json.loads((results_dir(ws) / "provenance/ro-crate-metadata.json").read_text(encoding="utf-8"))
     by_id = {e["@id"]: e for e in crate["@graph"]}
     action = next(e for e in crate["@graph"] if e.get("@type") == "CreateAction")
     objects = {o["@id"] for o in action["object"]}
@@ -81,11 +82,12 @@ def test_crate_lists_every_raw_input_with_its_sha256(two_runs):
         assert by_id[rel]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
         assert by_id[rel]["contentSize"] == str(path.stat().st_size)
     results = {r["@id"] for r in action["result"]}
-    assert "results/audit/claims.csv" in results and "results/report/impact_story.html" in results
-    assert not any(r.startswith("results/provenance/") for r in results)
+    assert f"{RESULTS}/audit/claims.csv" in results and f"{RESULTS}/report/impact_story.html" in results
+    assert all(r.startswith(f"{RESULTS}/") for r in results)  # this scope's outputs only
+    assert not any(r.startswith(f"{RESULTS}/provenance/") for r in results)
     # every file the run wrote before the crate is a result (the crate waits for rule all)
-    written = {p.relative_to(ws).as_posix() for p in (ws / "results").rglob("*") if p.is_file()}
-    assert written - results == {"results/provenance/ro-crate-metadata.json", "results/audit/verdict.tsv"}
-    read_back = ROCrate(ws / "results/provenance")
+    written = {p.relative_to(ws).as_posix() for p in results_dir(ws).rglob("*") if p.is_file()}
+    assert written - results == {f"{RESULTS}/provenance/ro-crate-metadata.json", f"{RESULTS}/audit/verdict.tsv"}
+    read_back = ROCrate(results_dir(ws) / "provenance")
     assert read_back.mainEntity.id == "Snakefile"
     assert {e.id for e in read_back.data_entities} >= objects | results

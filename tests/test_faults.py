@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SNAKEMAKE, copy_repo, run_snakemake
+from conftest import SNAKEMAKE, copy_repo, results_dir, run_snakemake
 
 pytestmark = pytest.mark.e2e
 LOCK_MESSAGE = "Directory cannot be locked"
@@ -66,11 +66,11 @@ def test_killed_run_then_rerun_equals_a_clean_run(workflow_run, tmp_path):
     proc = start(work)
     try:
         # first jobs finished: the clean table of at least one edition is there, the run goes on
-        wait_for(lambda: any((work / "results/clean/editions").glob("*/participants.parquet")), proc)
+        wait_for(lambda: any((results_dir(work) / "clean/editions").glob("*/participants.parquet")), proc)
     finally:
         kill(proc)
     assert proc.returncode == -signal.SIGKILL
-    assert not (work / "results/report/impact_story.html").exists(), "the run was not killed part-way"
+    assert not (results_dir(work) / "report/impact_story.html").exists(), "the run was not killed part-way"
 
     # a plain rerun refuses to start: the killed run's lock, or its half-written files
     refused = run_snakemake(work)
@@ -83,7 +83,7 @@ def test_killed_run_then_rerun_equals_a_clean_run(workflow_run, tmp_path):
     rerun = run_snakemake(work, "--rerun-incomplete")
     assert rerun.returncode == 0, rerun.stdout[-2000:] + rerun.stderr[-4000:]
 
-    clean, after_kill = digests(workflow_run / "results"), digests(work / "results")
+    clean, after_kill = digests(results_dir(workflow_run)), digests(results_dir(work))
     assert sorted(after_kill) == sorted(clean)
     differ = [rel for rel in clean if clean[rel] != after_kill[rel]]
     assert not differ, f"files differ from the clean run: {differ}"
@@ -106,4 +106,4 @@ def test_second_concurrent_run_is_refused_with_the_lock_message(tmp_path):
     text = second.stdout + second.stderr
     assert second.returncode != 0
     assert LOCK_MESSAGE in text and "--unlock" in text, text[-3000:]
-    assert not (work / "results/report/impact_story.html").exists()
+    assert not (results_dir(work) / "report/impact_story.html").exists()

@@ -44,7 +44,7 @@ def test_rows_refuse_contract_breaks(registry):
     rows = MetricRows(registry, stage="participation")
     with pytest.raises(KeyError, match="not defined"):
         rows.count("no_such_metric", 1)
-    with pytest.raises(ValueError, match="unit 'share'"):
+    with pytest.raises(ValueError, match="kind 'share'"):
         rows.count("gender_share", 1, level="female")
     with pytest.raises(ValueError, match="give a level"):
         rows.share("gender_share", 1, 2)

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import copy_repo, run_snakemake
+from conftest import copy_repo, results_dir, run_snakemake
 
 pytestmark = pytest.mark.e2e
 CONFIG = ["--configfile", "tests/fixtures/config_fixture.yaml"]
-TARGETS = ["results/metrics/participation.csv", "results/tables/box1_certificates.csv"]
+SCOPE = "fixture"  # the fixture config's scope: its outputs are under results/fixture/
+TARGETS = [f"results/{SCOPE}/metrics/participation.csv", f"results/{SCOPE}/tables/box1_certificates.csv"]
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +21,7 @@ def fixture_run(tmp_path_factory) -> Path:
     workdir = copy_repo(tmp_path_factory.mktemp("fixture_run") / "repo")
     done = run_snakemake(workdir, *TARGETS, *CONFIG)
     assert done.returncode == 0, done.stderr[-4000:]
-    return workdir / "results"
+    return results_dir(workdir, SCOPE)
 
 
 def values(results: Path) -> dict:
@@ -66,7 +67,7 @@ def break_and_run(tmp_path, edition, source, old, new):
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     done = run_snakemake(workdir, *TARGETS, *CONFIG)
     assert done.returncode != 0
-    assert not (workdir / "results" / "metrics" / "participation.csv").exists()
+    assert not (results_dir(workdir, SCOPE) / "metrics" / "participation.csv").exists()
     return done.stdout + done.stderr, workdir
 
 
@@ -74,7 +75,7 @@ def test_unknown_country_stops_naming_file_line_value(tmp_path):
     out, workdir = break_and_run(tmp_path, "2020-ES1", "participants", "Palestina", "Palestinia")
     assert "tests/fixtures/raw/lms/2020-ES1/participants.csv:7, column 'country', value 'Palestinia, Estado de'" in out
     assert "country_aliases.csv" in out
-    kept = workdir / "results" / "validation" / "lms" / "2020-ES1" / "clean.failed.csv"
+    kept = results_dir(workdir, SCOPE) / "validation" / "lms" / "2020-ES1" / "clean.failed.csv"
     assert "Palestinia" in kept.read_text(encoding="utf-8")
 
 

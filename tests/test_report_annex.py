@@ -13,6 +13,7 @@ import pandas as pd
 import pypdfium2 as pdfium
 import pytest
 import yaml
+from conftest import RESULTS, results_dir
 from test_report_fixture import PROJECT, ROOT, load_config, quotes_frame, render
 from test_report_render import visible_text
 
@@ -292,10 +293,10 @@ def test_annex_prose_has_no_typed_figures_or_metric_ids(registry):
 
 @pytest.mark.e2e
 def test_real_annex_from_the_default_data(workflow_run, registry):
-    report = workflow_run / "results" / "report"
+    report = results_dir(workflow_run) / "report"
     text = visible_text((report / "technical_annex.html").read_text(encoding="utf-8"))
-    metrics = workflow_run / "results" / "metrics" / "metrics.csv"
-    assert f"results/metrics/metrics.csv {Path(metrics).stat().st_size:,} " \
+    metrics = results_dir(workflow_run) / "metrics" / "metrics.csv"
+    assert f"{RESULTS}/metrics/metrics.csv {Path(metrics).stat().st_size:,} " \
            f"{hashlib.sha256(metrics.read_bytes()).hexdigest()}" in text
     assert "55 (71 of 128)" in text and "28 (470 of 1,681)" in text
     assert (report / "technical_annex.pdf").read_bytes().startswith(b"%PDF-")

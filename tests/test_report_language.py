@@ -7,6 +7,7 @@ report of the default data.
 """
 
 import pytest
+from conftest import results_dir
 from test_report_fixture import render
 
 from lib.report_lint import numeral_openings, prose_blocks, sentences, spelling_problems
@@ -65,11 +66,11 @@ def test_lint_catches_a_numeral_opening_a_generated_sentence(fixture_page):
 
 
 def test_default_report_follows_un_style(workflow_run):
-    _check((workflow_run / "results/report/impact_story.html").read_text(encoding="utf-8"))
+    _check((results_dir(workflow_run) / "report/impact_story.html").read_text(encoding="utf-8"))
 
 
 def test_default_technical_annex_follows_un_style(workflow_run):
-    _check((workflow_run / "results/report/technical_annex.html").read_text(encoding="utf-8"))
+    _check((results_dir(workflow_run) / "report/technical_annex.html").read_text(encoding="utf-8"))
 
 
 def test_case_studies_mark_spanish_and_quote_only_with_consent(fixture_page):

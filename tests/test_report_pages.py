@@ -38,6 +38,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 import typst
+from conftest import results_dir
 from test_report_fixture import render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -291,7 +292,7 @@ def test_fixture_report_marks_spanish_quotes(fixture_report):
 @pytest.mark.parametrize("document", ["impact_story", "technical_annex"])
 def test_real_pdf_has_no_page_left_largely_empty(workflow_run, document):
     """The PDFs the workflow renders from the default data (rule in the module docstring)."""
-    report = workflow_run / "results" / "report"
+    report = results_dir(workflow_run) / "report"
     pdf = report / f"{document}.pdf"
     pages = ink_rows(pdf, MARGINS)
     breaks, count = deliberate_breaks(report / "build" / document / f"{document}.typ")
@@ -301,7 +302,7 @@ def test_real_pdf_has_no_page_left_largely_empty(workflow_run, document):
 
 @pytest.mark.e2e
 def test_real_report_figures_have_alt_text_in_html_and_pdf(workflow_run):
-    report = workflow_run / "results" / "report"
+    report = results_dir(workflow_run) / "report"
     images = html_images((report / "impact_story.html").read_text(encoding="utf-8"))
     assert images and all(alt_of(i) for i in images)
     assert typst_images_without_alt((report / "build" / "impact_story" / "impact_story.typ").read_text(encoding="utf-8")) == []

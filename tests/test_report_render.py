@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import results_dir
 from test_report_fixture import GENERATED, PROJECT, build_inputs, metrics_frame, render
 
 from lib.report_render import RenderError, prepare_build, render_pandoc
@@ -130,7 +131,7 @@ def test_missing_metric_row_is_reported_by_name(tmp_path):
 def test_real_report_from_the_default_data(workflow_run):
     """The report the workflow renders from the default raw data (not a fixture) prints every
     published figure and embeds Figure 1, Figure 2 and the topics chart with alt text."""
-    page = (workflow_run / "results" / "report" / "impact_story.html").read_text(encoding="utf-8")
+    page = (results_dir(workflow_run) / "report" / "impact_story.html").read_text(encoding="utf-8")
     text = visible_text(page)
     assert [e for e in PUBLISHED_PHRASES if e not in text] == []
     images = re.findall(r"<img[^>]*>", page)
@@ -138,7 +139,7 @@ def test_real_report_from_the_default_data(workflow_run):
     assert len(embedded) >= 4 and all('alt="' in i for i in embedded)
     for alt in ("World map", "sector", "topic"):
         assert any(alt.lower() in i.lower() for i in embedded), alt
-    assert (workflow_run / "results" / "report" / "impact_story.pdf").read_bytes().startswith(b"%PDF-")
+    assert (results_dir(workflow_run) / "report" / "impact_story.pdf").read_bytes().startswith(b"%PDF-")
 
 
 def test_typst_tagging_bug_falls_back_to_inline_figures(tmp_path, monkeypatch):

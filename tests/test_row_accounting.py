@@ -16,6 +16,7 @@ import yaml
 from badinput import mutations as m
 from badinput.builder import corpus
 from badinput.cases import BY_ID
+from conftest import results_dir
 
 LOG_COLUMNS = ["step", "source", "edition", "rows_in", "rows_out", "reason", "rows_dropped"]
 LMS_CHAIN = ["validate", "drop_staff", "drop_test_accounts", "harmonise", "merge_duplicates"]
@@ -101,10 +102,10 @@ def test_balance_check_can_fail():
 
 
 def test_lms_cleaning_accounts_for_every_row(workflow_run):
-    log = read_log(workflow_run / "results/clean/cleaning_log.csv")
+    log = read_log(results_dir(workflow_run) / "clean/cleaning_log.csv")
     assert not balance_problems(log)  # every step of the combined log, survey steps included
     log = log[log["step"].isin([*LMS_CHAIN, "join"])]
-    clean = pd.read_parquet(workflow_run / "results/clean/participants.parquet", columns=["edition"])
+    clean = pd.read_parquet(results_dir(workflow_run) / "clean/participants.parquet", columns=["edition"])
     editions = sorted(set(log["edition"]))
     assert editions == sorted(set(clean["edition"])) and len(editions) == 4
     problems = [p for e in editions for p in lms_problems(log, workflow_run, e, clean)]
@@ -112,22 +113,22 @@ def test_lms_cleaning_accounts_for_every_row(workflow_run):
 
 
 def test_evaluation_cleaning_accounts_for_every_row(workflow_run):
-    log = read_log(workflow_run / "results/clean/cleaning_log_evaluation.csv")
+    log = read_log(results_dir(workflow_run) / "clean/cleaning_log_evaluation.csv")
     problems = balance_problems(log)
     for edition in sorted(set(log["edition"])):
         rel = f"raw/evaluation/{edition}.csv"
         if step_total(log, "stage_evaluation", rel, edition, "rows_in") != raw_records(workflow_run, rel):
             problems.append(f"{rel}: staging does not take in every record")
-        clean = pd.read_parquet(workflow_run / f"results/clean/editions/{edition}/evaluation.parquet")
+        clean = pd.read_parquet(results_dir(workflow_run) / f"clean/editions/{edition}/evaluation.parquet")
         if step_total(log, "clean_evaluation", rel, edition, "rows_out") != len(clean):
             problems.append(f"{rel}: clean_evaluation lets out {len(clean)} rows in the table")
     assert not problems, "\n".join(problems)
 
 
 def followup_problems(root: Path) -> list[str]:
-    log = read_log(root / "results/clean/cleaning_log_followup.csv")
+    log = read_log(results_dir(root) / "clean/cleaning_log_followup.csv")
     problems = balance_problems(log)
-    clean = pd.read_parquet(root / "results/clean/followup.parquet", columns=["source_file"])
+    clean = pd.read_parquet(results_dir(root) / "clean/followup.parquet", columns=["source_file"])
     for rel in sorted(set(log["source"])):
         if step_total(log, "stage_followup", rel, "", "rows_in") != raw_records(root, rel):
             problems.append(f"{rel}: staging does not take in every record")
@@ -167,8 +168,8 @@ def quarantine_run(request, tmp_path_factory):
 def test_quarantined_lms_row_is_accounted_for(case_id, source, step, quarantine_run):
     outcome = quarantine_run(case_id)
     ws = outcome.workspace
-    log = read_log(ws / "results/clean/editions/2020-EN1/cleaning_log.csv")
-    clean = pd.read_parquet(ws / "results/clean/editions/2020-EN1/participants.parquet", columns=["edition"])
+    log = read_log(results_dir(ws) / "clean/editions/2020-EN1/cleaning_log.csv")
+    clean = pd.read_parquet(results_dir(ws) / "clean/editions/2020-EN1/participants.parquet", columns=["edition"])
     problems = lms_problems(log, ws, "2020-EN1", clean)
     assert not problems, "\n".join(problems)
     dropped = log[(log["step"] == step) & (log["source"] == source) & log["reason"].str.startswith("quarantined")]
@@ -179,6 +180,6 @@ def test_quarantined_followup_row_is_accounted_for(quarantine_run):
     ws = quarantine_run("quarantine_attribution_150").workspace
     problems = followup_problems(ws)
     assert not problems, "\n".join(problems)
-    log = read_log(ws / "results/clean/cleaning_log_followup.csv")
+    log = read_log(results_dir(ws) / "clean/cleaning_log_followup.csv")
     row = log[(log["step"] == "stage_followup") & (log["source"] == "raw/survey/followup-2020.csv")]
     assert row["rows_dropped"].tolist() == [1], log.to_string()

@@ -6,8 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lib import metrics as m
 from lib import survey_metrics as sm
+from lib.registry import load_registry
 from lib.stats import wilson_fpc
+
+REGISTRY = load_registry("resources/metric_registry.yaml")
 
 NA = pd.NA
 
@@ -84,7 +88,9 @@ LANG = {"E1": "en", "S1": "es"}
 
 @pytest.fixture
 def app():
-    return sm.application_metrics(followup_frame(), OPTIONS, LANG, population=40)
+    # ranked as the registry says (topics, challenges, recommendations, follow-up topics)
+    return m.with_rank(sm.application_metrics(followup_frame(), OPTIONS, LANG, population=40),
+                       m.ranked(REGISTRY, "application"))
 
 
 def test_counts_and_response_rate(app):
@@ -165,7 +171,7 @@ def test_rank_ties_broken_by_code():
             "ci_high": np.nan,
         }
     )
-    out = sm.with_rank(sm.Metrics(rows, pd.DataFrame()), ["challenge_share"]).rows
+    out = m.with_rank(m.Metrics(rows), ["challenge_share"]).rows
     assert dict(zip(out.level, out["rank"], strict=True)) == {"funding": 1, "time": 2, "b": 3}
 
 

@@ -63,12 +63,12 @@ SNAKEFILE = '''SALT_FILE = "resources/salt.txt"
 
 rule all:
     input:
-        "results/metrics/metrics.csv",
+        "results/s/metrics/metrics.csv",
 
 
 rule audit:
     input:
-        "results/audit/claims.csv",
+        "results/s/audit/claims.csv",
 
 
 rule metrics_participation:
@@ -77,7 +77,7 @@ rule metrics_participation:
         salt=SALT_FILE,
         lib_helper="scripts/lib/helper.py",
     output:
-        metrics="results/metrics/participation.csv",
+        metrics="results/s/metrics/participation.csv",
     script:
         "scripts/concat.py"
 
@@ -86,31 +86,32 @@ rule metrics_reaction:
     input:
         raw="raw/evaluation/e.csv",
     output:
-        metrics="results/metrics/reaction.csv",
+        metrics="results/s/metrics/reaction.csv",
     script:
         "scripts/concat.py"
 
 
 rule metrics_table:
     input:
-        stages=["results/metrics/participation.csv", "results/metrics/reaction.csv"],
+        stages=["results/s/metrics/participation.csv", "results/s/metrics/reaction.csv"],
         registry="resources/metric_registry.yaml",
     output:
-        metrics="results/metrics/metrics.csv",
+        metrics="results/s/metrics/metrics.csv",
     script:
         "scripts/concat.py"
 
 
 rule audit_claims:
     input:
-        metrics="results/metrics/metrics.csv",
+        metrics="results/s/metrics/metrics.csv",
         claims="published/claims.yaml",
     output:
-        csv="results/audit/claims.csv",
+        csv="results/s/audit/claims.csv",
     script:
         "scripts/audit_claims.py"
 '''
 FILES = {
+    "config.yaml": "scope: s\nscopes:\n  s: {}\n",  # trace reads the scope (results/<scope>/)
     "scripts/concat.py": "from pathlib import Path\n"
     "Path(snakemake.output[0]).write_text(''.join(Path(p).read_text() for p in snakemake.input))\n",
     "scripts/audit_claims.py": "from pathlib import Path\n"
@@ -167,7 +168,7 @@ def test_trace_takes_jobs_scripts_and_inputs_from_snakemake(workspace):
     assert "resources/salt.txt  (the pseudonymisation salt" in out
     assert _sha(workspace, "resources/salt.txt") not in out
     assert "rerun the workflow" not in out
-    assert "EVIDENCE results/audit/evidence/participants_total.csv" in out
+    assert "EVIDENCE results/s/audit/evidence/participants_total.csv" in out
 
 
 def test_trace_flags_a_changed_raw_file_and_the_stale_job(workspace):

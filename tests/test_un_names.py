@@ -13,6 +13,7 @@ import pandas as pd
 import pycountry
 import pytest
 import yaml
+from conftest import results_dir
 
 from lib.countries import EXTRA_CODES, UN_NAMES_OUTSIDE_M49, UnNames, read_un_m49
 from lib.report_blocks import box2_quotes, case_studies, figure1_note
@@ -250,7 +251,7 @@ def report_problems(results: Path) -> list[str]:
 
 @pytest.mark.e2e
 def test_rendered_report_names_countries_the_un_way(workflow_run):
-    results = workflow_run / "results"
+    results = results_dir(workflow_run)
     assert (results / "report" / "impact_story.html").is_file()
     assert report_problems(results) == []
     # the default data has participants from these countries and the report pages list

@@ -4,13 +4,15 @@ of conftest.py) gives every participation metric of the generator's ground truth
 adds up, clean validation reports and Figure 1; the 2021 scope runs through a config
 override only."""
 
+import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from bench.measure import compare_truth
-from conftest import ROOT, copy_repo, run_snakemake
+from conftest import ROOT, logs_dir, results_dir, run_snakemake
 
 from lib.registry import load_registry, metric_key
 
@@ -44,7 +46,7 @@ TRUTH_2020 = truth("2020")
 
 @pytest.fixture(scope="module")
 def results(workflow_run) -> Path:
-    return workflow_run / "results"
+    return results_dir(workflow_run)
 
 
 @pytest.fixture(scope="module")
@@ -142,29 +144,33 @@ def test_figure1_outputs(results):
     assert {"iso3", "country_name", "participants", "note"} <= set(notes.columns)
 
 
-LMS_TARGETS = [
-    "results/metrics/participation.csv",
-    "results/tables/box1_certificates.csv",
-    "results/figures/figure1_world_map.png",
-]
+def digests(directory: Path) -> dict[str, str]:
+    return {p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.skipif(not (ROOT / "raw" / "lms").is_dir(), reason="raw/lms missing (make data)")
-def test_scope_2021_through_config_only(tmp_path):
+def test_scope_2021_through_config_only_beside_2020(tmp_path, workflow_run):
     """The whole workflow (rule all: metrics, figures, report) over the seven 2021 editions,
-    French and Arabic sites included, by a config override only."""
-    workdir = copy_repo(tmp_path / "repo")
+    French and Arabic sites included, by a config override only; run in a copy of the 2020
+    run, it writes results/2021/ and leaves every file of results/2020/ as it was."""
+    workdir = tmp_path / "repo"
+    shutil.copytree(workflow_run, workdir, symlinks=True, ignore=shutil.ignore_patterns("locks", "incomplete"))
+    before = digests(results_dir(workdir, "2020"))
+    assert before
     done = run_snakemake(workdir, "--config", "scope=2021")
     assert done.returncode == 0, done.stderr[-4000:]
-    computed = read_metrics(workdir / "results" / "metrics" / "participation.csv")
+    assert digests(results_dir(workdir, "2020")) == before  # the scopes sit side by side
+    assert (logs_dir(workdir, "2021") / "metrics_table.log").is_file()
+    computed = read_metrics(results_dir(workdir, "2021") / "metrics" / "participation.csv")
     expected = truth("2021")
     assert len(expected) > 50
-    assert_matches(workdir / "results" / "metrics" / "participation.csv", expected)
+    assert_matches(results_dir(workdir, "2021") / "metrics" / "participation.csv", expected)
     editions = {r.level for r in computed.values() if r.metric_id == "participants_by_edition"}
     assert editions == {"2021-EN4", "2021-EN5", "2021-ES2", "2021-ES3", "2021-FR1", "2021-AR1", "2021-AR2"}
     assert {"fr", "ar"} <= {r.level for r in computed.values() if r.metric_id == "participants_by_language"}
-    page = (workdir / "results" / "report" / "impact_story.html").read_text(encoding="utf-8")
+    page = (results_dir(workdir, "2021") / "report" / "impact_story.html").read_text(encoding="utf-8")
     assert "No follow-up survey was carried out for" in page  # survey sections left out, with the reason
     assert page.count("<img") == 1  # Figure 1 only: no survey figures
-    assert (workdir / "results" / "report" / "impact_story.pdf").is_file()
-    assert not (workdir / "results" / "metrics" / "application.csv").exists()
+    assert (results_dir(workdir, "2021") / "report" / "impact_story.pdf").is_file()
+    assert not (results_dir(workdir, "2021") / "metrics" / "application.csv").exists()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import results_dir
 
 from lib.registry import load_registry, metric_key
 
@@ -17,8 +18,8 @@ STAGES = ("reaction", "application")
 
 @pytest.fixture(scope="module")
 def survey_run(e2e_run):
-    """results/ of the session's full workflow run on the default data (conftest.py)."""
-    return Path(e2e_run) / "results"
+    """results/<scope>/ of the session's full workflow run on the default data (conftest.py)."""
+    return results_dir(Path(e2e_run))
 
 
 @pytest.fixture(scope="module")
@@ -118,9 +119,9 @@ def test_reaction_2021_scope_in_four_languages(tmp_path):
     from conftest import copy_repo, run_snakemake
 
     workdir = copy_repo(tmp_path / "repo")
-    done = run_snakemake(workdir, "--config", "scope=2021", "--", "results/metrics/reaction.csv")
+    done = run_snakemake(workdir, "--config", "scope=2021", "--", "results/2021/metrics/reaction.csv")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    m = pd.read_csv(workdir / "results" / "metrics" / "reaction.csv", dtype={"level": str})
+    m = pd.read_csv(results_dir(workdir, "2021") / "metrics" / "reaction.csv", dtype={"level": str})
     got = {metric_key(r.metric_id, r.level): r for r in m.itertuples(index=False)}
     truth = {k: v for k, v in ground_truth_section("scope_2021").items() if k.startswith("intention_to_use")}
     assert set(got) == set(truth)

@@ -101,7 +101,7 @@ def bench_portfolio(work: Path, cores: int, editions: int, participants: int, re
     jobs = measure.job_times(copy, res.start)
     floor = measure.parse_floor(measure.csv_dialects(data, overlay, config["sites"], config["moodle_exports"]))
     truth = json.loads(truth_file.read_text("utf-8"))["scope_bench"]
-    check = measure.compare_truth(copy / "results" / "metrics" / "metrics.csv", truth)
+    check = measure.compare_truth(copy / "results" / str(overlay["scope"]) / "metrics" / "metrics.csv", truth)
     return {
         "editions": editions, "participants": participants, "responses": responses,
         "generate_s": round(gen_s, 1), "wall_s": round(res.wall_s, 3),

@@ -1,9 +1,11 @@
 """Check the published HTML pages on a desktop and a phone width in headless Chromium.
 
-    python scripts/ci/page_check.py [--out results/page_check] [--widths 1280,390] [page.html ...]
+    python scripts/ci/page_check.py [--scope 2020] [--out DIR] [--widths 1280,390] [page.html ...]
 
-Without pages: every HTML document that exists among results/report/*.html (the Impact
-Story, the technical annex when there is one) and results/audit/claims.html.
+Without pages: every HTML document that exists among results/<scope>/report/*.html (the
+Impact Story, the technical annex when there is one) and results/<scope>/audit/claims.html;
+the scope is config.yaml's `scope` unless `--scope` names another. Screenshots go to
+`--out` (default results/<scope>/page_check).
 
 Desktop Chromium will not make a window narrower than 500 px, so each page is shown in an
 iframe exactly `width` px wide (its own viewport: media queries and innerWidth are those
@@ -34,7 +36,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-DEFAULT_PAGES = ("results/report/*.html", "results/audit/claims.html")
+DEFAULT_PAGES = ("report/*.html", "audit/claims.html")  # under results/<scope>/
 RESULT_ID = "page-check-result"
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -94,8 +96,15 @@ def wrapper(src: str, width: int, height: int, top: int = 0) -> str:
     return WRAPPER.format(src=html.escape(src), width=width, height=height, top=top, rid=RESULT_ID)
 
 
-def find_pages(patterns=DEFAULT_PAGES) -> list[Path]:
-    return [Path(p) for pattern in patterns for p in sorted(glob.glob(pattern))]
+def find_pages(results_dir: Path, patterns=DEFAULT_PAGES) -> list[Path]:
+    return [Path(p) for pattern in patterns for p in sorted(glob.glob(str(results_dir / pattern)))]
+
+
+def default_scope(config: Path = Path("config.yaml")) -> str:
+    """The `scope` config.yaml sets (the scope `make run` builds without SCOPE=)."""
+    import yaml
+
+    return str(yaml.safe_load(config.read_text(encoding="utf-8"))["scope"])
 
 
 def with_probe(page: str) -> str:
@@ -173,11 +182,14 @@ def check_page(exe: str, page: Path, width: int, out_dir: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pages", nargs="*", type=Path)
-    parser.add_argument("--out", type=Path, default=Path("results/page_check"))
+    parser.add_argument("--scope", help="scope whose pages to check (default: config.yaml's `scope`)")
+    parser.add_argument("--out", type=Path, help="screenshots (default: results/<scope>/page_check)")
     parser.add_argument("--widths", default="1280,390")
     parser.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
     args = parser.parse_args(argv)
-    pages = args.pages or find_pages()
+    results_dir = Path("results") / (args.scope or default_scope())
+    args.out = args.out or results_dir / "page_check"
+    pages = args.pages or find_pages(results_dir)
     if not pages:
         print("page check: no HTML page to check (run the workflow and the audit first)", file=sys.stderr)
         return 1

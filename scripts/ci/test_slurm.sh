@@ -16,7 +16,8 @@
 #   SLURM_TEST_CORES     cores of the local run                      (default 2)
 #   SLURM_TEST_TIMEOUT   seconds allowed for each run                (default 1800)
 #   SLURM_TEST_EXCLUDE   extended regex of results/ paths not compared
-#                        (default ^results/provenance/ : run records, they hold timings)
+#                        (default ^results/[^/]+/provenance/ : run records, they hold
+#                        timings; outputs are under results/<scope>/)
 #   SLURM_TEST_KEEP      1 = keep the work directory even on success (default 0)
 set -euo pipefail
 
@@ -25,7 +26,7 @@ BIN=${VENV_BIN:-$REPO/.venv-slurm/bin}
 JOBS=${SLURM_TEST_JOBS:-2}
 CORES=${SLURM_TEST_CORES:-2}
 TIMEOUT=${SLURM_TEST_TIMEOUT:-1800}
-EXCLUDE=${SLURM_TEST_EXCLUDE:-^results/provenance/}
+EXCLUDE=${SLURM_TEST_EXCLUDE:-^results/[^/]+/provenance/}
 
 say() { printf 'test-slurm: %s\n' "$*" >&2; }
 die() { say "FAILED: $*"; exit 1; }

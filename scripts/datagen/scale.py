@@ -350,6 +350,8 @@ def _overlay(out: Path, eds) -> None:
             "editions": [e["id"] for e in eds], "form": f"{root}/survey/followup-bench-xlsform.xlsx",
             "export": f"{root}/survey/followup-bench.csv", "languages": ["en", "es"]}},
         "quotes": [],
+        # generated data, not the shipped synthetic data: the demo salt is allowed explicitly
+        "privacy": {"allow_demo_salt": True},
     }  # fmt: skip
     (out / "config_overlay.yaml").write_text(yaml.safe_dump(overlay, sort_keys=False, allow_unicode=True))
 

@@ -16,10 +16,12 @@ script's imports (``lib.imports.import_closure``) and makes them inputs of its r
 a change to a helper reruns the rules that use it. Tests get both packages on the path
 from ``pyproject.toml`` (``pythonpath = [".", "scripts"]``).
 
-Modules: ``io`` (read an export with a site's dialect, deterministic Parquet/CSV writers),
+Modules: ``errors`` (``InputError``, the one message path for a problem of an input file:
+a ``SystemExit``, so it stops a rule script without a traceback), ``io`` (read an export with a site's dialect, deterministic Parquet/CSV writers),
 ``validation`` (pandera lazy validation to a readable report, ``ValidationFailed``),
 ``countries`` (exact multilingual country lookup + alias table), ``pseudonym`` (keyed
-hashing of e-mails), ``registry`` (metric registry and metric rows), ``safe_text``
+hashing of e-mails), ``registry`` (metric registry and metric rows), ``metrics`` (the
+one metric API every stage computes through: kinds, blocks, publish), ``safe_text``
 (CSV formula neutralising, the CSV writer, HTML escaping); the audit's ``checksums`` (the
 one sha256 helper), ``claims``, ``claims_page``, ``evidence``, ``crate`` and ``lineage``.
 No module imports one that imports it back (tests/test_lib_imports.py).

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lib.errors import InputError
+
 SHA_LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *](.+)$")
 
 
@@ -32,7 +34,7 @@ def describe_files(root: Path, paths: Iterable[str]) -> list[dict[str, Any]]:
             for p in sorted(set(paths))]
 
 
-class ChecksumError(Exception):
+class ChecksumError(InputError):
     """raw/ does not match raw/SHA256SUMS; the message names every offending file."""
 
 

@@ -18,11 +18,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from lib.registry import metric_key
+from lib.errors import InputError
+from lib.registry import RegisterError, check_register, metric_key, read_register
 
 # ----------------------------------------------------------------------------- metrics
 
@@ -90,7 +92,7 @@ def describe_exact(row: Mapping[str, Any]) -> str:
 # ----------------------------------------------------------------------------- claims
 
 
-class ClaimsError(Exception):
+class ClaimsError(InputError):
     """The claims register is malformed, or names a metric the metrics table lacks."""
 
 
@@ -313,26 +315,20 @@ def evaluate_claims(claims: list[Mapping[str, Any]], ctx: Context) -> list[Claim
     return [evaluate_claim(c, ctx) for c in claims]
 
 
-REQUIRED = ("id", "section", "paraphrase", "published", "value", "unit", "rounding", "check")
-
-
 def validate_register(claims: list[Mapping[str, Any]], source: str = "published/claims.yaml") -> None:
-    """Stop on a malformed register, naming the claim and the field."""
-    seen: set[str] = set()
-    for number, claim in enumerate(claims, start=1):
-        cid = claim.get("id", f"#{number}")
-        for name in REQUIRED:
-            if name not in claim:
-                raise ClaimsError(f"{source}: claim {cid} has no '{name}'")
-        if cid in seen:
-            raise ClaimsError(f"{source}: claim id {cid} is used twice")
-        seen.add(cid)
-        if claim["check"] not in CHECKS:
-            raise ClaimsError(f"{source}: claim {cid}: unknown check {claim['check']!r}")
-        needs = "source" if claim["check"].startswith("interview") else (
-            None if claim["check"].startswith("config") else "metric")
-        if needs and needs not in claim:
-            raise ClaimsError(f"{source}: claim {cid} (check {claim['check']}) needs '{needs}'")
+    """Stop on a malformed register (schemas/claims.schema.yaml), naming the claim and the key."""
+    try:
+        check_register({"claims": claims}, source, "claims.schema.yaml", "claims", "claim")
+    except RegisterError as err:
+        raise ClaimsError(str(err)) from None
+
+
+def load_claims(path: str | Path) -> list[dict[str, Any]]:
+    """The claims of the register at `path`, checked (:class:`ClaimsError` names what is wrong)."""
+    try:
+        return read_register(path, "claims.schema.yaml", "claims", "claim")["claims"]
+    except RegisterError as err:
+        raise ClaimsError(str(err)) from None
 
 
 def index_with_units(metrics: pd.DataFrame, units: Mapping[str, str]) -> dict[str, dict[str, Any]]:

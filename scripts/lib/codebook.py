@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lib.errors import InputError
 from lib.vocabulary import Languages, is_blank
 
 QUESTION_TYPES = ("id", "datetime", "single", "multi", "number", "text", "email")
@@ -85,8 +86,8 @@ FEEDBACK_CSV = {"delimiter": ",", "encoding": "utf-8-sig"}  # Moodle dataformat 
 FEEDBACK_MULTI_SEPARATOR = re.compile(r" {3}|\r?\n")  # 4.x download: line breaks -> 3 spaces
 
 
-class CodebookError(ValueError):
-    """The codebook itself is inconsistent (not an export problem)."""
+class CodebookError(InputError, ValueError):
+    """The codebook itself is inconsistent (not an export problem); stops without a traceback."""
 
 
 def normalise_label(text: object) -> str:
@@ -465,18 +466,23 @@ class Codebook:
                     )
         return cls(questions.reset_index(drop=True), options.reset_index(drop=True), **extra)
 
+    @property
+    def _where(self) -> str:
+        """``<file>: `` for a message about the form (lookups name the XLSForm they use)."""
+        return f"{self.source}: " if self.source and self.source != "codebook" else ""
+
     # ------------------------------------------------------------------ questions
     def questions_for(self, instrument: str) -> pd.DataFrame:
         found = self.questions[self.questions["instrument"] == instrument]
         if found.empty:
-            raise CodebookError(f"codebook has no questions for instrument {instrument!r}")
+            raise CodebookError(f"{self._where}codebook has no questions for instrument {instrument!r}")
         return found.reset_index(drop=True)
 
     def question(self, instrument: str, question_code: str) -> pd.Series:
         q = self.questions_for(instrument)
         found = q[q["question_code"] == question_code]
         if found.empty:
-            raise CodebookError(f"codebook has no question {instrument}.{question_code}")
+            raise CodebookError(f"{self._where}codebook has no question {instrument}.{question_code}")
         return found.iloc[0]
 
     def form_questions(self, instrument: str) -> pd.DataFrame:
@@ -489,7 +495,7 @@ class Codebook:
         """Option codes (choice names) of a list in form order."""
         opts = self.options[self.options["list_name"] == list_name]
         if opts.empty:
-            raise CodebookError(f"codebook has no option list {list_name!r}")
+            raise CodebookError(f"{self._where}codebook has no option list {list_name!r}")
         order = pd.to_numeric(opts["order"], errors="coerce")
         return list(opts.assign(_o=order).sort_values(["_o", "option_code"])["option_code"])
 
@@ -498,7 +504,7 @@ class Codebook:
         self.check_language(language)
         opts = self.options[self.options["list_name"] == list_name]
         if opts.empty:
-            raise CodebookError(f"codebook has no option list {list_name!r}")
+            raise CodebookError(f"{self._where}codebook has no option list {list_name!r}")
         return {
             normalise_label(label): code
             for label, code in zip(opts[f"label_{language}"], opts["option_code"], strict=True)
@@ -507,9 +513,11 @@ class Codebook:
 
     def option_label(self, list_name: str, option_code: str, language: str = "en") -> str:
         opts = self.options
+        if not (opts["list_name"] == list_name).any():
+            raise CodebookError(f"{self._where}codebook has no option list {list_name!r}")
         hit = opts[(opts["list_name"] == list_name) & (opts["option_code"] == option_code)]
         if hit.empty:
-            raise CodebookError(f"codebook list {list_name!r} has no option {option_code!r}")
+            raise CodebookError(f"{self._where}codebook list {list_name!r} has no option {option_code!r}")
         return hit.iloc[0].get(f"label_{language}", "")
 
     def check_language(self, language: str) -> None:
@@ -524,7 +532,7 @@ class Codebook:
         """{sector option code: role_en} (how a respondent of the sector is described)."""
         opts = self.options[self.options["list_name"] == "sector"]
         if "role_en" not in opts.columns:
-            raise CodebookError("codebook choices sheet lacks the column role_en")
+            raise CodebookError(f"{self._where}codebook choices sheet lacks the column role_en")
         return dict(zip(opts["option_code"], opts["role_en"], strict=True))
 
     # ------------------------------------------------------------------ answers

@@ -34,8 +34,15 @@ from pathlib import Path
 import pandas as pd
 import pycountry
 
+from lib.errors import InputError
+
 NAME_FIELDS = ("name", "official_name", "common_name")
 CODE_FIELDS = ("alpha_2", "alpha_3")
+
+class CountryTableError(InputError, ValueError):
+    """A country table (``resources/country_aliases.csv``, the Moodle names, UNSD M49) is
+    malformed; the message names the file and every bad line. Stops without a traceback."""
+
 
 # Codes outside ISO 3166-1 that the alias table may point to (user-assigned codes in use).
 EXTRA_CODES = {"XKX": "Kosovo"}
@@ -98,14 +105,14 @@ def read_un_m49(path: str | Path) -> dict[str, str]:
 
     The table is checked as it is read: header ``m49, iso2, iso3, name``; M49 codes of
     three digits; ISO codes of two / three capitals, or both empty (an area with no ISO
-    code); a name on every row; no M49 or ISO code twice. Any problem raises ValueError
+    code); a name on every row; no M49 or ISO code twice. Any problem raises CountryTableError (a ValueError)
     naming the file and line.
     """
     problems, names, m49_seen, iso2_seen = [], {}, set(), set()
     with open(path, encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         if reader.fieldnames != UN_M49_COLUMNS:
-            raise ValueError(f"{path}: header must be {','.join(UN_M49_COLUMNS)}, not {reader.fieldnames}")
+            raise CountryTableError(f"{path}: header must be {','.join(UN_M49_COLUMNS)}, not {reader.fieldnames}")
         for lineno, row in enumerate(reader, start=2):
             m49, iso2, iso3, name = (row[c] or "" for c in UN_M49_COLUMNS)
             if not _M49.match(m49) or m49 in m49_seen:
@@ -122,7 +129,7 @@ def read_un_m49(path: str | Path) -> dict[str, str]:
             if iso3:
                 names[iso3] = name
     if problems:
-        raise ValueError(f"{path}: " + "; ".join(problems))
+        raise CountryTableError(f"{path}: " + "; ".join(problems))
     return names
 
 
@@ -188,7 +195,7 @@ def _moodle_keys(moodle_csv: str | Path, iso: dict[str, str]) -> dict[str, str]:
     with open(moodle_csv, encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         if reader.fieldnames is None or not {"lang", "code", "name"} <= set(reader.fieldnames):
-            raise ValueError(f"{moodle_csv}: needs the columns lang, code, name, version, source")
+            raise CountryTableError(f"{moodle_csv}: needs the columns lang, code, name, version, source")
         for lineno, row in enumerate(reader, start=2):
             code, name = (row["code"] or "").strip().upper(), row["name"] or ""
             country = pycountry.countries.get(alpha_2=code) if _ALPHA_2.fullmatch(code) else None
@@ -213,7 +220,7 @@ def _moodle_keys(moodle_csv: str | Path, iso: dict[str, str]) -> dict[str, str]:
             continue
         table[key] = iso3
     if problems:
-        raise ValueError(f"{moodle_csv}: " + "; ".join(problems))
+        raise CountryTableError(f"{moodle_csv}: " + "; ".join(problems))
     return table
 
 
@@ -230,7 +237,7 @@ class CountryResolver:
         with open(alias_csv, encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh)
             if reader.fieldnames is None or not {"alias", "iso3"} <= set(reader.fieldnames):
-                raise ValueError(f"{alias_csv}: needs the columns alias, iso3, note")
+                raise CountryTableError(f"{alias_csv}: needs the columns alias, iso3, note")
             for lineno, row in enumerate(reader, start=2):
                 alias, iso3 = row["alias"], (row["iso3"] or "").strip().upper()
                 key = fold(alias or "")
@@ -257,7 +264,10 @@ class CountryResolver:
                     continue
                 self.aliases[key] = iso3
         if problems:
-            raise ValueError(f"{alias_csv}: " + "; ".join(problems))
+            raise CountryTableError(
+                f"{alias_csv}: " + "; ".join(problems) + ". Correct or delete these rows: iso3 is the ISO 3166-1 "
+                "alpha-3 code (e.g. USA), and an alias must not contradict ISO's or Moodle's name for a country"
+            )
 
     def lookup(self, value) -> str | None:
         """ISO alpha-3 for one value, or None (blank or unknown)."""

@@ -32,7 +32,7 @@ WORKFLOW_RUN_CONTEXT = "https://w3id.org/ro/terms/workflow-run/context"
 LICENSE = "https://spdx.org/licenses/CC-BY-4.0"
 DESCRIPTION = (
     "Workflow Run RO-Crate of one run. Entity ids are paths relative to the repository "
-    "root; this file is stored at results/provenance/."
+    "root; this file is stored at results/<scope>/provenance/."
 )
 
 

@@ -22,6 +22,7 @@ import re
 
 import pandas as pd
 
+from lib.errors import InputError
 from lib.pseudonym import normalise_email
 from lib.validation import QUARANTINE_COLUMNS, format_problem, quarantine_table, withheld
 from lib.vocabulary import MODULES
@@ -49,17 +50,32 @@ def learner_mask(roles: pd.Series, role_labels: dict[str, list[str]], learner_ro
     return roles.map(is_learner).astype(bool)
 
 
+def account_pattern(pattern: object, key: str) -> re.Pattern:
+    """A test-account pattern of config.yaml compiled, or an InputError naming its key."""
+    try:
+        return re.compile(str(pattern), re.IGNORECASE)
+    except re.error as err:
+        raise InputError(
+            "config.yaml",
+            f"not a valid regular expression ({err})",
+            where=f"key '{key}'",
+            value=pattern,
+            todo="write it as a Python regular expression (escape a literal '.', '(', '[' or '+' with a "
+            "backslash, e.g. '@example\\.org$') or remove it",
+        ) from None
+
+
 def find_test_accounts(
     usernames: pd.Series, emails: pd.Series, username_patterns: list[str], email_patterns: list[str]
 ) -> pd.Series:
     """Reason a row is a test account ("test username" / "test e-mail"), else missing."""
     reason = pd.Series(pd.NA, index=usernames.index, dtype="string")
-    for patterns, values, why in (
-        (email_patterns, emails, "test account (e-mail pattern)"),
-        (username_patterns, usernames, "test account (username pattern)"),
+    for patterns, values, why, key in (
+        (email_patterns, emails, "test account (e-mail pattern)", "test_email_patterns"),
+        (username_patterns, usernames, "test account (username pattern)", "test_username_patterns"),
     ):
-        for pattern in patterns:
-            rx = re.compile(pattern, re.IGNORECASE)
+        for i, pattern in enumerate(patterns):
+            rx = account_pattern(pattern, f"accounts.{key}[{i}]")
             hit = values.astype("string").str.strip().map(lambda v, rx=rx: bool(rx.search(v))).astype(bool)
             reason = reason.mask(hit, why)
     return reason

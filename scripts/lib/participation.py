@@ -1,82 +1,36 @@
 """Participation metrics (LMS) from the clean participants table.
 
 Definitions are those of ``resources/metric_registry.yaml`` (stage ``participation``);
-each function below implements one or a few registry entries and records the keys
-behind every number as evidence (key ``<edition>:<participant_key>``, or the bare
-participant key for ``unique_people``).
+each function below returns the :class:`lib.metrics.Metrics` of one or a few registry
+entries, built with the blocks of ``lib.metrics`` (the one metric API every stage uses);
+:func:`compute` publishes them. Evidence key ``<edition>:<participant_key>``, or the bare
+participant key for ``unique_people``.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from lib import metrics as m
 from lib.registry import MetricRows
 from lib.vocabulary import CERTIFICATES as CERTS
 from lib.vocabulary import GENDERS
 from lib.vocabulary import RECORDED_GENDERS as RECORDED
 
-KEY_TYPE = "edition:participant_key"
+KEY, SEP = ("edition", "participant_key"), ":"  # evidence key <edition>:<participant_key>
 
 
-class People:
-    """The clean participant table, sorted by evidence key, with the key column in Arrow.
-
-    Metrics take the rows they count as ascending row positions (numpy), so the keys of
-    any subset come out distinct and sorted by a plain ``take`` of the key column: no
-    frame is filtered and no key is sorted again (MetricRows.evidence(presorted=True)
-    checks it). ``positions(col)`` gives the row positions per value of a column."""
-
-    def __init__(self, people: pd.DataFrame):
-        keys = pa.array((people["edition"].astype(str) + ":" + people["participant_key"].astype(str)).array)
-        keys = keys.combine_chunks() if isinstance(keys, pa.ChunkedArray) else keys
-        order = pc.sort_indices(keys).to_numpy()
-        self.keys = keys.take(order)
-        self.df = people.iloc[order].reset_index(drop=True)
-        self.all = np.arange(len(self.df))
-
-    def positions(self, *columns: str) -> dict:
-        """Value (or tuple of values) -> ascending row positions; missing values left out."""
-        by = list(columns) if len(columns) > 1 else columns[0]
-        return self.df.groupby(by, sort=True, dropna=True, observed=True).indices
-
-    def mask(self, mask) -> np.ndarray:
-        return np.flatnonzero(np.asarray(mask, dtype=bool))
-
-
-def _evidence(rows: MetricRows, people: People, metric_id: str, level, role: str, at: np.ndarray) -> None:
-    rows.evidence_at(metric_id, level, role, people.keys, at, KEY_TYPE)
-
-
-def _count(rows: MetricRows, people: People, metric_id: str, at: np.ndarray, level=None, rank=None) -> None:
-    rows.count(metric_id, len(at), level=level, rank=rank)
-    _evidence(rows, people, metric_id, level, "numerator", at)
-
-
-def _share(rows: MetricRows, people: People, metric_id: str, num: np.ndarray, den: np.ndarray, level=None) -> None:
-    rows.share(metric_id, len(num), len(den), level=level)
-    _evidence(rows, people, metric_id, level, "numerator", num)
-    _evidence(rows, people, metric_id, level, "denominator", den)
-
-
-NONE = np.array([], dtype=np.int64)
-
-
-def participants(rows: MetricRows, people: People, editions: list[str]) -> None:
+def participants(people: pd.DataFrame, editions: list[str]) -> m.Metrics:
     """participants_total / _by_edition / _by_language / _by_year and unique_people."""
-    _count(rows, people, "participants_total", people.all)
-    by_edition = people.positions("edition")
-    for ed in editions:
-        _count(rows, people, "participants_by_edition", by_edition.get(ed, NONE), level=ed)
-    for lang, at in people.positions("language").items():
-        _count(rows, people, "participants_by_language", at, level=lang)
-    for year, at in people.positions("year").items():
-        _count(rows, people, "participants_by_year", at, level=str(year))
-    keys = people.df["participant_key"]
-    rows.count("unique_people", keys.nunique())
-    rows.evidence("unique_people", None, "numerator", keys, "participant_key")
+    return m.Metrics.concat(
+        [
+            m.count(people, "participants_total", KEY, sep=SEP),
+            m.counts_by(people, "participants_by_edition", "edition", KEY, levels=editions, sep=SEP),
+            m.counts_by(people, "participants_by_language", "language", KEY, sep=SEP),
+            m.counts_by(people, "participants_by_year", "year", KEY, sep=SEP),
+            m.distinct_count(people, "unique_people", "participant_key", ["participant_key"]),
+        ]
+    )
 
 
 def country_ranking(people: pd.DataFrame) -> pd.DataFrame:
@@ -87,59 +41,55 @@ def country_ranking(people: pd.DataFrame) -> pd.DataFrame:
     return counts
 
 
-def countries(rows: MetricRows, people: People) -> None:
-    """countries_total, participants_by_country (ranked), participants_country_not_recorded."""
-    recorded = people.df["country_iso3"].notna()
-    ranking = country_ranking(people.df)
-    rows.count("countries_total", len(ranking))
-    _evidence(rows, people, "countries_total", None, "numerator", people.mask(recorded))
-    by_country = people.positions("country_iso3")
-    for r in ranking.itertuples():
-        _count(rows, people, "participants_by_country", by_country[r.iso3], r.iso3, r.rank)
-    _count(rows, people, "participants_country_not_recorded", people.mask(~recorded))
+def countries(people: pd.DataFrame) -> m.Metrics:
+    """countries_total, participants_by_country, participants_country_not_recorded."""
+    recorded = people["country_iso3"].notna()
+    return m.Metrics.concat(
+        [
+            m.distinct_count(people, "countries_total", "country_iso3", KEY, within=recorded, sep=SEP),
+            m.counts_by(people, "participants_by_country", "country_iso3", KEY, sep=SEP),
+            m.count(people, "participants_country_not_recorded", KEY, within=~recorded, sep=SEP),
+        ]
+    )
 
 
-def gender(rows: MetricRows, people: People) -> None:
+def gender(people: pd.DataFrame) -> m.Metrics:
     """gender_count (all four codes) and gender_share over participants with a gender recorded."""
-    by_gender = people.positions("gender")
-    for g in GENDERS:
-        _count(rows, people, "gender_count", by_gender.get(g, NONE), level=g)
-    recorded = people.mask(people.df["gender"].isin(RECORDED))
-    for g in RECORDED:
-        _share(rows, people, "gender_share", by_gender.get(g, NONE), recorded, level=g)
+    recorded = people["gender"].isin(RECORDED)
+    return m.Metrics.concat(
+        [
+            m.counts_by(people, "gender_count", "gender", KEY, levels=GENDERS, sep=SEP),
+            m.shares(people, "gender_share", recorded, ((g, people["gender"] == g) for g in RECORDED), KEY, sep=SEP),
+        ]
+    )
 
 
-def certificates(rows: MetricRows, people: People, editions: list[str]) -> None:
+def certificates(people: pd.DataFrame, editions: list[str]) -> m.Metrics:
     """Certificates issued overall and per edition (Box 1) and the issued-vs-eligible reconciliation."""
-    by_issued, by_edition = people.positions("certificate_issued"), people.positions("edition")
-    by_issued_edition = people.positions("certificate_issued", "edition")
+    everyone = pd.Series(True, index=people.index)
+    parts = []
     for kind in ("completion", "participation"):
-        issued = by_issued.get(kind, NONE)
-        _count(rows, people, f"certificates_{kind}", issued)
-        _share(rows, people, f"certificates_{kind}_share", issued, people.all)
-        for ed in editions:
-            num, den = by_issued_edition.get((kind, ed), NONE), by_edition.get(ed, NONE)
-            _share(rows, people, f"certificates_{kind}_by_edition", num, den, level=ed)
-    by_pair = people.positions("certificate_issued", "certificate_eligible")
-    for issued in CERTS:
-        for eligible in CERTS:
-            at = by_pair.get((issued, eligible), NONE)
-            _count(rows, people, "certificates_reconciliation", at, level=f"{issued}_vs_{eligible}")
+        issued = people["certificate_issued"] == kind
+        parts.append(m.count(people, f"certificates_{kind}", KEY, within=issued, sep=SEP))
+        parts.append(m.share(people, f"certificates_{kind}_share", everyone, issued, KEY, sep=SEP))
+        parts.append(m.shares_by(people, f"certificates_{kind}_by_edition", "edition", issued, KEY, editions, sep=SEP))
+    pairs = [(issued, eligible) for issued in CERTS for eligible in CERTS]
+    parts.append(
+        m.counts_by(
+            people, "certificates_reconciliation", ["certificate_issued", "certificate_eligible"], KEY, pairs,
+            sep=SEP, name="{0[0]}_vs_{0[1]}".format,
+        )
+    )
+    return m.Metrics.concat(parts)
 
 
 def compute(people: pd.DataFrame, registry: dict, editions: list[str]) -> MetricRows:
     """All participation metrics of the registry for the given editions (report order)."""
     rows = MetricRows(registry, stage="participation")
-    table = People(people)
-    participants(rows, table, editions)
-    countries(rows, table)
-    gender(rows, table)
-    certificates(rows, table, editions)
-    missing = [
-        m for m, e in registry.items() if e["stage"] == "participation" and m not in {r["metric_id"] for r in rows.rows}
-    ]
-    if missing:
-        raise ValueError(f"participation metrics defined in the registry but not computed: {missing}")
+    metrics = m.Metrics.concat(
+        [participants(people, editions), countries(people), gender(people), certificates(people, editions)]
+    )
+    m.publish(m.with_rank(metrics, m.ranked(registry, "participation")), rows)
     return rows
 
 

@@ -2,10 +2,11 @@
 
 Every number the workflow publishes is a row of ``results/metrics/metrics.csv``:
 ``metric_id, level, value, numerator, denominator, unit, ci_low, ci_high, rank``.
-Stage scripts collect their rows with :class:`MetricRows`, which refuses ids the
-registry does not define, takes the unit from the registry, checks that the kind of
-row (count / share / mean) fits that unit and that ``level`` is given exactly when the
-metric has a breakdown. Shares are fractions (0-1); counts carry ``numerator`` =
+Stage scripts compute through ``lib.metrics`` and publish into :class:`MetricRows`, which
+refuses ids the registry does not define, takes the unit from the registry, checks that
+the kind of row (count / share / mean) fits the metric's registry ``kind``, that
+``level`` is given exactly when the metric has a breakdown, and that every registry
+metric of the stage was computed (:meth:`MetricRows.check_complete`). Shares are fractions (0-1); counts carry ``numerator`` =
 ``value`` and no denominator.
 
 The same collector gathers the evidence for the audit: for each (metric, level) the
@@ -27,29 +28,98 @@ import yaml
 
 METRIC_COLUMNS = ["metric_id", "level", "value", "numerator", "denominator", "unit", "ci_low", "ci_high", "rank"]
 EVIDENCE_COLUMNS = ["metric_id", "level", "role", "key_type", "key"]
-REQUIRED_FIELDS = ("id", "stage", "label", "breakdown", "unit", "definition", "rounding", "interval")
-UNITS = ("count", "share", "mean_percent", "rank")
 ROLES = ("numerator", "denominator")
+SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
+
+
+class RegisterError(ValueError):
+    """A YAML register (metric registry, claims register) is unreadable or breaks its schema;
+    the message names the file, the entry and the key (no traceback needed)."""
+
+
+def read_register(path: str | Path, schema: str, entries: str, what: str) -> dict:
+    """A YAML register checked against ``schemas/<schema>``: the parsed document.
+
+    `entries`: the key of its list of entries (``metrics``, ``claims``), each with an
+    ``id``; `what`: the word for one entry in messages (``metric``, ``claim``). Every
+    problem is listed, one line each, as ``<file>: <what> <id> (entry <n>), key <key>:
+    <what is wrong>``; ids used twice are refused too."""
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = yaml.safe_load(fh)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        raise RegisterError(f"{where}: not valid YAML ({getattr(err, 'problem', None) or err}); fix the syntax") from None
+    except OSError as err:
+        raise RegisterError(f"{path}: cannot be read ({err.strerror})") from None
+    check_register(doc, path, schema, entries, what)
+    return doc
+
+
+def check_register(doc, path: str | Path, schema: str, entries: str, what: str) -> None:
+    """Check a parsed register against ``schemas/<schema>`` (see :func:`read_register`)."""
+    import jsonschema
+
+    with open(SCHEMAS / schema, encoding="utf-8") as fh:
+        validator = jsonschema.Draft202012Validator(yaml.safe_load(fh))
+    problems = [_describe(err, doc, entries, what) for err in validator.iter_errors(doc)]
+    items = doc.get(entries) if isinstance(doc, dict) and isinstance(doc.get(entries), list) else []
+    seen: dict = {}
+    for number, entry in enumerate(items, start=1):
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            if entry["id"] in seen:
+                problems.append(f"{what} {entry['id']!r} (entry {number}), key 'id': already used by entry {seen[entry['id']]}")
+            seen.setdefault(entry["id"], number)
+    if problems:
+        problems = sorted(dict.fromkeys(problems))
+        raise RegisterError(f"{path}: {len(problems)} problem(s) against {SCHEMAS.name}/{schema}:\n  - " + "\n  - ".join(problems))
+
+
+def _describe(err, doc, entries: str, what: str) -> str:
+    """One schema violation in words: the entry (id and number), the key, what is wrong."""
+    path = list(err.absolute_path)
+    where = "top level" if not path else f"key {path[0]!r}"
+    if len(path) >= 2 and path[0] == entries and isinstance(path[1], int):
+        entry = doc[entries][path[1]]
+        name = entry.get("id") if isinstance(entry, dict) else None
+        where = f"{what} {name!r} (entry {path[1] + 1})" if isinstance(name, str) else f"{what} entry {path[1] + 1}"
+        if len(path) > 2:
+            where += ", key " + ".".join(repr(p) if isinstance(p, str) else str(p) for p in path[2:])
+    if err.validator == "required":
+        missing = [k for k in err.validator_value if not (isinstance(err.instance, dict) and k in err.instance)]
+        message = f"lacks {', '.join(repr(k) for k in missing)}"
+    elif err.validator == "additionalProperties" and isinstance(err.instance, dict):
+        known = set(err.schema.get("properties", {}))
+        message = f"unknown key(s) {', '.join(repr(k) for k in sorted(set(err.instance) - known))}"
+    else:
+        message = err.message
+    if "allOf" in err.schema_path and len(path) >= 2 and path[0] == entries and isinstance(path[1], int):
+        # a rule that depends on another key of the entry (the metric's kind, the claim's check)
+        owner = doc[entries][path[1]]
+        field = next((f for f in ("kind", "check") if isinstance(owner, dict) and f in owner), None)
+        if field is not None:
+            message += f" (for {field} {owner[field]!r})"
+    return f"{where}: {message}"
 
 
 def load_registry(path: str | Path) -> dict[str, dict]:
-    """Registry entries by id, in file order; raises ``ValueError`` on a malformed entry."""
-    with open(path, encoding="utf-8") as fh:
-        doc = yaml.safe_load(fh)
-    entries = doc.get("metrics") if isinstance(doc, dict) else None
-    if not isinstance(entries, list):
-        raise ValueError(f"{path}: expected a top-level 'metrics' list")
-    out: dict[str, dict] = {}
-    for i, entry in enumerate(entries):
-        missing = [f for f in REQUIRED_FIELDS if f not in entry]
-        if missing:
-            raise ValueError(f"{path}: metric #{i + 1} ({entry.get('id', '?')}) lacks {missing}")
-        if entry["id"] in out:
-            raise ValueError(f"{path}: metric id {entry['id']!r} defined twice")
-        if entry["unit"] not in UNITS:
-            raise ValueError(f"{path}: metric {entry['id']!r} has unknown unit {entry['unit']!r}")
-        out[entry["id"]] = dict(entry, order=i)
-    return out
+    """Registry entries by id, in file order, checked against schemas/registry.schema.yaml;
+    raises :class:`RegisterError` naming the file, the metric and the key."""
+    doc = read_register(path, "registry.schema.yaml", "metrics", "metric")
+    return {entry["id"]: dict(entry, order=i) for i, entry in enumerate(doc["metrics"])}
+
+
+def load_level_labels(path: str | Path) -> dict[str, dict[str, str]]:
+    """The registry's `level_labels` (reader-facing names of level codes), checked."""
+    return read_register(path, "registry.schema.yaml", "metrics", "metric").get("level_labels", {})
+
+
+def uncomputed(registry: dict[str, dict], stages: Iterable[str], computed: Iterable[str]) -> list[str]:
+    """The registry metrics of `stages` (registry order) that are not among `computed`."""
+    stages, computed = set(stages), set(computed)
+    return [m for m, e in registry.items() if e["stage"] in stages and m not in computed]
 
 
 def registry_frame(registry: dict[str, dict]) -> pd.DataFrame:
@@ -102,8 +172,8 @@ class MetricRows:
         entry = self.registry[metric_id]
         if self.stage is not None and entry["stage"] != self.stage:
             raise ValueError(f"metric {metric_id!r} belongs to stage {entry['stage']!r}, not {self.stage!r}")
-        if entry["unit"] not in kinds:
-            raise ValueError(f"metric {metric_id!r} has unit {entry['unit']!r}; cannot add it as {kinds[0]}")
+        if entry["kind"] not in kinds:
+            raise ValueError(f"metric {metric_id!r} is of kind {entry['kind']!r}; cannot add it as {kinds[0]}")
         if entry["breakdown"] is None and level is not None:
             raise ValueError(f"metric {metric_id!r} has no breakdown but level {level!r} was given")
         if entry["breakdown"] is not None and (level is None or str(level) == ""):
@@ -131,23 +201,32 @@ class MetricRows:
         )
 
     def count(self, metric_id: str, value, level=None, rank=None) -> None:
-        """A count (unit ``count`` or ``rank``): numerator = value, no denominator."""
-        entry = self._entry(metric_id, level, ("count", "rank"))
+        """A count (kind ``count`` or ``distinct_count``): numerator = value, no denominator."""
+        entry = self._entry(metric_id, level, ("count", "distinct_count"))
         self._add(entry, metric_id, level, value, value, None, None, rank)
 
     def share(self, metric_id: str, numerator, denominator, level=None, ci=None, rank=None) -> None:
         """A share ``numerator / denominator`` as a fraction (NaN when the denominator is 0)."""
-        entry = self._entry(metric_id, level, ("share",))
+        entry = self._entry(metric_id, level, ("share", "share_of_population"))
         if numerator < 0 or denominator < 0 or numerator > denominator:
             raise ValueError(f"metric {metric_id!r} level {level!r}: bad share {numerator}/{denominator}")
         value = numerator / denominator if denominator else math.nan
         self._add(entry, metric_id, level, value, numerator, denominator, ci, rank)
 
     def mean(self, metric_id: str, total, n, level=None) -> None:
-        """A mean ``total / n`` (unit ``mean_percent`` or ``share`` for a mean of shares)."""
-        entry = self._entry(metric_id, level, ("mean_percent", "share"))
+        """A mean ``total / n`` (kind ``mean``, or ``mean_of_shares``)."""
+        entry = self._entry(metric_id, level, ("mean", "mean_of_shares"))
         value = total / n if n else math.nan
         self._add(entry, metric_id, level, value, total, n, None, None)
+
+    def missing(self) -> list[str]:
+        """Registry metrics of this collector's stage that no row was added for."""
+        return uncomputed(self.registry, [self.stage], {r["metric_id"] for r in self.rows})
+
+    def check_complete(self) -> None:
+        """Refuse a stage that leaves a registry metric of its stage uncomputed."""
+        if self.stage is not None and self.missing():
+            raise ValueError(f"{self.stage} metrics defined in the metric registry but not computed: {self.missing()}")
 
     def evidence(
         self, metric_id: str, level, role: str, keys: Iterable[str], key_type: str, *, presorted: bool = False

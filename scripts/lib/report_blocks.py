@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib.countries import fold
+from lib.errors import InputError
 from lib.report_format import (
     fmt_count,
     fmt_value,
@@ -118,7 +119,7 @@ _TOKEN = re.compile(f"{_PLACEHOLDER.pattern}|{_LANG_SPAN.pattern}")
 _SENTENCE_END = re.compile(r"(^|[.!?][”’\"')]*)\s*$")
 
 
-class InterviewNoteError(ValueError):
+class InterviewNoteError(InputError, ValueError):
     """An interview note breaks its format; the message names the file and the key."""
 
 

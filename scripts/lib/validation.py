@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from lib.errors import InputError
 from lib.safe_text import write_csv
 
 if TYPE_CHECKING:  # pandera is imported where it is used: ~0.5 s saved for jobs that never validate
@@ -137,8 +138,9 @@ def withhold_personal(report: pd.DataFrame, personal=()) -> pd.DataFrame:
     return rep
 
 
-class ValidationFailed(Exception):
-    """Input data broke the contract. ``.report`` holds one row per problem."""
+class ValidationFailed(InputError):
+    """Input data broke the contract. ``.report`` holds one row per problem (an
+    :class:`lib.errors.InputError`: uncaught, it stops with the message, no traceback)."""
 
     def __init__(self, report: pd.DataFrame, *, report_path: str | None = None, title: str | None = None):
         self.report = _normalise_report(report)
@@ -240,6 +242,48 @@ def quarantine_table(bad: pd.DataFrame, source: str, *, file: str, personal=()) 
         rows.append({"source": source, "line": int(line), "reason": reason, "record": record})
     table = pd.DataFrame(rows, columns=QUARANTINE_COLUMNS)
     return table.sort_values(["source", "line"], kind="stable").reset_index(drop=True)
+
+
+# A file whose every record was quarantined would reach the report as if it had no
+# records: it stops the run as an empty file does; config validation.max_quarantined_share
+# (a share in (0, 1], default 1) stops a file that loses more than that share earlier.
+DEFAULT_MAX_QUARANTINED_SHARE = 1.0
+
+
+def quarantine_limit_problem(
+    file: str,
+    rows_in: int,
+    rows_set_aside: int,
+    *,
+    max_share: float | None,
+    quarantine_file: str,
+    counted: str = "read",
+) -> str | None:
+    """The message that stops the run when ``file`` lost too many records to quarantine
+    (all of them, or more than ``max_share`` of them); None when it may go on.
+    ``counted`` says which records ``rows_in`` counts ("read", or e.g. "read, staff and
+    test accounts left out")."""
+    share = DEFAULT_MAX_QUARANTINED_SHARE if max_share is None else float(max_share)
+    if not 0 < share <= 1:
+        raise ValueError(f"validation.max_quarantined_share must be in (0, 1], not {max_share!r}")
+    if rows_in <= 0 or rows_set_aside <= 0:
+        return None
+    every = rows_set_aside >= rows_in
+    if not every and rows_set_aside / rows_in <= share:
+        return None
+    what = (
+        "every record was set aside, so nothing of this export would reach the report (it would be built "
+        "as if the file had no records)"
+        if every
+        else f"the share set aside ({rows_set_aside / rows_in:.3g}) is more than "
+        f"validation.max_quarantined_share ({share:g}) in config.yaml allows"
+    )
+    return (
+        f"{file}: {rows_in} record{'s' if rows_in != 1 else ''} {counted}, {rows_set_aside} set aside "
+        f"(on_invalid: quarantine): {what}. Read the reasons in {quarantine_file}: the export is probably the "
+        "wrong file or was written with other settings; fix or download it again and rerun (a stricter or "
+        "looser limit: validation.max_quarantined_share, a share in (0, 1])"
+    )
 
 
 def failed_report_path(report_path: str | Path) -> Path:
@@ -401,7 +445,16 @@ def validate(
         extra = pd.DataFrame(extra_errors)
         for col, default in (("rule", rule), ("file", source_file)):
             extra[col] = extra[col].astype("string").fillna(default) if col in extra.columns else default
-        if "_line" in df.columns:
+        if "_line" in df.columns and files is not None and isinstance(df.index, pd.MultiIndex):
+            # stacked files: a line is found in its own file (lines repeat across files)
+            number = {f: i for i, f in enumerate(files)}
+            keys = zip(df.index.get_level_values(0), df["_line"].astype("int64"), strict=True)
+            by_key = dict(zip(keys, df.index, strict=True))
+            extra["_index"] = [
+                by_key.get((number.get(f), int(x)), pd.NA) if pd.notna(x) else pd.NA
+                for f, x in zip(extra["file"], extra.get("line", [pd.NA] * len(extra)), strict=True)
+            ]
+        elif "_line" in df.columns:
             by_line = pd.Series(df.index, index=df["_line"].astype("Int64"))
             extra["_index"] = [by_line.get(int(x), pd.NA) if pd.notna(x) else pd.NA for x in extra.get("line", [])]
         report = pd.concat([report, extra], ignore_index=True) if len(report) else extra

@@ -32,7 +32,7 @@ def render(registry: dict[str, dict]) -> str:
         "# Metric definitions",
         "",
         "Generated from `resources/metric_registry.yaml` by `scripts/tools/metrics_doc.py`;",
-        "do not edit by hand. The same entries feed `results/metrics/metrics.csv`",
+        "do not edit by hand. The same entries feed `results/<scope>/metrics/metrics.csv`",
         "(`definitions.csv`), the technical annex (which shows each metric's reader-facing",
         "text, under \"In the technical annex\" below) and the audit. A metric's key is",
         "`metric_id` or `metric_id:level`; shares are fractions in `metrics.csv`.",
@@ -49,11 +49,14 @@ def render(registry: dict[str, dict]) -> str:
             rows = [
                 ("breakdown (level)", m["breakdown"] or "none"),
                 ("unit", m["unit"]),
+                ("kind", m["kind"]),
                 ("numerator", m.get("numerator", "")),
                 ("denominator", m.get("denominator", "")),
                 ("published rounding", m["rounding"]),
                 ("interval", INTERVALS.get(m["interval"], m["interval"])),
                 ("evidence keys", m.get("evidence", "")),
+                ("evidence roles", ", ".join(m["evidence_roles"]) or "none (recounted from the rows it averages)"),
+                ("ranked", "yes: rank 1 = largest, ties by level code" if m.get("ranked") else ""),
             ]
             lines += ["| field | value |", "|---|---|"]
             lines += [f"| {k} | {v} |" for k, v in rows if v]

@@ -3,7 +3,7 @@
 A *fresh* workspace holds the workflow (Snakefile, config.yaml, workflow/, scripts/,
 schemas/, resources/) and a copy of raw/ (2 MB; copies keep the files' times, so Snakemake
 sees only the mutated file as new). A *base* workspace is a copy of a finished full run
-(results/ and Snakemake's metadata included), for cases whose target needs the clean LMS
+(results/<scope>/ and Snakemake's metadata included), for cases whose target needs the clean LMS
 tables; Snakemake then reruns only what depends on the mutated file. When such a case
 must stop, the outputs downstream of the survey chain are removed first, so that nothing
 left over from the base run can pass for a result of the broken data.
@@ -19,13 +19,16 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from conftest import RESULTS
+
 from .cases import Case
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 WORKFLOW_PARTS = ("Snakefile", "config.yaml", "workflow", "scripts", "schemas", "resources", "raw")
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")
-DOWNSTREAM = ("results/metrics", "results/figures", "results/tables", "results/report")
+DOWNSTREAM = tuple(f"{RESULTS}/{d}" for d in ("metrics", "figures", "tables", "report"))
+CASE_CONFIG = "case_config.yaml"  # the case's nested config keys, written into the workspace
 
 
 @dataclass
@@ -96,10 +99,13 @@ def run_case(case: Case, dest: Path, full_run: Path | None = None) -> Outcome:
     facts = case.mutate(ws)
     config = [f"{k}={v}" for k, v in case.config.items() if not isinstance(v, dict)]
     nested = {k: v for k, v in case.config.items() if isinstance(v, dict)}
+    # the corpus alters the shipped synthetic data: the demo salt needs the explicit opt-in
+    # (config.yaml, privacy), unless the case sets privacy itself
+    nested["privacy"] = {"allow_demo_salt": True, **nested.get("privacy", {})}
     args = [case.target, *(["--config", *config] if config else [])]
-    if nested:  # nested keys (e.g. one edition's setting) need a config file
-        (ws / "case_config.yaml").write_text(json.dumps(nested), encoding="utf-8")
-        args += ["--configfile", "case_config.yaml"]
+    # nested keys (e.g. one edition's setting) need a config file
+    (ws / CASE_CONFIG).write_text(json.dumps(nested), encoding="utf-8")
+    args += ["--configfile", CASE_CONFIG]
     done = snakemake(ws, *args)
     output = done.stdout + "\n" + done.stderr + "\n" + rule_logs(ws)
     return Outcome(case, ws, facts, done.returncode, output)

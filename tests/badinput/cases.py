@@ -9,7 +9,7 @@ small mutation, names the Snakemake target to build and says what must happen:
                 file) exists afterwards;
 ``pass``        the target is built (the input is acceptable as it is);
 ``quarantine``  (with ``on_invalid: quarantine``) the target is built, the bad rows are in
-                ``quarantine`` (a file under results/validation/quarantine/) with their
+                ``quarantine`` (a file under results/<scope>/validation/quarantine/) with their
                 line and reason, and ``must_say`` is found in that file.
 
 ``base=True`` cases need the clean LMS tables (the follow-up survey is linked to them):
@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from conftest import RESULTS
 
 from . import mutations as m
 
@@ -49,7 +51,7 @@ def stage_lms(edition: str) -> str:
 
 
 def clean_lms(edition: str) -> str:
-    return f"results/clean/editions/{edition}/participants.parquet"
+    return f"{RESULTS}/clean/editions/{edition}/participants.parquet"
 
 
 def stage_eval(edition: str) -> str:
@@ -59,9 +61,9 @@ def stage_eval(edition: str) -> str:
 STAGE_FU = "private/staging/survey/followup-2020.parquet"
 
 
-CLEAN_FU = "results/clean/followup.parquet"
-BOX2 = "results/tables/box2_quotes.csv"
-HTML = "results/report/impact_story.html"
+CLEAN_FU = f"{RESULTS}/clean/followup.parquet"
+BOX2 = f"{RESULTS}/tables/box2_quotes.csv"
+HTML = f"{RESULTS}/report/impact_story.html"
 
 
 # what a stop leaves behind must not include anything built from the bad file
@@ -148,6 +150,91 @@ def _multi_disagrees(ws: Path) -> dict:
     flip = "finance" if "finance" not in summary.split() else "legal"
     m.set_cell(ws, FU, f"topics_applied/{flip}", "1", where=where)
     return {**m.set_cell(ws, FU, "topics_applied", summary, where=where), "flip": flip}
+
+
+
+# ---------------------------------------------------------------- configuration and salt (issue 14)
+CONFIG = "config.yaml"
+SALT = "private/salt.txt"  # a salt file of the analyst's own (privacy.salt_file)
+
+
+def _config_line(ws: Path, old: str, new: str) -> dict:
+    """Replace the line ``old`` of config.yaml (exactly once) by ``new``; facts: file, line."""
+    path = ws / CONFIG
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines.count(old) == 1, f"config.yaml has {lines.count(old)} lines {old!r}"
+    i = lines.index(old)
+    lines[i] = new
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return {"file": CONFIG, "line": i + 1}
+
+
+def _config_key_twice(ws: Path) -> dict:
+    """A second `privacy:` block appended to config.yaml (YAML would keep only the last)."""
+    path = ws / CONFIG
+    text = path.read_text(encoding="utf-8")
+    first = text.split("\n").index("privacy:") + 1
+    text = text.rstrip("\n") + "\n"
+    line = text.count("\n") + 1
+    path.write_text(text + 'privacy:\n  salt_file: "resources/demo-salt.txt"\n', encoding="utf-8")
+    return {"file": CONFIG, "line": line, "first": first}
+
+
+def _salt_file(content: bytes):
+    def mutate(ws: Path) -> dict:
+        (ws / SALT).parent.mkdir(parents=True, exist_ok=True)
+        (ws / SALT).write_bytes(content)
+        return {"file": SALT}
+
+    return mutate
+
+
+# ---------------------------------------------------------------- issue 14, classes 4 and 5 (helpers)
+GRADES = f"{EN1}/grades.csv"
+M1 = "Quiz: Module 1 (Real)"
+TOTAL = "Course total (Real)"
+
+
+def _every_row(rel: str, header: str, value: str):
+    """``header`` = ``value`` on every record of ``rel`` (with on_invalid: quarantine every
+    record is set aside when the value is invalid)."""
+
+    def mutate(ws: Path) -> dict:
+        path = ws / rel
+        hdr, rows, _, bom = m.read_records(path, m.delimiter_of(rel))
+        for r in rows:
+            r[hdr.index(header)] = value
+        m.write_records(path, hdr, rows, m.delimiter_of(rel), bom)
+        return {"file": rel, "rows": len(rows)}
+
+    return mutate
+
+
+def _not_the_shipped_data(ws: Path) -> dict:
+    """One cell of 2020-EN1's participants changed: the data is no longer the shipped one."""
+    return m.set_cell(ws, f"{EN1}/participants.csv", "Occupation", "Teacher", where=A_LEARNER)
+
+
+def _course_total_off(ws: Path, delta: float = 0.5) -> dict:
+    """The course total of the first learner with a total raised by ``delta``."""
+    hdr, rows, _, _ = m.read_records(ws / GRADES, ",")
+    i = next(i for i, r in enumerate(rows) if r[hdr.index(TOTAL)].strip() not in ("-", ""))
+    email = rows[i][hdr.index("Email address")]
+    value = f"{float(rows[i][hdr.index(TOTAL)]) + delta:.2f}"
+    return m.set_cell(ws, GRADES, TOTAL, value, where={"Email address": email}, column="course_total")
+
+
+def _completion_date(value: str):
+    """The 'Course complete' date of the first learner who completed 2020-EN1 set to ``value``."""
+
+    def mutate(ws: Path) -> dict:
+        hdr, rows, _, _ = m.read_records(ws / f"{EN1}/completion.csv", ",")
+        i = next(i for i, r in enumerate(rows) if r[hdr.index("Course complete")].strip())
+        where = {"ID": rows[i][hdr.index("ID")]}
+        return m.set_cell(ws, f"{EN1}/completion.csv", "Course complete", value, where=where, column="course_complete")
+
+    return mutate
+
 
 
 CASES: list[Case] = [
@@ -490,6 +577,135 @@ CASES: list[Case] = [
         ("{file}:{line}", "ff fe", "cannot be decoded as utf-8", "[stage_followup]", "column '{column}'"),
         (STAGE_FU,),
     ),
+    # ---------------------------------------------------------------- configuration and salt (issue 14, class 3)
+    Case(
+        "config_unknown_top_key",
+        "config.yaml: top-level key 'on_invalid' misspelt 'on_invalidd' (was silently ignored)",
+        CONFIG,
+        lambda ws: _config_line(ws, "on_invalid: stop", "on_invalidd: quarantine"),
+        stage_lms("2020-EN1"),
+        "stop",
+        ("config.yaml:{line}", "unknown key 'on_invalidd'", "did you mean 'on_invalid'?", "nothing was run"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "config_unknown_nested_key",
+        "config.yaml: privacy.salt_file misspelt salt_fle (the run used the demo salt silently)",
+        CONFIG,
+        lambda ws: _config_line(ws, '  salt_file: "resources/demo-salt.txt"', '  salt_fle: "private/salt.txt"'),
+        stage_lms("2020-EN1"),
+        "stop",
+        ("config.yaml:{line}", "unknown key 'privacy.salt_fle'", "did you mean 'privacy.salt_file'?"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "config_unknown_key_in_override",
+        "--configfile override: editions.2020-EN1.grades_exclude_suspendd (misspelt)",
+        "case_config.yaml",
+        lambda ws: {},
+        stage_lms("2020-EN1"),
+        "stop",
+        ("case_config.yaml:1", "unknown key 'editions.2020-EN1.grades_exclude_suspendd'",
+         "did you mean 'editions.2020-EN1.grades_exclude_suspended'?"),
+        lms_built("2020-EN1"),
+        config={"editions": {"2020-EN1": {"grades_exclude_suspendd": False}}},
+    ),
+    Case(
+        "config_yaml_tab",
+        "config.yaml: a key indented with a tab (Snakemake's message has no line)",
+        CONFIG,
+        lambda ws: _config_line(ws, "  allow_demo_salt: false", "\tallow_demo_salt: false"),
+        stage_lms("2020-EN1"),
+        "stop",
+        ("config.yaml:{line}:1", "YAML syntax error", "indented with a tab"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "config_yaml_unclosed_bracket",
+        "config.yaml: a list with its ']' missing",
+        CONFIG,
+        lambda ws: _config_line(ws, "  learner_roles: [student]", "  learner_roles: [student"),
+        stage_lms("2020-EN1"),
+        "stop",
+        ("config.yaml:{line}:18", "YAML syntax error", "a list opened with '[' here is not closed"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "config_key_twice",
+        "config.yaml: a second privacy block (YAML keeps the last one silently)",
+        CONFIG,
+        _config_key_twice,
+        stage_lms("2020-EN1"),
+        "stop",
+        ("config.yaml:{line}", "key 'privacy' is given twice (first on line {first})"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "demo_salt_on_other_data",
+        "the committed demo salt with an export that is not the shipped synthetic data",
+        f"{EN1}/participants.csv",
+        _not_the_shipped_data,
+        stage_lms("2020-EN1"),
+        "stop",
+        ("salt file 'resources/demo-salt.txt' is the public demo salt", "{file} differs from the shipped",
+         "secrets.token_hex(32)", "privacy.allow_demo_salt: true"),
+        lms_built("2020-EN1"),
+        config={"privacy": {"allow_demo_salt": False}},
+    ),
+    Case(
+        "salt_utf16",
+        "own salt file written by Windows PowerShell (UTF-16)",
+        SALT,
+        _salt_file("0123456789abcdef0123456789abcdef\n".encode("utf-16")),
+        stage_lms("2020-EN1"),
+        "stop",
+        ("salt file '{file}'", "UTF-16", "secrets.token_hex(32)"),
+        lms_built("2020-EN1"),
+        config={"privacy": {"salt_file": SALT}},
+    ),
+    Case(
+        "salt_too_short",
+        "own salt file holding a short password",
+        SALT,
+        _salt_file(b"secret\n"),
+        stage_lms("2020-EN1"),
+        "stop",
+        ("salt file '{file}'", "holds 6 bytes", "at least 16", "secrets.token_hex(32)"),
+        lms_built("2020-EN1"),
+        config={"privacy": {"salt_file": SALT}},
+    ),
+    Case(
+        "salt_empty",
+        "own salt file that is empty",
+        SALT,
+        _salt_file(b""),
+        stage_lms("2020-EN1"),
+        "stop",
+        ("salt file '{file}' is empty", "secrets.token_hex(32)"),
+        lms_built("2020-EN1"),
+        config={"privacy": {"salt_file": SALT}},
+    ),
+    Case(
+        "salt_missing",
+        "privacy.salt_file names a file that does not exist",
+        SALT,
+        lambda ws: {"file": SALT},
+        stage_lms("2020-EN1"),
+        "stop",
+        ("salt file '{file}' not found", "secrets.token_hex(32)"),
+        lms_built("2020-EN1"),
+        config={"privacy": {"salt_file": SALT}},
+    ),
+    Case(
+        "demo_salt_allowed",
+        "the demo salt on altered synthetic data with privacy.allow_demo_salt: true",
+        f"{EN1}/participants.csv",
+        _not_the_shipped_data,
+        clean_lms("2020-EN1"),
+        "pass",
+        config={"privacy": {"allow_demo_salt": True}},
+        decision="the analyst opted in explicitly (test or generated data): the run goes on",
+    ),
     # ---------------------------------------------------------------- hostile free text (must pass)
     Case(
         "formula_free_text",
@@ -536,7 +752,7 @@ CASES: list[Case] = [
         "quarantine",
         ("grades", "{line}", "between 0 and 20"),
         config={"on_invalid": "quarantine"},
-        quarantine="results/validation/quarantine/lms/2020-EN1/staging.csv",
+        quarantine=f"{RESULTS}/validation/quarantine/lms/2020-EN1/staging.csv",
     ),
     Case(
         "quarantine_unknown_country",
@@ -547,7 +763,7 @@ CASES: list[Case] = [
         "quarantine",
         ("{line}", "unknown country", "Atlantis"),
         config={"on_invalid": "quarantine"},
-        quarantine="results/validation/quarantine/lms/2020-EN1/clean.csv",
+        quarantine=f"{RESULTS}/validation/quarantine/lms/2020-EN1/clean.csv",
     ),
     Case(
         "quarantine_attribution_150",
@@ -558,7 +774,7 @@ CASES: list[Case] = [
         "quarantine",
         ("{line}", "at most 100"),
         config={"on_invalid": "quarantine"},
-        quarantine="results/validation/quarantine/survey/followup-2020.csv",
+        quarantine=f"{RESULTS}/validation/quarantine/survey/followup-2020.csv",
         base=True,
     ),
     Case(
@@ -570,7 +786,7 @@ CASES: list[Case] = [
         "quarantine",
         ("{line}", "Assez utile", "French"),
         config={"on_invalid": "quarantine"},
-        quarantine="results/validation/quarantine/survey/evaluation-2021-FR1.csv",
+        quarantine=f"{RESULTS}/validation/quarantine/survey/evaluation-2021-FR1.csv",
     ),
     Case(
         "quarantine_missing_column_still_stops",
@@ -582,6 +798,118 @@ CASES: list[Case] = [
         (*WHERE[:2], "value 'Email address'", "is missing", "[stage_lms]"),
         lms_built("2020-EN1"),
         config={"on_invalid": "quarantine"},
+    ),
+    # ---------------------------------------------------------------- issue 14: quarantine limit, plausibility
+    Case(
+        "quarantine_every_grade_row",
+        "every grade row out of range (module 1 = 25), on_invalid: quarantine: the edition would have no grades",
+        GRADES,
+        _every_row(GRADES, M1, "25.00"),
+        clean_lms("2020-EN1"),
+        "stop",
+        (
+            "{file}: {rows} records read, {rows} set aside",
+            "every record was set aside",
+            "results/validation/quarantine/lms/2020-EN1/staging.failed.csv",
+            "validation.max_quarantined_share",
+        ),
+        lms_built("2020-EN1"),
+        config={"on_invalid": "quarantine"},
+    ),
+    Case(
+        "quarantine_every_evaluation_response",
+        "every answer to usefulness in the French evaluation export not in the codebook, on_invalid: quarantine",
+        FR_EVAL,
+        _every_row(FR_EVAL, Q_FR_USEFUL, "Assez utile"),
+        stage_eval("2021-FR1"),
+        "stop",
+        (
+            "{file}: {rows} records read, {rows} set aside",
+            "every record was set aside",
+            "results/validation/quarantine/survey/evaluation-2021-FR1.failed.csv",
+        ),
+        (stage_eval("2021-FR1"),),
+        config={"on_invalid": "quarantine"},
+    ),
+    Case(
+        "quarantine_every_participant_country",
+        "every participant's country 'Atlantis', on_invalid: quarantine: set aside while cleaning, the edition "
+        "would have no participants",
+        f"{EN1}/participants.csv",
+        _every_row(f"{EN1}/participants.csv", "Country", "Atlantis"),
+        clean_lms("2020-EN1"),
+        "stop",
+        (
+            "{file}: ",
+            "staff and test accounts left out",
+            "every record was set aside",
+            "results/validation/quarantine/lms/2020-EN1/clean.failed.csv",
+            "validation.max_quarantined_share",
+        ),
+        (clean_lms("2020-EN1"),),
+        config={"on_invalid": "quarantine"},
+    ),
+    Case(
+        "quarantine_share_exceeded",
+        "one grade row out of range with on_invalid: quarantine and validation.max_quarantined_share 0.001",
+        GRADES,
+        lambda ws: m.set_cell(ws, GRADES, M1, "25.00", column="module_1"),
+        clean_lms("2020-EN1"),
+        "stop",
+        ("{file}:", "1 set aside", "more than validation.max_quarantined_share (0.001)", "staging.failed.csv"),
+        lms_built("2020-EN1"),
+        config={"on_invalid": "quarantine", "validation": {"max_quarantined_share": 0.001}},
+    ),
+    Case(
+        "course_total_off",
+        "a course total 0.5 above the sum of its module grades (Moodle's rounding explains 0.03 at most)",
+        GRADES,
+        _course_total_off,
+        stage_lms("2020-EN1"),
+        "stop",
+        (*WHERE, "not the sum of the module grades", "differs by 0.50", "[stage_lms]"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "quarantine_course_total_off",
+        "a course total 0.5 above the sum of its module grades, on_invalid: quarantine",
+        GRADES,
+        _course_total_off,
+        clean_lms("2020-EN1"),
+        "quarantine",
+        ("grades", "{line}", "not the sum of the module grades"),
+        config={"on_invalid": "quarantine"},
+        quarantine="results/validation/quarantine/lms/2020-EN1/staging.csv",
+    ),
+    Case(
+        "malformed_certificate_code",
+        "a certificate code 'ABC-123' (mod_customcert writes 10 letters and digits, or dddd-dddd-dddd)",
+        f"{EN1}/customcert-completion.csv",
+        lambda ws: m.set_cell(ws, f"{EN1}/customcert-completion.csv", "Code", "ABC-123", nth=3, column="code"),
+        stage_lms("2020-EN1"),
+        "stop",
+        (*WHERE, "not a certificate code of mod_customcert", "[stage_lms]"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "completion_date_in_future",
+        "a course completion date in 2030 (the completion report carries no export date)",
+        f"{EN1}/completion.csv",
+        _completion_date("5/05/30, 21:21"),
+        stage_lms("2020-EN1"),
+        "stop",
+        (*WHERE, "after the course opened on 2020-03-16", "validation.max_days_after_start", "[stage_lms]"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "completion_date_before_start",
+        "a course completion date a week before the edition opened (editions.2020-EN1.start 2020-03-16)",
+        f"{EN1}/completion.csv",
+        _completion_date("9/03/20, 10:00"),
+        stage_lms("2020-EN1"),
+        "stop",
+        (*WHERE, "before the course opened on 2020-03-16", "editions.2020-EN1.start", "[stage_lms]"),
+        lms_built("2020-EN1"),
     ),
 ]
 
@@ -666,6 +994,89 @@ CASES += [
         "stop",
         ("{file}:1", "the file is UTF-16 text", "CSV UTF-8", "[stage_followup]"),
         (STAGE_FU,),
+    ),
+]
+
+# ----------------------------------------------------------------------------- issue 14, class 2
+# Files an analyst edits by hand (and numbers out of range in an export): one message naming
+# the file, never a traceback (lib.errors.InputError; tests/test_input_errors.py walks every
+# rule script, these run the workflow itself).
+NOTE = "raw/interviews/william-ramirez.yaml"
+REGISTRY = "resources/metric_registry.yaml"
+ALIASES = "resources/country_aliases.csv"
+
+
+def _append_text(ws: Path, rel: str, text: str) -> dict:
+    path = ws / rel
+    before = path.read_text(encoding="utf-8")
+    path.write_text(before + text, encoding="utf-8")
+    return {"file": rel, "line": before.count("\n") + 1, "value": text.strip()}
+
+
+CASES += [
+    Case(
+        "last_downloaded_beyond_year_9999",
+        "grade export: 'Last downloaded' time stamp of 20 digits (no date, no 64-bit integer)",
+        f"{EN1}/grades.csv",
+        lambda ws: m.set_cell(
+            ws, f"{EN1}/grades.csv", "Last downloaded from this course", "9" * 20, column="last_downloaded"
+        ),
+        stage_lms("2020-EN1"),
+        "stop",
+        (*WHERE, "is not a Unix time stamp", "[stage_lms]"),
+        lms_built("2020-EN1"),
+    ),
+    Case(
+        "followup_no_responses",
+        "follow-up survey export with its header line only (no responses at all)",
+        FU,
+        lambda ws: m.keep_header_only(ws, FU),
+        STAGE_FU,
+        "stop",
+        ("{file}:1", "no responses", "[stage_followup]"),
+        (STAGE_FU,),
+    ),
+    Case(
+        "alias_invalid_iso",
+        "country alias table: a row whose iso3 is not an ISO alpha-3 code",
+        ALIASES,
+        lambda ws: _append_text(ws, ALIASES, "Atlantis,ATL,lost continent\n"),
+        clean_lms("2020-EN1"),
+        "stop",
+        ("{file}: line {line}: alias 'Atlantis' points to 'ATL', not an ISO alpha-3 code", "Correct or delete"),
+        (clean_lms("2020-EN1"),),
+    ),
+    Case(
+        "account_pattern_invalid_regex",
+        "config accounts.test_email_patterns: an invalid regular expression",
+        "config.yaml",
+        lambda ws: {},
+        clean_lms("2020-EN1"),
+        "stop",
+        ("accounts.test_email_patterns[0]", "'@example.(org'", "not a valid regular expression"),
+        (clean_lms("2020-EN1"),),
+        config={"accounts": {"test_email_patterns": ["@example.(org"]}},
+    ),
+    Case(
+        "registry_yaml_syntax",
+        "metric registry: a line that breaks the YAML",
+        REGISTRY,
+        lambda ws: _append_text(ws, REGISTRY, "  - id: [not closed\n"),
+        "results/metrics/metrics.csv",
+        "stop",
+        ("{file}: not readable as YAML", "line {line}"),
+        ("results/metrics/metrics.csv", stage_lms("2020-EN1")),
+    ),
+    Case(
+        "interview_note_yaml_syntax",
+        "interview note: a bracket left open (YAML syntax error)",
+        NOTE,
+        lambda ws: _append_text(ws, NOTE, "headline: [not closed\n"),
+        "results/report/generated/_variables.yml",
+        "stop",
+        ("{file}: not readable as YAML", "line {line}"),
+        ("results/report/generated/_variables.yml",),
+        base=True,
     ),
 ]
 

@@ -10,14 +10,24 @@ RAW_DIR = "raw"
 RAW_SUMS = f"{RAW_DIR}/SHA256SUMS"
 RAW_FILES = sorted(p.as_posix() for p in Path(RAW_DIR).rglob("*") if p.is_file())
 REGISTRY_FILE = "resources/metric_registry.yaml"
-with open(REGISTRY_FILE, encoding="utf-8") as _fh:
-    # libyaml's C loader when available: parsed on every invocation, no-op reruns included
-    METRIC_IDS = [
-        m["id"]
-        for m in yaml.load(_fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))[
-            "metrics"
+try:
+    with open(REGISTRY_FILE, encoding="utf-8") as _fh:
+        # libyaml's C loader when available: parsed on every invocation, no-op reruns included
+        METRIC_IDS = [
+            m["id"]
+            for m in yaml.load(
+                _fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            )["metrics"]
         ]
-    ]
+except (yaml.YAMLError, KeyError, TypeError, AttributeError) as _err:
+    # a plain SystemExit: Snakemake prints the message alone (lib.errors)
+    raise SystemExit(
+        format_message(
+            REGISTRY_FILE,
+            describe(_err),
+            todo="fix the entry (see the field list at the top of the file)",
+        )
+    ) from None
 METRIC_STAGES = ["participation", "reaction"] + (
     ["application"] if FOLLOWUP_SURVEY is not None else []
 )
@@ -46,7 +56,7 @@ CONFIG_FILES = sorted(
     )
 )
 REPORT_FILES = [
-    f"results/report/{doc}.{ext}"
+    results(f"report/{doc}.{ext}")
     for doc in ("impact_story", "technical_annex")
     for ext in ("html", "pdf")
 ]
@@ -70,9 +80,9 @@ rule audit_checksums:
         sums=RAW_SUMS,
         raw=RAW_FILES,
     output:
-        checked="results/audit/raw_checksums.csv",
+        checked=results("audit/raw_checksums.csv"),
     log:
-        "logs/audit/audit_checksums.log",
+        logs("audit/audit_checksums.log"),
     conda:
         "../envs/workflow.yaml"
     params:
@@ -83,20 +93,20 @@ rule audit_checksums:
 
 rule audit_claims:
     input:
-        checked="results/audit/raw_checksums.csv",
+        checked=results("audit/raw_checksums.csv"),
         claims="published/claims.yaml",
-        metrics="results/metrics/metrics.csv",
+        metrics=results("metrics/metrics.csv"),
         registry=REGISTRY_FILE,
         interviews=sorted(str(p) for p in Path(RAW_DIR, "interviews").glob("*.yaml")),
     output:
-        csv="results/audit/claims.csv",
+        csv=results("audit/claims.csv"),
         html=report(
-            "results/audit/claims.html",
+            results("audit/claims.html"),
             caption="../report/captions/claims.rst",
             category="Audit",
         ),
     log:
-        "logs/audit/audit_claims.log",
+        logs("audit/audit_claims.log"),
     conda:
         "../envs/workflow.yaml"
     params:
@@ -108,15 +118,17 @@ rule audit_claims:
 
 rule audit_evidence:
     input:
-        checked="results/audit/raw_checksums.csv",
-        evidence=expand("results/metrics/evidence/{stage}.parquet", stage=METRIC_STAGES),
-        metrics="results/metrics/metrics.csv",
+        checked=results("audit/raw_checksums.csv"),
+        evidence=expand(
+            results("metrics/evidence/{stage}.parquet"), stage=METRIC_STAGES
+        ),
+        metrics=results("metrics/metrics.csv"),
         registry=REGISTRY_FILE,
     output:
-        per_metric=expand("results/audit/evidence/{metric}.csv", metric=METRIC_IDS),
-        recount="results/audit/evidence_recount.csv",
+        per_metric=expand(results("audit/evidence/{metric}.csv"), metric=METRIC_IDS),
+        recount=results("audit/evidence_recount.csv"),
     log:
-        "logs/audit/audit_evidence.log",
+        logs("audit/audit_evidence.log"),
     conda:
         "../envs/workflow.yaml"
     script:
@@ -129,17 +141,17 @@ rule provenance_crate:
         workflow=WORKFLOW_FILES,
         config=CONFIG_FILES,
         raw=RAW_FILES,
-        claims="results/audit/claims.csv",
-        claims_html="results/audit/claims.html",
-        evidence="results/audit/evidence_recount.csv",
+        claims=results("audit/claims.csv"),
+        claims_html=results("audit/claims.html"),
+        evidence=results("audit/evidence_recount.csv"),
         report=REPORT_FILES,
         # every final output (rule all), so the crate lists the same files whatever the
         # order the jobs ran in (evaluated when the DAG is built, after every include)
         outputs=lambda wildcards: ALL_TARGETS,
     output:
-        crate="results/provenance/ro-crate-metadata.json",
+        crate=results("provenance/ro-crate-metadata.json"),
     log:
-        "logs/audit/provenance_crate.log",
+        logs("audit/provenance_crate.log"),
     conda:
         "../envs/workflow.yaml"
     params:
@@ -163,12 +175,12 @@ rule provenance_crate:
 
 rule audit_verdict:
     input:
-        claims="results/audit/claims.csv",
-        crate="results/provenance/ro-crate-metadata.json",
+        claims=results("audit/claims.csv"),
+        crate=results("provenance/ro-crate-metadata.json"),
     output:
-        verdict="results/audit/verdict.tsv",
+        verdict=results("audit/verdict.tsv"),
     log:
-        "logs/audit/audit_verdict.log",
+        logs("audit/audit_verdict.log"),
     conda:
         "../envs/workflow.yaml"
     script:

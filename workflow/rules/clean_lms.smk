@@ -13,17 +13,17 @@
 rule combine_lms:
     input:
         participants=expand(
-            "results/clean/editions/{batch}/participants.parquet", batch=BATCHES
+            results("clean/editions/{batch}/participants.parquet"), batch=BATCHES
         ),
         log_rows=expand(
-            "results/clean/editions/{batch}/cleaning_log.csv", batch=BATCHES
+            results("clean/editions/{batch}/cleaning_log.csv"), batch=BATCHES
         ),
     output:
-        participants="results/clean/participants.parquet",
-        cleaning_log="results/clean/cleaning_log_lms.csv",
-        layer_report="results/validation/lms/clean_layer.csv",
+        participants=results("clean/participants.parquet"),
+        cleaning_log=results("clean/cleaning_log_lms.csv"),
+        layer_report=results("validation/lms/clean_layer.csv"),
     log:
-        "logs/combine_lms.log",
+        logs("combine_lms.log"),
     conda:
         "../envs/workflow.yaml"
     resources:
@@ -36,7 +36,7 @@ rule combine_lms:
         "../../scripts/combine_lms.py"
 
 
-CLEANING_LOG_FILES.append("results/clean/cleaning_log_lms.csv")
+CLEANING_LOG_FILES.append(results("clean/cleaning_log_lms.csv"))
 
 
 # Every chain writes its own row accounting; this rule puts them in one table, in
@@ -45,9 +45,9 @@ rule cleaning_log:
     input:
         parts=lambda wc: CLEANING_LOG_FILES,
     output:
-        cleaning_log="results/clean/cleaning_log.csv",
+        cleaning_log=results("clean/cleaning_log.csv"),
     log:
-        "logs/cleaning_log.log",
+        logs("cleaning_log.log"),
     conda:
         "../envs/workflow.yaml"
     script:
@@ -56,8 +56,8 @@ rule cleaning_log:
 
 ALL_TARGETS.extend(
     [
-        "results/clean/participants.parquet",
-        "results/clean/cleaning_log.csv",
-        *expand("results/validation/lms/{batch}/clean.csv", batch=BATCHES),
+        results("clean/participants.parquet"),
+        results("clean/cleaning_log.csv"),
+        *expand(results("validation/lms/{batch}/clean.csv"), batch=BATCHES),
     ]
 )

@@ -13,35 +13,56 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from lib.batches import edition_batches  # noqa: E402
+from lib.errors import describe, format_message  # noqa: E402
 from lib.imports import import_closure  # noqa: E402
-from lib.pseudonym import salt_path  # noqa: E402
+from lib.pseudonym import SaltError, check_salt, salt_path  # noqa: E402
 from lib.vocabulary import LMS_SOURCES, config_problems  # noqa: E402
 
 # --------------------------------------------------------------------------- scope
 SCOPE = str(config["scope"])
+# cross-references the schema cannot check: a message each, no traceback (SystemExit)
 if SCOPE not in config["scopes"]:
-    raise ValueError(
+    raise SystemExit(
         f"config: scope {SCOPE!r} is not one of the scopes defined under `scopes`: "
-        f"{', '.join(sorted(config['scopes']))}"
+        f"{', '.join(sorted(config['scopes']))}; nothing was run. Name one of them "
+        "(`scope:` in config.yaml or --config scope=...) or add it under `scopes`."
     )
 SCOPE_CFG = config["scopes"][SCOPE]
+
+
+# Every output of a scope is under results/<scope>/ and its logs under logs/<scope>/, so
+# the runs of two scopes (make run SCOPE=2021) sit side by side instead of replacing each
+# other. The staging layer under private/staging/ is per batch of editions, not per scope.
+def results(path):
+    """The path of a scope's output, e.g. results("metrics/metrics.csv")."""
+    return f"results/{SCOPE}/{path}"
+
+
+def logs(path):
+    """The path of a scope's log, e.g. logs("metrics_table.log")."""
+    return f"logs/{SCOPE}/{path}"
+
+
 EDITIONS = list(SCOPE_CFG["editions"])
 FOLLOWUP_SURVEY = SCOPE_CFG.get("followup_survey")
 for _ed in EDITIONS:
     if _ed not in config["editions"]:
-        raise ValueError(
-            f"config: scope {SCOPE!r} lists edition {_ed!r}, which is not defined under `editions`"
+        raise SystemExit(
+            f"config: scope {SCOPE!r} lists edition {_ed!r}, which is not defined under `editions`; "
+            "nothing was run. Correct the id in `scopes` or add the edition under `editions`."
         )
     if config["editions"][_ed]["site"] not in config["sites"]:
-        raise ValueError(
+        raise SystemExit(
             f"config: edition {_ed!r} uses site {config['editions'][_ed]['site']!r}, "
-            "which is not defined under `sites`"
+            "which is not defined under `sites`; nothing was run. Correct the site or add "
+            "its preset under `sites`."
         )
 if FOLLOWUP_SURVEY is not None and FOLLOWUP_SURVEY not in config.get(
     "followup_surveys", {}
 ):
-    raise ValueError(
-        f"config: scope {SCOPE!r} names follow-up survey {FOLLOWUP_SURVEY!r}, not under `followup_surveys`"
+    raise SystemExit(
+        f"config: scope {SCOPE!r} names follow-up survey {FOLLOWUP_SURVEY!r}, not under "
+        "`followup_surveys`; nothing was run. Correct the id or add the survey."
     )
 
 # every language a site, edition or survey uses is declared under `languages`
@@ -162,6 +183,18 @@ def site_params(wildcards):
 SALT_FILE = salt_path(
     config.get("privacy", {}).get("salt_file", "resources/demo-salt.txt")
 )
+# Checked before anything runs (lib/pseudonym.py check_salt): a salt file of the wrong form
+# stops, and so does the public demo salt unless every export whose e-mails it keys is a
+# file of the shipped synthetic data (raw/SHA256SUMS) or privacy.allow_demo_salt is true.
+try:
+    check_salt(
+        SALT_FILE,
+        [f for ed in config["editions"] for s in LMS_SOURCES for f in raw_files(ed, s)]
+        + [s["export"] for s in config.get("followup_surveys", {}).values()],
+        allow_demo=config.get("privacy", {}).get("allow_demo_salt", False),
+    )
+except SaltError as err:
+    raise SystemExit(str(err)) from None
 
 
 # Helper modules: every project module a rule's script imports (scripts/lib/*.py,
@@ -199,7 +232,7 @@ def report_raw_inputs():
     return sorted(set(files)) + [
         "config.yaml",
         "resources/metric_registry.yaml",
-        "results/metrics/metrics.csv",
+        results("metrics/metrics.csv"),
     ]
 
 

@@ -4,21 +4,21 @@
 
 rule figure_world_map:
     input:
-        metrics="results/metrics/participation.csv",
+        metrics=results("metrics/participation.csv"),
         geometry="resources/geo/countries-50m.json",
         un_m49="resources/un_m49.csv",
     output:
         png=report(
-            "results/figures/figure1_world_map.png",
+            results("figures/figure1_world_map.png"),
             caption="../report/captions/figure1.rst",
             category="Participation",
             labels={"figure": "Figure 1"},
         ),
-        svg="results/figures/figure1_world_map.svg",
-        notes="results/figures/figure1_notes.csv",
-        caption="results/figures/figure1_caption.json",
+        svg=results("figures/figure1_world_map.svg"),
+        notes=results("figures/figure1_notes.csv"),
+        caption=results("figures/figure1_caption.json"),
     log:
-        "logs/figure_world_map.log",
+        logs("figure_world_map.log"),
     conda:
         "../envs/workflow.yaml"
     resources:
@@ -32,8 +32,8 @@ rule figure_world_map:
 
 ALL_TARGETS.extend(
     [
-        "results/figures/figure1_world_map.png",
-        "results/figures/figure1_world_map.svg",
-        "results/figures/figure1_notes.csv",
+        results("figures/figure1_world_map.png"),
+        results("figures/figure1_world_map.svg"),
+        results("figures/figure1_notes.csv"),
     ]
 )

@@ -9,33 +9,33 @@ if SURVEY_CFG:
     rule figures_survey:
         input:
             **FOLLOWUP_FORM,
-            metrics="results/metrics/application.csv",
+            metrics=results("metrics/application.csv"),
         output:
             respondent_profile_png=report(
-                "results/figures/figure2_respondent_profile.png",
+                results("figures/figure2_respondent_profile.png"),
                 caption="../report/captions/figure2.rst",
                 category="Figures",
                 labels={"figure": "Figure 2", "type": "respondent profile"},
             ),
-            respondent_profile_svg="results/figures/figure2_respondent_profile.svg",
+            respondent_profile_svg=results("figures/figure2_respondent_profile.svg"),
             topics_applied_png=report(
-                "results/figures/topics_applied.png",
+                results("figures/topics_applied.png"),
                 caption="../report/captions/topics.rst",
                 category="Figures",
                 labels={"figure": "Topics applied", "type": "application"},
             ),
-            topics_applied_svg="results/figures/topics_applied.svg",
+            topics_applied_svg=results("figures/topics_applied.svg"),
             application_by_group_png=report(
-                "results/figures/application_by_group.png",
+                results("figures/application_by_group.png"),
                 caption="../report/captions/application_groups.rst",
                 category="Figures",
                 labels={"figure": "Application by group", "type": "application"},
             ),
-            application_by_group_svg="results/figures/application_by_group.svg",
+            application_by_group_svg=results("figures/application_by_group.svg"),
         log:
-            respondent_profile="logs/figure_respondent_profile.log",
-            topics_applied="logs/figure_topics_applied.log",
-            application_by_group="logs/figure_application_by_group.log",
+            respondent_profile=logs("figure_respondent_profile.log"),
+            topics_applied=logs("figure_topics_applied.log"),
+            application_by_group=logs("figure_application_by_group.log"),
         conda:
             "../envs/workflow.yaml"
         script:
@@ -44,17 +44,17 @@ if SURVEY_CFG:
     rule box2_quotes:
         input:
             **FOLLOWUP_FORM,
-            followup="results/clean/followup.parquet",
+            followup=results("clean/followup.parquet"),
             un_m49="resources/un_m49.csv",
         output:
             quotes=report(
-                "results/tables/box2_quotes.csv",
+                results("tables/box2_quotes.csv"),
                 caption="../report/captions/box2.rst",
                 category="Tables",
                 labels={"table": "Box 2", "type": "quotes"},
             ),
         log:
-            "logs/box2_quotes.log",
+            logs("box2_quotes.log"),
         conda:
             "../envs/workflow.yaml"
         params:
@@ -64,12 +64,12 @@ if SURVEY_CFG:
 
     ALL_TARGETS.extend(
         [
-            "results/figures/figure2_respondent_profile.png",
-            "results/figures/figure2_respondent_profile.svg",
-            "results/figures/topics_applied.png",
-            "results/figures/topics_applied.svg",
-            "results/figures/application_by_group.png",
-            "results/figures/application_by_group.svg",
-            "results/tables/box2_quotes.csv",
+            results("figures/figure2_respondent_profile.png"),
+            results("figures/figure2_respondent_profile.svg"),
+            results("figures/topics_applied.png"),
+            results("figures/topics_applied.svg"),
+            results("figures/application_by_group.png"),
+            results("figures/application_by_group.svg"),
+            results("tables/box2_quotes.csv"),
         ]
     )

@@ -9,20 +9,20 @@
 # metrics_participation.py and box1_table.py as two steps (lib.steps), two logs.
 rule metrics_participation:
     input:
-        participants="results/clean/participants.parquet",
+        participants=results("clean/participants.parquet"),
         registry="resources/metric_registry.yaml",
     output:
-        metrics="results/metrics/participation.csv",
-        evidence="results/metrics/evidence/participation.parquet",
+        metrics=results("metrics/participation.csv"),
+        evidence=results("metrics/evidence/participation.parquet"),
         table=report(
-            "results/tables/box1_certificates.csv",
+            results("tables/box1_certificates.csv"),
             caption="../report/captions/box1.rst",
             category="Participation",
             labels={"table": "Box 1"},
         ),
     log:
-        metrics="logs/metrics_participation.log",
-        box1="logs/box1_table.log",
+        metrics=logs("metrics_participation.log"),
+        box1=logs("box1_table.log"),
     conda:
         "../envs/workflow.yaml"
     resources:
@@ -45,21 +45,24 @@ rule metrics_table:
         stages=lambda wildcards: METRIC_STAGE_FILES,
         registry="resources/metric_registry.yaml",
     output:
-        metrics="results/metrics/metrics.csv",
-        definitions="results/metrics/definitions.csv",
+        metrics=results("metrics/metrics.csv"),
+        definitions=results("metrics/definitions.csv"),
     log:
-        "logs/metrics_table.log",
+        logs("metrics_table.log"),
     conda:
         "../envs/workflow.yaml"
+    params:
+        # the stages of the scope (one per stage file): their registry metrics must all be computed
+        stages=lambda wildcards: [Path(f).stem for f in METRIC_STAGE_FILES],
     script:
         "../../scripts/metrics_table.py"
 
 
-METRIC_STAGE_FILES.append("results/metrics/participation.csv")
+METRIC_STAGE_FILES.append(results("metrics/participation.csv"))
 ALL_TARGETS.extend(
     [
-        "results/metrics/metrics.csv",
-        "results/metrics/definitions.csv",
-        "results/tables/box1_certificates.csv",
+        results("metrics/metrics.csv"),
+        results("metrics/definitions.csv"),
+        results("tables/box1_certificates.csv"),
     ]
 )

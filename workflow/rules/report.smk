@@ -5,7 +5,7 @@
 #                     -> results/report/generated/_variables.yml, the cover and the blocks
 #   report            workflow/report/impact_story.qmd + figures
 #                     -> results/report/impact_story.html / .pdf (the Impact Story)
-#   (same job)        workflow/report/technical_annex.qmd
+#   report_variables, second step: workflow/report/technical_annex.qmd
 #                     -> results/report/technical_annex.html / .pdf (definitions,
 #                        denominators, rows set aside, input checksums, link to the audit)
 #
@@ -16,7 +16,7 @@ import glob
 
 REPORT_HAS_FOLLOWUP = FOLLOWUP_SURVEY is not None
 REPORT_GENERATED = {
-    name: f"results/report/generated/{name}.{ext}"
+    name: results(f"report/generated/{name}.{ext}")
     for name, ext in [
         ("scope", "yml"),
         ("cover", "yml"),
@@ -28,7 +28,7 @@ REPORT_GENERATED = {
 }
 # the technical annex's blocks (scope and cover are shared with the Impact Story)
 ANNEX_GENERATED = {
-    name: f"results/report/generated/{name}.md"
+    name: results(f"report/generated/{name}.md")
     for name in [
         "annex_metrics",
         "annex_reference",
@@ -38,8 +38,8 @@ ANNEX_GENERATED = {
     ]
 }
 # the clean tables whose latest date is the cover's date of the data
-REPORT_DATED = ["results/clean/participants.parquet"] + (
-    ["results/clean/followup.parquet"] if REPORT_HAS_FOLLOWUP else []
+REPORT_DATED = [results("clean/participants.parquet")] + (
+    [results("clean/followup.parquet")] if REPORT_HAS_FOLLOWUP else []
 )
 REPORT_PROJECT = {
     "project": "workflow/report/_quarto.yml",
@@ -52,11 +52,11 @@ REPORT_PROJECT = {
     "css": "workflow/report/styles/report.css",
     "cover_css": "workflow/report/styles/cover.css",
 }
-REPORT_FIGURES = ["results/figures/figure1_world_map.png"] + (
+REPORT_FIGURES = [results("figures/figure1_world_map.png")] + (
     [
-        "results/figures/figure2_respondent_profile.png",
-        "results/figures/application_by_group.png",
-        "results/figures/topics_applied.png",
+        results("figures/figure2_respondent_profile.png"),
+        results("figures/application_by_group.png"),
+        results("figures/topics_applied.png"),
     ]
     if REPORT_HAS_FOLLOWUP
     else []
@@ -66,16 +66,16 @@ REPORT_INTERVIEWS = sorted(glob.glob("raw/interviews/*.yaml"))
 # says how many, and where they are listed
 REPORT_QUARANTINE = (
     expand(
-        "results/validation/quarantine/lms/{batch}/{step}.csv",
+        results("validation/quarantine/lms/{batch}/{step}.csv"),
         batch=BATCHES,
         step=["staging", "clean"],
     )
     + expand(
-        "results/validation/quarantine/survey/evaluation-{batch}.csv",
+        results("validation/quarantine/survey/evaluation-{batch}.csv"),
         batch=BATCHES,
     )
     + expand(
-        "results/validation/quarantine/survey/followup-{survey}.csv",
+        results("validation/quarantine/survey/followup-{survey}.csv"),
         survey=FOLLOWUP_SURVEY if REPORT_HAS_FOLLOWUP else [],
     )
 )
@@ -89,7 +89,7 @@ REPORT_QUARANTINE = (
 rule report_variables:
     input:
         **REPORT_PROJECT,
-        metrics="results/metrics/metrics.csv",
+        metrics=results("metrics/metrics.csv"),
         registry="resources/metric_registry.yaml",
         un_m49="resources/un_m49.csv",
         labels="workflow/report/labels.yml",
@@ -98,8 +98,8 @@ rule report_variables:
             if REPORT_HAS_FOLLOWUP
             else []
         ),
-        quotes=["results/tables/box2_quotes.csv"] if REPORT_HAS_FOLLOWUP else [],
-        figure1_notes=["results/figures/figure1_notes.csv"],
+        quotes=[results("tables/box2_quotes.csv")] if REPORT_HAS_FOLLOWUP else [],
+        figure1_notes=[results("figures/figure1_notes.csv")],
         interviews=REPORT_INTERVIEWS,
         quarantine=REPORT_QUARANTINE,
         provenance=report_raw_inputs(),
@@ -110,23 +110,23 @@ rule report_variables:
     output:
         **REPORT_GENERATED,
         **ANNEX_GENERATED,
-        variables="results/report/generated/_variables.yml",
+        variables=results("report/generated/_variables.yml"),
         # report_annex step
         annex_html=report(
-            "results/report/technical_annex.html",
+            results("report/technical_annex.html"),
             caption="../report/captions/technical_annex_html.rst",
             category="Report",
             labels={"document": "Technical annex", "format": "HTML"},
         ),
         annex_pdf=report(
-            "results/report/technical_annex.pdf",
+            results("report/technical_annex.pdf"),
             caption="../report/captions/technical_annex_pdf.rst",
             category="Report",
             labels={"document": "Technical annex", "format": "PDF"},
         ),
     log:
-        variables="logs/report_variables.log",
-        annex="logs/report_annex.log",
+        variables=logs("report_variables.log"),
+        annex=logs("report_annex.log"),
     conda:
         "../envs/workflow.yaml"
     resources:
@@ -135,7 +135,7 @@ rule report_variables:
         runtime=15,
     params:
         renderer=config.get("report", {}).get("renderer", "auto"),
-        build_dir="results/report/build/technical_annex",
+        build_dir=results("report/build/technical_annex"),
         has_followup=REPORT_HAS_FOLLOWUP,
         report_config={
             "scope": SCOPE,
@@ -157,19 +157,19 @@ rule report:
         figures=REPORT_FIGURES,
     output:
         html=report(
-            "results/report/impact_story.html",
+            results("report/impact_story.html"),
             caption="../report/captions/impact_story_html.rst",
             category="Report",
             labels={"document": "Impact Story", "format": "HTML"},
         ),
         pdf=report(
-            "results/report/impact_story.pdf",
+            results("report/impact_story.pdf"),
             caption="../report/captions/impact_story_pdf.rst",
             category="Report",
             labels={"document": "Impact Story", "format": "PDF"},
         ),
     log:
-        "logs/report.log",
+        logs("report.log"),
     conda:
         "../envs/workflow.yaml"
     resources:
@@ -178,16 +178,16 @@ rule report:
         runtime=15,
     params:
         renderer=config.get("report", {}).get("renderer", "auto"),
-        build_dir="results/report/build/impact_story",
+        build_dir=results("report/build/impact_story"),
     script:
         "../../scripts/render_report.py"
 
 
 ALL_TARGETS.extend(
     [
-        "results/report/impact_story.html",
-        "results/report/impact_story.pdf",
-        "results/report/technical_annex.html",
-        "results/report/technical_annex.pdf",
+        results("report/impact_story.html"),
+        results("report/impact_story.pdf"),
+        results("report/technical_annex.html"),
+        results("report/technical_annex.pdf"),
     ]
 )

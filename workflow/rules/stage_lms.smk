@@ -24,20 +24,20 @@ rule stage_clean_lms:
             "private/staging/lms/{{batch}}/{source}.parquet", source=LMS_SOURCES
         ),
         reports=expand(
-            "results/validation/lms/{{batch}}/{source}.csv", source=LMS_SOURCES
+            results("validation/lms/{{batch}}/{source}.csv"), source=LMS_SOURCES
         ),
-        quarantine="results/validation/quarantine/lms/{batch}/staging.csv",
+        quarantine=results("validation/quarantine/lms/{batch}/staging.csv"),
         # rows read and quarantined per edition and export (the cleaning log's first step)
         counts="private/staging/lms/{batch}/row_counts.csv",
         # clean_lms step
-        participants="results/clean/editions/{batch}/participants.parquet",
-        log_rows="results/clean/editions/{batch}/cleaning_log.csv",
-        report="results/validation/lms/{batch}/clean.csv",
-        clean_quarantine="results/validation/quarantine/lms/{batch}/clean.csv",
-        layer_report="results/validation/lms/{batch}/clean_layer.csv",
+        participants=results("clean/editions/{batch}/participants.parquet"),
+        log_rows=results("clean/editions/{batch}/cleaning_log.csv"),
+        report=results("validation/lms/{batch}/clean.csv"),
+        clean_quarantine=results("validation/quarantine/lms/{batch}/clean.csv"),
+        layer_report=results("validation/lms/{batch}/clean_layer.csv"),
     log:
-        stage="logs/stage_lms/{batch}.log",
-        clean="logs/clean_lms/{batch}.log",
+        stage=logs("stage_lms/{batch}.log"),
+        clean=logs("clean_lms/{batch}.log"),
     conda:
         "../envs/workflow.yaml"
     resources:
@@ -59,13 +59,17 @@ rule stage_clean_lms:
         accounts=config.get("accounts", {}),
         certificates=config["certificates"],
         on_invalid=config.get("on_invalid", "stop"),
+        # plausibility bounds and the quarantine limit (config `validation`); the limit
+        # in the cleaning step counts the staging step's rows set aside too
+        validation=config.get("validation", {}),
+        staging_quarantine=lambda w, output: output.quarantine,
     script:
         "../../scripts/stage_clean_lms.py"
 
 
 ALL_TARGETS.extend(
     expand(
-        "results/validation/lms/{batch}/{source}.csv",
+        results("validation/lms/{batch}/{source}.csv"),
         batch=BATCHES,
         source=LMS_SOURCES,
     )

@@ -17,10 +17,10 @@ rule stage_evaluation:
         exports=lambda w: [raw_path(e, "evaluation") for e in BATCH_EDITIONS[w.batch]],
     output:
         staged="private/staging/evaluation/{batch}.parquet",
-        report="results/validation/survey/evaluation-{batch}.csv",
-        quarantine="results/validation/quarantine/survey/evaluation-{batch}.csv",
+        report=results("validation/survey/evaluation-{batch}.csv"),
+        quarantine=results("validation/quarantine/survey/evaluation-{batch}.csv"),
     log:
-        "logs/stage_evaluation/{batch}.log",
+        logs("stage_evaluation/{batch}.log"),
     conda:
         "../envs/workflow.yaml"
     resources:
@@ -47,6 +47,7 @@ rule stage_evaluation:
             {edition_cfg(e)["language"] for e in BATCH_EDITIONS[w.batch]}
         ),
         on_invalid=config.get("on_invalid", "stop"),
+        max_quarantined_share=config.get("validation", {}).get("max_quarantined_share"),
     script:
         "../../scripts/stage_survey.py"
 
@@ -60,21 +61,23 @@ rule clean_metrics_reaction:
         **EVALUATION_FORM,
         staged=expand("private/staging/evaluation/{batch}.parquet", batch=BATCHES),
         quarantine=expand(
-            "results/validation/quarantine/survey/evaluation-{batch}.csv",
+            results("validation/quarantine/survey/evaluation-{batch}.csv"),
             batch=BATCHES,
         ),
         registry="resources/metric_registry.yaml",
     output:
         # clean_evaluation step
-        clean=expand("results/clean/editions/{batch}/evaluation.parquet", batch=BATCHES),
-        report="results/validation/survey/evaluation-clean.csv",
-        cleaning_log="results/clean/cleaning_log_evaluation.csv",
+        clean=expand(
+            results("clean/editions/{batch}/evaluation.parquet"), batch=BATCHES
+        ),
+        report=results("validation/survey/evaluation-clean.csv"),
+        cleaning_log=results("clean/cleaning_log_evaluation.csv"),
         # metrics_reaction step
-        metrics="results/metrics/reaction.csv",
-        evidence="results/metrics/evidence/reaction.parquet",
+        metrics=results("metrics/reaction.csv"),
+        evidence=results("metrics/evidence/reaction.parquet"),
     log:
-        clean="logs/clean_evaluation.log",
-        metrics="logs/metrics_reaction.log",
+        clean=logs("clean_evaluation.log"),
+        metrics=logs("metrics_reaction.log"),
     conda:
         "../envs/workflow.yaml"
     params:
@@ -91,10 +94,10 @@ rule clean_metrics_reaction:
 # computes the application metrics (stage_clean_metrics_application, below).
 
 
-METRIC_STAGE_FILES.append("results/metrics/reaction.csv")
-CLEANING_LOG_FILES.append("results/clean/cleaning_log_evaluation.csv")
+METRIC_STAGE_FILES.append(results("metrics/reaction.csv"))
+CLEANING_LOG_FILES.append(results("clean/cleaning_log_evaluation.csv"))
 ALL_TARGETS.extend(
-    ["results/metrics/reaction.csv", "results/clean/cleaning_log_evaluation.csv"]
+    [results("metrics/reaction.csv"), results("clean/cleaning_log_evaluation.csv")]
 )
 
 if SURVEY_CFG:
@@ -109,7 +112,7 @@ if SURVEY_CFG:
         input:
             **FOLLOWUP_FORM,
             export=SURVEY_CFG["export"],
-            participants="results/clean/participants.parquet",
+            participants=results("clean/participants.parquet"),
             salt=SALT_FILE,
             aliases="resources/country_aliases.csv",
             moodle_countries="resources/moodle_countries.csv",
@@ -117,19 +120,21 @@ if SURVEY_CFG:
         output:
             # stage_followup step
             staged=f"private/staging/survey/followup-{FOLLOWUP_SURVEY}.parquet",
-            stage_report=f"results/validation/survey/followup-{FOLLOWUP_SURVEY}.csv",
-            quarantine=f"results/validation/quarantine/survey/followup-{FOLLOWUP_SURVEY}.csv",
+            stage_report=results(f"validation/survey/followup-{FOLLOWUP_SURVEY}.csv"),
+            quarantine=results(
+                f"validation/quarantine/survey/followup-{FOLLOWUP_SURVEY}.csv"
+            ),
             # clean_followup step
-            clean="results/clean/followup.parquet",
-            report="results/validation/survey/followup-clean.csv",
-            cleaning_log="results/clean/cleaning_log_followup.csv",
+            clean=results("clean/followup.parquet"),
+            report=results("validation/survey/followup-clean.csv"),
+            cleaning_log=results("clean/cleaning_log_followup.csv"),
             # metrics_application step
-            metrics="results/metrics/application.csv",
-            evidence="results/metrics/evidence/application.parquet",
+            metrics=results("metrics/application.csv"),
+            evidence=results("metrics/evidence/application.parquet"),
         log:
-            stage=f"logs/stage_followup/{FOLLOWUP_SURVEY}.log",
-            clean="logs/clean_followup.log",
-            metrics="logs/metrics_application.log",
+            stage=logs(f"stage_followup/{FOLLOWUP_SURVEY}.log"),
+            clean=logs("clean_followup.log"),
+            metrics=logs("metrics_application.log"),
         conda:
             "../envs/workflow.yaml"
         resources:
@@ -156,8 +161,12 @@ if SURVEY_CFG:
             kind="kobo",
             languages=SURVEY_CFG["languages"],
             on_invalid=config.get("on_invalid", "stop"),
+            max_quarantined_share=config.get("validation", {}).get(
+                "max_quarantined_share"
+            ),
             # clean_followup and metrics_application steps
             source=lambda w, input: input.export,
+            export=lambda w, input: input.export,  # named when no response is left
             email_question=SURVEY_CFG.get("email_question", "email"),
             language_question=SURVEY_CFG.get("language_question", "form_language"),
             survey=FOLLOWUP_SURVEY,
@@ -167,11 +176,11 @@ if SURVEY_CFG:
         script:
             "../../scripts/stage_clean_metrics_application.py"
 
-    METRIC_STAGE_FILES.append("results/metrics/application.csv")
-    CLEANING_LOG_FILES.append("results/clean/cleaning_log_followup.csv")
+    METRIC_STAGE_FILES.append(results("metrics/application.csv"))
+    CLEANING_LOG_FILES.append(results("clean/cleaning_log_followup.csv"))
     ALL_TARGETS.extend(
         [
-            "results/metrics/application.csv",
-            "results/clean/cleaning_log_followup.csv",
+            results("metrics/application.csv"),
+            results("clean/cleaning_log_followup.csv"),
         ]
     )
