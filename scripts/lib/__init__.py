@@ -23,6 +23,7 @@ a ``SystemExit``, so it stops a rule script without a traceback), ``io`` (read a
 hashing of e-mails), ``registry`` (metric registry and metric rows), ``metrics`` (the
 one metric API every stage computes through: kinds, blocks, publish), ``safe_text``
 (CSV formula neutralising, the CSV writer, HTML escaping); the audit's ``checksums`` (the
-one sha256 helper), ``claims``, ``claims_page``, ``evidence``, ``crate`` and ``lineage``.
+one sha256 helper), ``claims``, ``claims_page``, ``evidence``, ``crate`` and ``lineage``;
+``steps`` (rule scripts that always run one after the other run as steps of one job).
 No module imports one that imports it back (tests/test_lib_imports.py).
 """
