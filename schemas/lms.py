@@ -258,35 +258,25 @@ def course_total_errors(df: pd.DataFrame, *, file: str, missing: str = "-") -> l
     expected = modules.sum(axis=1, min_count=0)
     total = parse_numbers(df["course_total"], missing)
     off = (total - expected).abs().round(6) > TOTAL_TOLERANCE
-    errors = []
-    for i in df.index[ok & total.isna() & graded]:
-        errors.append(
-            {
-                "file": file,
-                "line": int(df.at[i, "_line"]),
-                "column": "course_total",
-                "value": str(df.at[i, "course_total"]),
-                "check": "course_total_is_sum",
-                "message": f"the course total is '{missing}' (no grade) although module grades are present "
-                f"(their sum is {expected[i]:.2f}): Moodle writes a total whenever a module is graded. The export "
-                "was probably edited; export the grades again (Grades > Export > Plain text file)",
-            }
-        )
-    for i in df.index[ok & total.notna() & off]:
-        errors.append(
-            {
-                "file": file,
-                "line": int(df.at[i, "_line"]),
-                "column": "course_total",
-                "value": str(df.at[i, "course_total"]),
-                "check": "course_total_is_sum",
-                "message": f"is not the sum of the module grades ({expected[i]:.2f}): it differs by "
-                f"{abs(total[i] - expected[i]):.2f}, more than the {TOTAL_TOLERANCE:g} that Moodle's rounding "
-                "explains (the total is the unrounded sum of the modules, each shown to 2 decimals). The file was "
-                "probably edited, or the course total aggregates other items or weights; check the gradebook "
-                "setup (natural sum of the five module quizzes) and export the grades again",
-            }
-        )
+
+    def error(i, message: str) -> dict:
+        return {"file": file, "line": int(df.at[i, "_line"]), "column": "course_total",
+                "value": str(df.at[i, "course_total"]), "check": "course_total_is_sum", "message": message}
+
+    errors = [
+        error(i, f"the course total is '{missing}' (no grade) although module grades are present "
+              f"(their sum is {expected[i]:.2f}): Moodle writes a total whenever a module is graded. The export "
+              "was probably edited; export the grades again (Grades > Export > Plain text file)")
+        for i in df.index[ok & total.isna() & graded]
+    ]
+    errors += [
+        error(i, f"is not the sum of the module grades ({expected[i]:.2f}): it differs by "
+              f"{abs(total[i] - expected[i]):.2f}, more than the {TOTAL_TOLERANCE:g} that Moodle's rounding "
+              "explains (the total is the unrounded sum of the modules, each shown to 2 decimals). The file was "
+              "probably edited, or the course total aggregates other items or weights; check the gradebook "
+              "setup (natural sum of the five module quizzes) and export the grades again")
+        for i in df.index[ok & total.notna() & off]
+    ]
     return errors
 
 

@@ -32,7 +32,7 @@ METRIC_STAGES = ["participation", "reaction"] + (
     ["application"] if FOLLOWUP_SURVEY is not None else []
 )
 # the languages the follow-up survey was offered in (its XLSForm's label languages)
-SURVEY_FORMS = (
+SURVEY_LANGUAGES = (
     sorted(config["followup_surveys"][FOLLOWUP_SURVEY]["languages"])
     if FOLLOWUP_SURVEY is not None
     else []
@@ -111,7 +111,7 @@ rule audit_claims:
         "../envs/workflow.yaml"
     params:
         editions=config["editions"],
-        survey_forms=SURVEY_FORMS,
+        survey_forms=SURVEY_LANGUAGES,
     script:
         "../../scripts/audit_claims.py"
 
