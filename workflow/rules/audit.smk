@@ -28,9 +28,9 @@ except (yaml.YAMLError, KeyError, TypeError, AttributeError) as _err:
             todo="fix the entry (see the field list at the top of the file)",
         )
     ) from None
-METRIC_STAGES = ["participation", "reaction"] + (
-    ["application"] if FOLLOWUP_SURVEY is not None else []
-)
+# the metric stages of the scope: those whose stage table the rule files registered
+# (metrics.smk, survey.smk; audit.smk is included after them)
+METRIC_STAGES = [Path(f).stem for f in METRIC_STAGE_FILES]
 # the languages the follow-up survey was offered in (its XLSForm's label languages)
 SURVEY_LANGUAGES = (
     sorted(config["followup_surveys"][FOLLOWUP_SURVEY]["languages"])
