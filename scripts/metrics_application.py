@@ -19,6 +19,7 @@ from lib import io as lib_io
 from lib import metrics as m
 from lib import survey_metrics as sm
 from lib.codebook import Codebook
+from lib.errors import InputError
 from lib.registry import MetricRows, RegisterError, load_registry
 
 p = snakemake.params
