@@ -22,9 +22,10 @@ import pandas as pd
 import pandera.pandas as pa
 
 from lib.registry import ROLES
+from lib.vocabulary import METRIC_STAGES
 
 UNITS = ["count", "share", "mean_percent", "rank"]
-STAGES = ["participation", "reaction", "application"]
+STAGES = list(METRIC_STAGES)
 
 
 RULES = {

@@ -60,6 +60,16 @@ def test_a_broken_registry_entry_is_refused_naming_file_metric_and_key(tmp_path,
     assert "Traceback" not in message
 
 
+def test_a_stage_not_declared_in_the_vocabulary_is_refused(tmp_path):
+    path = broken_registry(tmp_path, lambda ms, d: ms["gender_share"].update(stage="behaviour"))
+    with pytest.raises(RegisterError) as err:
+        load_registry(path)
+    assert str(err.value) == (
+        f"{path}: metric 'gender_share' (entry 10), key 'stage': 'behaviour' is not a metric stage "
+        "(participation, reaction, application; a new stage is declared in scripts/lib/vocabulary.py)"
+    )
+
+
 def test_a_registry_with_a_yaml_error_names_the_line(tmp_path):
     path = tmp_path / "metric_registry.yaml"
     path.write_text("metrics:\n  - id: x\n    stage: [participation\n", encoding="utf-8")

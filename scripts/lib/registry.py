@@ -26,6 +26,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
+from lib.vocabulary import METRIC_STAGES
+
 METRIC_COLUMNS = ["metric_id", "level", "value", "numerator", "denominator", "unit", "ci_low", "ci_high", "rank"]
 EVIDENCE_COLUMNS = ["metric_id", "level", "role", "key_type", "key"]
 ROLES = ("numerator", "denominator")
@@ -108,6 +110,14 @@ def load_registry(path: str | Path) -> dict[str, dict]:
     """Registry entries by id, in file order, checked against schemas/registry.schema.yaml;
     raises :class:`RegisterError` naming the file, the metric and the key."""
     doc = read_register(path, "registry.schema.yaml", "metrics", "metric")
+    unknown = [
+        f"{path}: metric {entry['id']!r} (entry {i + 1}), key 'stage': {entry['stage']!r} is not a metric stage "
+        f"({', '.join(METRIC_STAGES)}; a new stage is declared in scripts/lib/vocabulary.py)"
+        for i, entry in enumerate(doc["metrics"])
+        if entry["stage"] not in METRIC_STAGES
+    ]
+    if unknown:
+        raise RegisterError("\n".join(unknown))
     return {entry["id"]: dict(entry, order=i) for i, entry in enumerate(doc["metrics"])}
 
 

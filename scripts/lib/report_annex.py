@@ -23,12 +23,9 @@ from lib.checksums import sha256_file
 from lib.report_format import fmt_count, fmt_interval, fmt_value, is_missing, join_words, number_words
 from lib.report_markdown import escape_markdown, pipe_table
 from lib.report_vars import Labels, fmt_number, language_names, ranked, unanswered_ids
+from lib.vocabulary import METRIC_STAGES
 
-STAGES = {
-    "participation": "Participation: the learning platform's records",
-    "reaction": "Reaction: the evaluation at the end of each edition",
-    "application": "Application: the follow-up survey",
-}
+STAGES = {stage: titles[0] for stage, titles in METRIC_STAGES.items()}  # headings of the annex
 CI_LEVEL = 95  # per cent: the level of every interval lib.stats computes
 INTERVALS = {
     "none": "none",

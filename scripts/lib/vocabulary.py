@@ -26,6 +26,14 @@ RECORDED_GENDERS = ("female", "male", "other")  # shares are computed over these
 CERTIFICATE_TYPES = ("completion", "participation")  # one mod_customcert activity each
 CERTIFICATES = (*CERTIFICATE_TYPES, "none")  # certificate issued / eligible
 ENROLMENT_STATUSES = ("active", "suspended", "not_current")
+# metric stages (the registry's `stage`): id -> (heading in the technical annex, heading in
+# docs/metrics.md). A new stage is a line here plus its registry entries, its module and
+# its rule (docs/architecture.md, "Adding a stage").
+METRIC_STAGES = {
+    "participation": ("Participation: the learning platform's records", "Participation (LMS exports)"),
+    "reaction": ("Reaction: the evaluation at the end of each edition", "Reaction (end-of-course evaluation)"),
+    "application": ("Application: the follow-up survey", "Application (follow-up survey)"),
+}
 
 
 def is_blank(series: pd.Series) -> pd.Series:

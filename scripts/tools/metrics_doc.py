@@ -16,14 +16,11 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from lib.registry import load_registry  # noqa: E402
+from lib.vocabulary import METRIC_STAGES  # noqa: E402
 
 REGISTRY = ROOT / "resources" / "metric_registry.yaml"
 DOC = ROOT / "docs" / "metrics.md"
-STAGES = {
-    "participation": "Participation (LMS exports)",
-    "reaction": "Reaction (end-of-course evaluation)",
-    "application": "Application (follow-up survey)",
-}
+STAGES = {stage: titles[1] for stage, titles in METRIC_STAGES.items()}  # headings of docs/metrics.md
 INTERVALS = {"none": "none", "wilson_fpc": "95% Wilson, finite-population corrected"}
 
 
