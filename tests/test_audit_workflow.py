@@ -115,8 +115,13 @@ def build_workspace(ws: Path) -> Path:
     config = (ws / "config.yaml").read_text(encoding="utf-8")
     assert "  allow_demo_salt: false\n" in config
     (ws / "config.yaml").write_text(config.replace("  allow_demo_salt: false\n", "  allow_demo_salt: true\n"))
+    # no metric rules here (their tables are written by hand below): the stages are registered
+    # as the metric rule files register theirs, before audit.smk reads them
     (ws / "Snakefile").write_text(
-        'configfile: "config.yaml"\n\n\ninclude: "workflow/rules/common.smk"\ninclude: "workflow/rules/audit.smk"\n'
+        'configfile: "config.yaml"\n\n\ninclude: "workflow/rules/common.smk"\n\n'
+        "METRIC_STAGE_FILES.extend(\n"
+        '    results(f"metrics/{s}.csv") for s in ("participation", "reaction", "application")\n)\n\n'
+        'include: "workflow/rules/audit.smk"\n'
     )
     raw = dict(RAW) | {f"interviews/{slug}.yaml": yaml.safe_dump(d) for slug, d in INTERVIEWS.items()}
     for rel, text in raw.items():
