@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # only annotations: the Snakefile imports this module at every start
+    import pandas as pd
 
 # --------------------------------------------------------------------------- fixed
 LMS_SOURCES = ("participants", "completion", "grades", "certificates")
