@@ -16,16 +16,14 @@ import pandas as pd
 
 from lib import evidence as audit_evidence
 from lib.claims import index_metrics
-from lib.registry import RegisterError, load_registry, metric_key
-from schemas.metrics import MetricsTableError, check, evidence_schema, metrics_schema
+from lib.registry import load_registry, metric_key
+from schemas.metrics import check, evidence_schema, metrics_schema
 
-try:
-    registry = load_registry(snakemake.input.registry)
-    tables = [check(pd.read_parquet(p), evidence_schema(registry), p) for p in snakemake.input.evidence]
-    metrics = pd.read_csv(snakemake.input.metrics, keep_default_na=False, na_values=[""])
-    check(metrics, metrics_schema(registry, table=True), snakemake.input.metrics)
-except (RegisterError, MetricsTableError) as err:
-    raise SystemExit(str(err)) from None  # one message, no traceback
+# a broken register or table stops with its message (lib.errors), no traceback
+registry = load_registry(snakemake.input.registry)
+tables = [check(pd.read_parquet(p), evidence_schema(registry), p) for p in snakemake.input.evidence]
+metrics = pd.read_csv(snakemake.input.metrics, keep_default_na=False, na_values=[""])
+check(metrics, metrics_schema(registry, table=True), snakemake.input.metrics)
 frames = [audit_evidence.normalise_evidence(t) for t in tables]
 evidence = pd.concat([f for f in frames if len(f)], ignore_index=True)
 published = index_metrics(metrics)

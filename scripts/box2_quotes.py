@@ -18,13 +18,10 @@ import pandas as pd
 from lib import io as lib_io
 from lib.codebook import Codebook
 from lib.countries import UnNames
-from lib.survey_metrics import QuoteError, box2_quotes
+from lib.survey_metrics import box2_quotes
 
 codebook = Codebook.read(snakemake.input.form, "followup")
 followup = pd.read_parquet(snakemake.input.followup)
-try:
-    quotes = box2_quotes(followup, snakemake.params.quotes, codebook.roles(), UnNames(snakemake.input.un_m49))
-except QuoteError as err:
-    raise SystemExit(str(err)) from None  # printed once, to the log (stderr)
+quotes = box2_quotes(followup, snakemake.params.quotes, codebook.roles(), UnNames(snakemake.input.un_m49))
 lib_io.write_csv(quotes, snakemake.output.quotes)
 print(quotes.to_string(), file=sys.stderr)

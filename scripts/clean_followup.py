@@ -37,15 +37,9 @@ vocabulary = languages(p.vocabulary)
 resolver = CountryResolver(snakemake.input.aliases, snakemake.input.moodle_countries, languages=vocabulary.codes)
 countries = resolver.resolve(df["country"])
 problems = followup_problems(df, countries["unknown"], survey=p.survey, editions=list(p.editions))
-try:
-    validation.report_errors(problems, rule=snakemake.rule, report_path=snakemake.output.report, on_invalid="stop")
-except validation.ValidationFailed as err:
-    raise SystemExit(str(err)) from None  # printed once, to the log (stderr)
+validation.report_errors(problems, rule=snakemake.rule, report_path=snakemake.output.report, on_invalid="stop")
 
-try:
-    salt = pseudonym.read_salt(snakemake.input.salt)
-except pseudonym.SaltError as err:  # checked at startup too (common.smk): a message, no traceback
-    raise SystemExit(str(err)) from None
+salt = pseudonym.read_salt(snakemake.input.salt)  # checked at startup too (common.smk); a SaltError is a message
 email = pseudonym.normalise_email(df["email"]).replace("", pd.NA)
 keys = pseudonym.keyed_hash(email, salt)
 participants = pd.read_parquet(snakemake.input.participants, columns=["participant_key", "edition"])
@@ -62,12 +56,10 @@ clean = df.assign(
 ).drop(columns=["email", "_line"])
 schema = followup_clean_schema(codebook, list(p.editions), vocabulary.codes, language_question=p.language_question)
 clean = clean[list(schema.columns)].sort_values("response_id", kind="stable").reset_index(drop=True)
-try:  # the clean layer: a failure here is a workflow bug
-    validation.validate(
-        clean, schema, source_file=snakemake.output.clean, rule=snakemake.rule, report_path=snakemake.output.report
-    )
-except validation.ValidationFailed as err:
-    raise SystemExit(str(err)) from None
+# the clean layer: a failure here is a workflow bug; its error is a message (lib.errors)
+validation.validate(
+    clean, schema, source_file=snakemake.output.clean, rule=snakemake.rule, report_path=snakemake.output.report
+)
 lib_io.write_parquet(clean, snakemake.output.clean)
 
 n_ok = len(df)

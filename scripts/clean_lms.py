@@ -19,8 +19,8 @@ import pandas as pd
 from lib import io as lib_io
 from lib.countries import CountryResolver
 from lib.lms import ALWAYS_STOP, clean_edition, log_rows, quarantined_rows
-from lib.pseudonym import SaltError, read_salt
-from lib.validation import ValidationFailed, failed_report_path, quarantine_limit_problem, report_errors, validate
+from lib.pseudonym import read_salt
+from lib.validation import failed_report_path, quarantine_limit_problem, report_errors, validate
 from lib.vocabulary import languages
 from schemas.lms import CLEAN_PARTICIPANT_COLUMNS, clean_participants_schema
 
@@ -32,10 +32,7 @@ per_file = counts.copy()  # the quarantine limit holds per raw file
 counts = counts.groupby(["edition", "source"])[["rows_valid", "rows_quarantined"]].sum()  # certificates: per activity file
 vocabulary = languages(snakemake.params.vocabulary)
 resolver = CountryResolver(snakemake.input.aliases, snakemake.input.moodle_countries, languages=vocabulary.codes)
-try:
-    salt = read_salt(snakemake.input.salt)
-except SaltError as err:  # checked at startup too (common.smk): a message, no traceback
-    raise SystemExit(str(err)) from None
+salt = read_salt(snakemake.input.salt)  # checked at startup too (common.smk); a SaltError is a message
 log, errors, people, staged_of = [], [], [], {}
 for edition in editions:
     eid, files = edition["id"], {s: edition["files"][s] for s in sources}
@@ -64,23 +61,20 @@ for edition in editions:
     people.append(clean[CLEAN_PARTICIPANT_COLUMNS].sort_values("participant_key"))
 
 who = f"Edition {editions[0]['id']}" if len(editions) == 1 else f"Batch {snakemake.wildcards.batch}"
-try:
-    report = report_errors(
-        errors,
-        rule="clean_lms",
-        report_path=snakemake.output.report,
-        # an incomplete or filtered export stops whatever on_invalid says (lib/lms.py)
-        on_invalid="stop" if any(e["check"] in ALWAYS_STOP for e in errors) else snakemake.params.on_invalid,
-        title=(
-            f"{who}: the LMS exports do not list the same learners ({len(errors)} problem"
-            f"{'s' if len(errors) != 1 else ''}); nothing downstream is built from them."
-            if any(e["check"] in ALWAYS_STOP for e in errors)
-            else f"{who}: {len(errors)} value{'s' if len(errors) != 1 else ''} cannot be cleaned; "
-            "nothing downstream is built from them."
-        ),
-    )
-except ValidationFailed as err:
-    raise SystemExit(str(err)) from None  # printed once, to the log (stderr)
+report = report_errors(
+    errors,
+    rule="clean_lms",
+    report_path=snakemake.output.report,
+    # an incomplete or filtered export stops whatever on_invalid says (lib/lms.py)
+    on_invalid="stop" if any(e["check"] in ALWAYS_STOP for e in errors) else snakemake.params.on_invalid,
+    title=(
+        f"{who}: the LMS exports do not list the same learners ({len(errors)} problem"
+        f"{'s' if len(errors) != 1 else ''}); nothing downstream is built from them."
+        if any(e["check"] in ALWAYS_STOP for e in errors)
+        else f"{who}: {len(errors)} value{'s' if len(errors) != 1 else ''} cannot be cleaned; "
+        "nothing downstream is built from them."
+    ),
+)
 bad = [quarantined_rows(staged, report, files) for staged, files in staged_of.values()]
 bad = pd.concat(bad, ignore_index=True).sort_values(["source", "line"], kind="stable")
 lib_io.write_csv(bad, snakemake.output.quarantine)
@@ -123,16 +117,13 @@ types = {c: "string" for c in ("participant_key", "edition", "language", "gender
 types |= {"occupation": "string", "organisation_type": "string", "year": "int64", "time_enrolled": "datetime64[us]"}
 people = pd.concat(people, ignore_index=True).astype(types)
 # the clean layer is checked too: a failure here is a workflow bug, so it always stops
-try:
-    clean, _ = validate(
-        people,
-        clean_participants_schema(vocabulary.codes, snakemake.params.site["grade_max"]),
-        source_file=snakemake.output.participants,
-        rule="clean_lms",
-        report_path=snakemake.output.layer_report,
-    )
-except ValidationFailed as err:
-    raise SystemExit(str(err)) from None
+clean, _ = validate(
+    people,
+    clean_participants_schema(vocabulary.codes, snakemake.params.site["grade_max"]),
+    source_file=snakemake.output.participants,
+    rule="clean_lms",
+    report_path=snakemake.output.layer_report,
+)
 lib_io.write_parquet(clean, snakemake.output.participants)
 lib_io.write_csv(pd.DataFrame(log), snakemake.output.log_rows)
 print(f"{snakemake.wildcards.batch}: {len(clean)} participants in {len(editions)} edition(s)", file=sys.stderr)

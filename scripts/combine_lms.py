@@ -9,7 +9,7 @@ begin(snakemake)
 import pandas as pd
 
 from lib import io as lib_io
-from lib.validation import ValidationFailed, validate
+from lib.validation import validate
 from lib.vocabulary import languages
 from schemas.lms import clean_participants_schema
 
@@ -21,16 +21,14 @@ frames = [lib_io.read_parquet(p) for p in snakemake.input.participants]
 people = pd.concat(frames, ignore_index=True)
 people["_order"] = people["edition"].map({e: i for i, e in enumerate(editions)})
 people = people.sort_values(["_order", "participant_key"]).drop(columns="_order").reset_index(drop=True)
-try:  # the clean layer: a failure here is a workflow bug
-    combined, _ = validate(
-        people,
-        clean_participants_schema(languages(snakemake.params.vocabulary).codes),
-        source_file=snakemake.output.participants,
-        rule="combine_lms",
-        report_path=snakemake.output.layer_report,
-    )
-except ValidationFailed as err:
-    raise SystemExit(str(err)) from None  # one message in the log, no traceback
+# the clean layer: a failure here is a workflow bug
+combined, _ = validate(
+    people,
+    clean_participants_schema(languages(snakemake.params.vocabulary).codes),
+    source_file=snakemake.output.participants,
+    rule="combine_lms",
+    report_path=snakemake.output.layer_report,
+)
 lib_io.write_parquet(combined, snakemake.output.participants)
 
 log = pd.concat([pd.read_csv(p, dtype={"reason": "string"}, keep_default_na=False) for p in snakemake.input.log_rows])

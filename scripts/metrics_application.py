@@ -20,13 +20,10 @@ from lib import metrics as m
 from lib import survey_metrics as sm
 from lib.codebook import Codebook
 from lib.errors import InputError
-from lib.registry import MetricRows, RegisterError, load_registry
+from lib.registry import MetricRows, load_registry
 
 p = snakemake.params
-try:
-    registry = load_registry(snakemake.input.registry)
-except RegisterError as err:
-    raise SystemExit(str(err)) from None  # one message, no traceback
+registry = load_registry(snakemake.input.registry)  # a RegisterError stops with its message
 codebook = Codebook.read(snakemake.input.form, "followup")
 followup = pd.read_parquet(snakemake.input.followup)
 if followup.empty:  # every share would be 0/0: stop with the reason instead of a report without findings

@@ -8,12 +8,9 @@ begin(snakemake)
 
 from lib import io as lib_io
 from lib.participation import compute
-from lib.registry import RegisterError, load_registry
+from lib.registry import load_registry
 
-try:
-    registry = load_registry(snakemake.input.registry)
-except RegisterError as err:
-    raise SystemExit(str(err)) from None  # one message, no traceback
+registry = load_registry(snakemake.input.registry)  # a RegisterError stops with its message
 people = lib_io.read_parquet(snakemake.input.participants)
 editions = list(snakemake.params.editions)
 found = sorted(set(people["edition"]) - set(editions))

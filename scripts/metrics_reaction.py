@@ -16,12 +16,9 @@ import pandas as pd
 from lib import io as lib_io
 from lib import metrics as m
 from lib import survey_metrics
-from lib.registry import MetricRows, RegisterError, load_registry
+from lib.registry import MetricRows, load_registry
 
-try:
-    registry = load_registry(snakemake.input.registry)
-except RegisterError as err:
-    raise SystemExit(str(err)) from None  # one message, no traceback
+registry = load_registry(snakemake.input.registry)  # a RegisterError stops with its message
 evaluation = pd.concat([pd.read_parquet(f) for f in snakemake.input.evaluation], ignore_index=True)
 metrics = survey_metrics.reaction_metrics(evaluation, list(snakemake.params.editions))
 rows = MetricRows(registry, stage="reaction")

@@ -17,13 +17,10 @@ begin(snakemake)
 import pandas as pd
 
 from lib import io as lib_io
-from lib.registry import METRIC_COLUMNS, RegisterError, load_registry, registry_frame, uncomputed
-from schemas.metrics import MetricsTableError, check, metrics_schema
+from lib.registry import METRIC_COLUMNS, load_registry, registry_frame, uncomputed
+from schemas.metrics import check, metrics_schema
 
-try:
-    registry = load_registry(snakemake.input.registry)
-except RegisterError as err:
-    raise SystemExit(str(err)) from None  # one message, no traceback
+registry = load_registry(snakemake.input.registry)  # a RegisterError stops with its message
 stages = list(snakemake.params.stages)
 frames = []
 for path, stage in zip(snakemake.input.stages, stages, strict=True):
@@ -33,10 +30,7 @@ for path, stage in zip(snakemake.input.stages, stages, strict=True):
         keep_default_na=False,
         na_values={c: [""] for c in ("value", "numerator", "denominator", "ci_low", "ci_high", "rank")},
     )
-    try:
-        check(df.assign(stage=stage, label="", definition=""), metrics_schema(registry, table=True), path)
-    except MetricsTableError as err:
-        raise SystemExit(str(err)) from None
+    check(df.assign(stage=stage, label="", definition=""), metrics_schema(registry, table=True), path)
     frames.append(df[METRIC_COLUMNS])
 metrics = pd.concat(frames, ignore_index=True)
 missing = uncomputed(registry, stages, metrics["metric_id"])
@@ -52,10 +46,7 @@ info = definitions.set_index("metric_id")[["stage", "label", "definition"]]
 metrics = metrics.join(info, on="metric_id")
 metrics["_o"] = metrics["metric_id"].map({m: e["order"] for m, e in registry.items()})
 metrics = metrics.sort_values(["_o", "level"], kind="stable").drop(columns="_o")
-try:
-    check(metrics, metrics_schema(registry, table=True), snakemake.output.metrics)
-except MetricsTableError as err:
-    raise SystemExit(str(err)) from None
+check(metrics, metrics_schema(registry, table=True), snakemake.output.metrics)  # MetricsTableError: a message
 lib_io.write_csv(metrics, snakemake.output.metrics)
 lib_io.write_csv(definitions, snakemake.output.definitions)
 print(f"{len(metrics)} metric rows from {len(frames)} stage files", file=sys.stderr)

@@ -19,15 +19,15 @@ import pandas as pd
 import pyarrow.parquet as pq
 import yaml
 
-from lib.claims import ClaimsError, load_claims
+from lib.claims import load_claims
 from lib.codebook import Codebook
 from lib.countries import UnNames
 from lib.errors import input_file
-from lib.registry import RegisterError, load_level_labels, load_registry
+from lib.registry import load_level_labels, load_registry
 from lib.report_annex import latest_record
 from lib.report_blocks import load_interview_notes, quarantined_rows, write_generated
 from lib.report_vars import Labels, language_names, load_metrics
-from schemas.metrics import MetricsTableError, check, metrics_schema
+from schemas.metrics import check, metrics_schema
 
 
 def read_yaml(path):
@@ -53,13 +53,12 @@ def date_columns(path):
 
 
 inp = snakemake.input
-try:  # the registers and the metrics table, checked against their schemas (schemas/)
-    registry, level_labels = load_registry(inp.registry), load_level_labels(inp.registry)
-    claims = {"claims": load_claims(inp.claims)}
-    table = pd.read_csv(inp.metrics, keep_default_na=False, na_values=[""])
-    check(table, metrics_schema(registry, table=True), inp.metrics)
-except (RegisterError, ClaimsError, MetricsTableError) as err:
-    raise SystemExit(str(err)) from None  # one message, no traceback
+# the registers and the metrics table, checked against their schemas (schemas/); a broken one
+# stops with its message (lib.errors), no traceback
+registry, level_labels = load_registry(inp.registry), load_level_labels(inp.registry)
+claims = {"claims": load_claims(inp.claims)}
+table = pd.read_csv(inp.metrics, keep_default_na=False, na_values=[""])
+check(table, metrics_schema(registry, table=True), inp.metrics)
 with input_file(inp.labels, "fix the entry (the report's wording, one key per label)"):
     prose = read_yaml(inp.labels)
 note_paths = sorted(inp.interviews)

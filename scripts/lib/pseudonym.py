@@ -21,6 +21,9 @@ import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from lib.checksums import parse_sha256sums, sha256_file
+from lib.errors import InputError
+
 SALT_ENV = "IMPACT_STORY_SALT_FILE"
 MIN_SALT_BYTES = 16
 # sha256 of the committed demo salt (resources/demo-salt.txt, trailing newline removed):
@@ -40,8 +43,9 @@ MAKE_SALT = (
 )
 
 
-class SaltError(ValueError):
-    """The salt file is missing, of the wrong form, or the demo salt on other data."""
+class SaltError(InputError, ValueError):
+    """The salt file is missing, of the wrong form, or the demo salt on other data (a
+    message without a traceback: lib.errors)."""
 
 
 def normalise_email(s):
@@ -115,14 +119,6 @@ def is_demo_salt(salt: bytes) -> bool:
     return hashlib.sha256(salt).hexdigest() == DEMO_SALT_SHA256
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def not_shipped_data(exports: Iterable[str | os.PathLike], sums_file: str | os.PathLike = SHIPPED_SUMS) -> list[str]:
     """Why ``exports`` are not files of the shipped synthetic data (empty list: they are).
 
@@ -134,13 +130,9 @@ def not_shipped_data(exports: Iterable[str | os.PathLike], sums_file: str | os.P
     sums_path = Path(sums_file)
     if not sums_path.is_file():
         return [f"{sums_path.as_posix()} is missing"]
-    if _sha256(sums_path) != SHIPPED_SUMS_SHA256:
+    if sha256_file(sums_path) != SHIPPED_SUMS_SHA256:
         return [f"{sums_path.as_posix()} is not the checksum list shipped with the synthetic data"]
-    listed = {}
-    for line in sums_path.read_text(encoding="utf-8").splitlines():
-        digest, _, name = line.partition("  ")
-        if name:
-            listed[name.strip()] = digest.strip().lower()
+    listed = parse_sha256sums(sums_path.read_text(encoding="utf-8"), source=sums_path.as_posix())
     root = sums_path.resolve().parent
     problems = []
     for export in sorted({str(e) for e in exports}):
@@ -154,7 +146,7 @@ def not_shipped_data(exports: Iterable[str | os.PathLike], sums_file: str | os.P
             continue
         if rel not in listed:
             problems.append(f"{export} is not listed in {sums_path.as_posix()}")
-        elif _sha256(path) != listed[rel]:
+        elif sha256_file(path) != listed[rel]:
             problems.append(f"{export} differs from the shipped synthetic data ({sums_path.as_posix()})")
     return problems
 

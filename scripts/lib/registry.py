@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
+from lib.errors import InputError
 from lib.vocabulary import METRIC_STAGES
 
 METRIC_COLUMNS = ["metric_id", "level", "value", "numerator", "denominator", "unit", "ci_low", "ci_high", "rank"]
@@ -34,7 +35,7 @@ ROLES = ("numerator", "denominator")
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 
 
-class RegisterError(ValueError):
+class RegisterError(InputError, ValueError):
     """A YAML register (metric registry, claims register) is unreadable or breaks its schema;
     the message names the file, the entry and the key (no traceback needed)."""
 
