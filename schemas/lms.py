@@ -247,6 +247,12 @@ def _well_formed_grades(s: pd.Series, missing: str) -> pd.Series:
     return ((text == missing) | text.str.match(NUMBER_PATTERN)).fillna(False).astype(bool)
 
 
+def _row_error(df: pd.DataFrame, i, file: str, column: str, check: str, message: str) -> dict:
+    """The extra row error of a plausibility check, as lib.validation.validate takes it."""
+    return {"file": file, "line": int(df.at[i, "_line"]), "column": column, "value": str(df.at[i, column]),
+            "check": check, "message": message}
+
+
 def course_total_errors(df: pd.DataFrame, *, file: str, missing: str = "-") -> list[dict]:
     """Grade rows whose course total is not the sum of the module grades (beyond
     :data:`TOTAL_TOLERANCE`), or is '-' (no grade) although a module is graded. Rows with
@@ -260,8 +266,7 @@ def course_total_errors(df: pd.DataFrame, *, file: str, missing: str = "-") -> l
     off = (total - expected).abs().round(6) > TOTAL_TOLERANCE
 
     def error(i, message: str) -> dict:
-        return {"file": file, "line": int(df.at[i, "_line"]), "column": "course_total",
-                "value": str(df.at[i, "course_total"]), "check": "course_total_is_sum", "message": message}
+        return _row_error(df, i, file, "course_total", "course_total_is_sum", message)
 
     errors = [
         error(i, f"the course total is '{missing}' (no grade) although module grades are present "
@@ -325,38 +330,25 @@ def date_errors(
     column, what, after_start = DATE_COLUMNS[source]
     fmt = (site["exports"].get(source) or {}).get("date_format")
     dates = parse_dates(df[column], fmt, site["language_pack"])
-    errors = []
     early = dates.notna() & (dates.dt.normalize() < opened) if after_start else pd.Series(False, index=df.index)
     late = dates.notna() & (dates > latest)
-    for i in df.index[early]:
-        errors.append(
-            {
-                "file": file,
-                "line": int(df.at[i, "_line"]),
-                "column": column,
-                "value": str(df.at[i, column]),
-                "check": "date_on_or_after_start",
-                "message": f"the {what} {dates[i]:%Y-%m-%d} is before the course opened on {opened:%Y-%m-%d} "
-                f"({where}): the {EXPORT_WORDS[source]} is probably another edition's, or start is wrong; download "
-                "the report from the right course, or correct start",
-            }
-        )
-    for i in df.index[late]:
-        errors.append(
-            {
-                "file": file,
-                "line": int(df.at[i, "_line"]),
-                "column": column,
-                "value": str(df.at[i, column]),
-                "check": "date_before_export",
-                "message": f"the {what} {dates[i]:%Y-%m-%d} is {(dates[i] - opened).days} days after the course "
-                f"opened on {opened:%Y-%m-%d} ({where}), later than validation.max_days_after_start "
-                f"({int(max_days_after_start)}) allows: the {EXPORT_WORDS[source]} carries no export date, so "
-                "this bound stands for it. A date in the future or this late is probably a typing or clock "
-                "error, or start belongs to another edition; correct the export or start (or raise the bound "
-                "if the course really ran this long)",
-            }
-        )
+    errors = [
+        _row_error(df, i, file, column, "date_on_or_after_start",
+                   f"the {what} {dates[i]:%Y-%m-%d} is before the course opened on {opened:%Y-%m-%d} "
+                   f"({where}): the {EXPORT_WORDS[source]} is probably another edition's, or start is wrong; "
+                   "download the report from the right course, or correct start")
+        for i in df.index[early]
+    ]
+    errors += [
+        _row_error(df, i, file, column, "date_before_export",
+                   f"the {what} {dates[i]:%Y-%m-%d} is {(dates[i] - opened).days} days after the course "
+                   f"opened on {opened:%Y-%m-%d} ({where}), later than validation.max_days_after_start "
+                   f"({int(max_days_after_start)}) allows: the {EXPORT_WORDS[source]} carries no export date, so "
+                   "this bound stands for it. A date in the future or this late is probably a typing or clock "
+                   "error, or start belongs to another edition; correct the export or start (or raise the bound "
+                   "if the course really ran this long)")
+        for i in df.index[late]
+    ]
     return errors
 
 

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 import pandas as pd
 import pandera.pandas as pa
 
+from lib.errors import InputError
 from lib.registry import ROLES
 from lib.vocabulary import METRIC_STAGES
 
@@ -36,8 +37,9 @@ RULES = {
 }
 
 
-class MetricsTableError(ValueError):
-    """A metrics table or evidence table breaks its schema (the message names every problem)."""
+class MetricsTableError(InputError, ValueError):
+    """A metrics table or evidence table breaks its schema (the message names every problem;
+    printed without a traceback: lib.errors)."""
 
 
 def _number(*checks: pa.Check) -> pa.Column:
@@ -81,9 +83,14 @@ def metrics_schema(registry: Mapping[str, dict] | None = None, table: bool = Fal
     ]
     if registry:
 
-        def registry_unit(df: pd.DataFrame) -> pd.Series:
-            expected = df["metric_id"].map({m: e["unit"] for m, e in registry.items()})
-            return expected.isna() | (df["unit"] == expected)
+        def agrees(field: str):
+            """The row's `field` is the registry's for its metric (unknown metrics: other checks)."""
+
+            def check(df: pd.DataFrame) -> pd.Series:
+                expected = df["metric_id"].map({m: e[field] for m, e in registry.items()})
+                return expected.isna() | (df[field] == expected)
+
+            return check
 
         def registry_level(df: pd.DataFrame) -> pd.Series:
             broken_down = df["metric_id"].map({m: e["breakdown"] is not None for m, e in registry.items()})
@@ -91,16 +98,11 @@ def metrics_schema(registry: Mapping[str, dict] | None = None, table: bool = Fal
             return broken_down.isna() | (broken_down.astype("boolean") == has_level)
 
         checks += [
-            pa.Check(registry_unit, error="unit differs from the registry's"),
+            pa.Check(agrees("unit"), error="unit differs from the registry's"),
             pa.Check(registry_level, error="level given for a metric without breakdown, or missing for one with"),
         ]
         if table:
-
-            def registry_stage(df: pd.DataFrame) -> pd.Series:
-                expected = df["metric_id"].map({m: e["stage"] for m, e in registry.items()})
-                return expected.isna() | (df["stage"] == expected)
-
-            checks.append(pa.Check(registry_stage, error="stage differs from the registry's"))
+            checks.append(pa.Check(agrees("stage"), error="stage differs from the registry's"))
     return pa.DataFrameSchema(
         columns,
         checks=checks,
