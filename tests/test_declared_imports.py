@@ -5,6 +5,7 @@ the workflow adds them to the inputs of the script's rule (common.smk
 use it: Snakemake tracks a `script:` file itself but not what it imports (field notes
 sec. 1). Also: the one preamble of every rule script (lib.preamble.begin)."""
 
+import json
 import re
 import subprocess
 import sys
@@ -13,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from lib.imports import import_closure
+from lib import imports
+from lib.imports import ImportGraph, import_closure
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = ROOT / ".venv" / "bin" / "snakemake"
@@ -97,6 +99,50 @@ def test_closure_of_a_module_leaves_the_module_itself_out(tiny):
 def test_closure_ignores_third_party_and_lookalike_names(tiny):
     assert import_closure(tiny / "scripts/no_project_imports.py", tiny) == []
     assert import_closure(tiny / "scripts/schemas_only.py", tiny) == ["schemas/__init__.py", "schemas/s.py"]
+
+
+def closures_with(graph_root: Path, cache_file: Path) -> dict[str, list[str]]:
+    graph = ImportGraph(graph_root, cache_file)
+    found = {
+        name: import_closure(graph_root / name, graph_root, graph)
+        for name in ("scripts/rule_script.py", "scripts/schemas_only.py", "scripts/no_project_imports.py")
+    }
+    graph.save()
+    return found
+
+
+def test_cached_closures_equal_parsed_ones_and_skip_the_parse(tiny, tmp_path, monkeypatch):
+    cache_file = tmp_path / "state" / "import_closures.json"
+    parsed = {name: import_closure(tiny / name, tiny) for name in closures_with(tiny, cache_file)}
+    assert closures_with(tiny, cache_file) == parsed  # written by the first graph...
+    assert cache_file.is_file()
+
+    def no_parse(path, root):
+        raise AssertionError(f"{path} parsed although cached")
+
+    monkeypatch.setattr(imports, "parse_imports", no_parse)
+    assert closures_with(tiny, cache_file) == parsed  # ...read by the next, nothing parsed
+
+
+def test_cache_follows_a_changed_file_and_a_new_module(tiny, tmp_path):
+    cache_file = tmp_path / "import_closures.json"
+    closures_with(tiny, cache_file)
+    # b stops importing d: the closure of rule_script loses d (b's content changed)
+    (tiny / "scripts/lib/b.py").write_text("from .a import later\n", encoding="utf-8")
+    assert "scripts/lib/d.py" not in closures_with(tiny, cache_file)["scripts/rule_script.py"]
+    # rule_script's `from lib import NOT_A_MODULE` now names a file: rule_script.py itself
+    # is unchanged, the set of project files is not
+    (tiny / "scripts/lib/NOT_A_MODULE.py").write_text("", encoding="utf-8")
+    assert "scripts/lib/NOT_A_MODULE.py" in closures_with(tiny, cache_file)["scripts/rule_script.py"]
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"version": 1, "tree": "x", "files": []}', "[]"])
+def test_a_broken_or_stale_cache_is_parsed_again(tiny, tmp_path, content):
+    cache_file = tmp_path / "import_closures.json"
+    cache_file.write_text(content, encoding="utf-8")
+    parsed = {name: import_closure(tiny / name, tiny) for name in closures_with(tiny, tmp_path / "fresh.json")}
+    assert closures_with(tiny, cache_file) == parsed
+    assert json.loads(cache_file.read_text(encoding="utf-8"))["version"] == imports.CACHE_VERSION
 
 
 def test_closure_on_the_real_tree_goes_through_modules():

@@ -14,9 +14,18 @@ files (a class imported from a module, a third-party package) are ignored.
 A script that runs other rule scripts as steps of one job (``lib.steps.run_step("x.py",
 ...)``) depends on those scripts and on their closures too: a call of ``run_step`` whose
 first argument is a string names a file under scripts/.
+
+Parsing every module at each start of Snakemake cost ~0.2 s of every run, a no-op
+included (issue 16). `ImportGraph` keeps each file's direct project imports between runs
+in a JSON file (under `.snakemake/`), keyed by the file's content and by the set of
+project Python files (a new or removed module can change what an import statement names):
+what it returns is what parsing would return, a file that changed is parsed again.
 """
 
 import ast
+import hashlib
+import json
+import os
 from functools import cache
 from pathlib import Path
 
@@ -57,12 +66,9 @@ def _module_files(dotted: tuple[str, ...], root: Path) -> list[Path]:
     return [f for f in files if f.is_file()]
 
 
-@cache
-def project_imports(path: Path, root: Path) -> frozenset[Path]:
-    """Project files the import statements of one file run (not transitively). Each file
-    is parsed once per process: the workflow computes the closure of every rule's script
-    at each start, and the scripts share most of their modules (issue 16: ~200 parses
-    -> ~40, ~0.6 s of every Snakemake run, a no-op included)."""
+def parse_imports(path: Path, root: Path) -> frozenset[Path]:
+    """Project files the import statements of one file run (not transitively), parsed
+    from the file as it is now."""
     tree = ast.parse(Path(path).read_text(encoding="utf-8"), filename=str(path))
     package = _package_of(Path(path), root)
     found: set[Path] = set()
@@ -88,6 +94,12 @@ def project_imports(path: Path, root: Path) -> frozenset[Path]:
     return frozenset(f.resolve() for f in found)
 
 
+# Each file parsed once per process: the workflow computes the closure of every rule's
+# script at each start, and the scripts share most of their modules (issue 16: ~200
+# parses -> ~40).
+project_imports = cache(parse_imports)
+
+
 def _step_script(call: ast.Call) -> str | None:
     """The script a ``run_step("x.py", ...)`` call runs, else None."""
     func = call.func
@@ -98,16 +110,96 @@ def _step_script(call: ast.Call) -> str | None:
     return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
 
 
-def import_closure(script: Path, root: Path) -> list[str]:
+# bumped when what a cache entry holds (or how imports are found) changes
+CACHE_VERSION = 1
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _project_files(root: Path) -> list[str]:
+    """Every Python file an import or a step call could name (scripts/ and the project
+    packages, recursively), as sorted paths relative to `root`."""
+    found = []
+    for top in {STEP_SCRIPTS, *PACKAGES.values()}:
+        for folder, dirs, files in os.walk(root / top):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            rel = Path(folder).relative_to(root)
+            found += [(rel / f).as_posix() for f in files if f.endswith(".py")]
+    return sorted(set(found))
+
+
+class ImportGraph:
+    """Direct project imports of each file, read from `cache_file` when the file's
+    content and the set of project files are those the entry was computed from, parsed
+    otherwise; `save()` writes the entries back (atomically: another Snakemake process,
+    e.g. a cluster job, may read it at the same time). Without a cache file, or with one
+    that cannot be read or written, every file is parsed as before."""
+
+    def __init__(self, root: Path, cache_file: Path | None = None):
+        self.root = Path(root).resolve()
+        self.cache_file = Path(cache_file) if cache_file else None
+        self.tree = _digest("\n".join(_project_files(self.root)).encode())
+        self.entries: dict[str, list] = {}
+        self.changed = False
+        self.memo: dict[Path, frozenset[Path]] = {}  # this process: each file once
+        if self.cache_file is not None:
+            try:
+                stored = json.loads(self.cache_file.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                stored = {}
+            if (
+                isinstance(stored, dict)
+                and stored.get("version") == CACHE_VERSION
+                and stored.get("tree") == self.tree
+                and isinstance(stored.get("files"), dict)
+            ):
+                self.entries = stored["files"]
+
+    def imports(self, path: Path) -> frozenset[Path]:
+        """What `parse_imports(path, root)` returns, from the cache when it holds it."""
+        if path in self.memo:
+            return self.memo[path]
+        rel = Path(path).resolve().relative_to(self.root).as_posix()
+        digest = _digest((self.root / rel).read_bytes())
+        entry = self.entries.get(rel)
+        if isinstance(entry, list) and len(entry) == 2 and entry[0] == digest:
+            found = frozenset(self.root / dep for dep in entry[1])
+        else:
+            found = parse_imports(self.root / rel, self.root)
+            deps = sorted(p.relative_to(self.root).as_posix() for p in found)
+            self.entries[rel] = [digest, deps]
+            self.changed = True
+        self.memo[path] = found
+        return found
+
+    def save(self) -> None:
+        if self.cache_file is None or not self.changed:
+            return
+        payload = {"version": CACHE_VERSION, "tree": self.tree, "files": self.entries}
+        tmp = self.cache_file.with_name(f"{self.cache_file.name}.{os.getpid()}.tmp")
+        try:
+            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(payload, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, self.cache_file)
+        except OSError:  # a read-only checkout: parse again next time
+            tmp.unlink(missing_ok=True)
+            return
+        self.changed = False
+
+
+def import_closure(script: Path, root: Path, graph: ImportGraph | None = None) -> list[str]:
     """Every project file `script` runs through its imports (and the rule scripts it runs
     as steps), transitively, as sorted paths relative to `root` (the script itself left
-    out)."""
+    out). `graph` (an ImportGraph of the same root) saves parsing files parsed before."""
     root = Path(root).resolve()
+    direct = graph.imports if graph is not None else lambda p: project_imports(p, root)
     start = Path(script).resolve()
     seen: set[Path] = set()
     todo = [start]
     while todo:
-        for dep in project_imports(todo.pop(), root):
+        for dep in direct(todo.pop()):
             if dep not in seen and dep != start:
                 seen.add(dep)
                 todo.append(dep)

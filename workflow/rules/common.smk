@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from lib.batches import edition_batches  # noqa: E402
 from lib.errors import describe, format_message  # noqa: E402
-from lib.imports import import_closure  # noqa: E402
+from lib.imports import ImportGraph, import_closure  # noqa: E402
 from lib.pseudonym import SaltError, check_salt, salt_path  # noqa: E402
 from lib.vocabulary import LMS_SOURCES, config_problems  # noqa: E402
 
@@ -202,9 +202,11 @@ except SaltError as err:
 # an input of the rule, named `script_imports`, so that a change to a helper reruns
 # exactly the rules whose scripts use it. Rules do not list them: the Snakefile calls
 # this once, after every rule file is included.
+# Each file's direct imports are kept between runs in .snakemake/ (keyed by content).
 def declare_script_imports():
     """Add the import closure of each rule's `script:` to the rule's inputs."""
     root = Path(workflow.basedir)
+    graph = ImportGraph(root, Path(".snakemake/import_closures.json"))
     for scripted in workflow.rules:
         if scripted.script is None:
             continue
@@ -215,9 +217,11 @@ def declare_script_imports():
             scripted.input_modifier = workflow.modifier.path_modifier
         scripted.set_input(
             script_imports=[
-                os.path.relpath(root / path) for path in import_closure(script, root)
+                os.path.relpath(root / path)
+                for path in import_closure(script, root, graph)
             ]
         )
+    graph.save()
 
 
 def report_raw_inputs():
