@@ -8,7 +8,7 @@
 #                     -> results/report/generated/_variables.yml, the cover and the blocks
 #   report            workflow/report/impact_story.qmd + figures
 #                     -> results/report/impact_story.html / .pdf (the Impact Story)
-#   report_variables, second step: workflow/report/technical_annex.qmd
+#   report_variables, last step: workflow/report/technical_annex.qmd
 #                     -> results/report/technical_annex.html / .pdf (definitions,
 #                        denominators, rows set aside, input checksums, link to the audit)
 #
