@@ -126,6 +126,7 @@ rule report_variables:
         # report_annex step
         annex_qmd="workflow/report/technical_annex.qmd",
     output:
+        # box2_quotes step (with a follow-up survey)
         **(
             {
                 "quotes": report(
@@ -138,13 +139,13 @@ rule report_variables:
             if REPORT_HAS_FOLLOWUP
             else {}
         ),
-        # cleaning_log step
+        # report_variables step: the blocks of both documents
         **REPORT_GENERATED,
         **ANNEX_GENERATED,
         # metrics_table step
         metrics=results("metrics/metrics.csv"),
         definitions=results("metrics/definitions.csv"),
-        # box2_quotes step
+        # cleaning_log step
         cleaning_log=results("clean/cleaning_log.csv"),
         # report_variables step
         variables=results("report/generated/_variables.yml"),
