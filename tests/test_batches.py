@@ -159,7 +159,7 @@ def test_batches_never_exceed_the_maximum_even_with_partly_filled_ones():
 
 @pytest.mark.e2e
 def test_a_broken_evaluation_export_in_a_batch_is_named_and_stops_the_batch(tmp_path):
-    """stage_evaluation with three exports: the other two are staged and reported clean,
+    """The stage_evaluation step with three exports: the other two are staged and reported clean,
     the broken one is named with its line, column and value; nothing of the batch is built."""
     ws = _batched_copy(tmp_path)
     path = ws / "raw/evaluation/2020-EN2.csv"

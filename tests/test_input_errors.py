@@ -235,7 +235,7 @@ WALKS = [
          must_say=("'aplied' is not a list_name",)),
     Walk("followup_form_list_renamed", ("figures_survey",), FU_FORM, _rename_list,
          must_say=("has no option list 'relationship'",)),
-    Walk("evaluation_form_unknown_list", ("stage_evaluation",), EVAL_FORM,
+    Walk("evaluation_form_unknown_list", ("stage_clean_metrics_reaction",), EVAL_FORM,
          lambda ws: m.xlsform_set_cell(ws, EVAL_FORM, "survey", "type", "select_one nolist",
                                        where={"type": "select_one usefulness"})),
     # interview notes
@@ -251,7 +251,7 @@ WALKS = [
          _append(CLAIMS, "  - check: equal\n    metric: n_participants\n")),
     # metric registry
     Walk("registry_yaml_syntax",
-         ("metrics_participation", "clean_metrics_reaction", "stage_clean_metrics_application", "metrics_table",
+         ("combine_metrics_participation", "stage_clean_metrics_reaction", "stage_clean_metrics_application",
           "report_variables",
           "audit_claims"), REGISTRY, BROKEN_REGISTRY_YAML, select=REGISTRY),
     # country aliases

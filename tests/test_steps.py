@@ -103,3 +103,26 @@ def test_closure_follows_the_scripts_run_as_steps(tmp_path):
         "scripts/step_one.py",
         "scripts/step_two.py",
     ]
+
+
+def test_a_step_run_once_per_batch_sees_that_batch_s_params_wildcards_and_log(step_dir, monkeypatch):
+    """A rule that was one job per batch (stage_evaluation), as steps of one scope-wide job:
+    each run gets its batch's params and wildcards and its item of the job's log list."""
+    import sys
+
+    monkeypatch.setattr(sys, "stderr", sys.stderr)
+    logs = [str(step_dir / f"stage-{b}.log") for b in ("b1", "b2")]
+    snakemake = job(step_dir)
+    snakemake.log = Namedlist(fromdict={"stage": logs, "clean": str(step_dir / "clean.log")})
+    for i, (batch, mode) in enumerate([("b1", "stop"), ("b2", "quarantine")]):
+        steps.run_step("step.py", snakemake, rule="stage_x", log="stage", index=i,
+                       params={"on_invalid": mode}, wildcards={"batch": batch},
+                       input={"raw": f"raw/{batch}.csv"}, output={"staged": f"private/{batch}.parquet"})  # fmt: skip
+    sys.stderr.flush()
+    assert (step_dir / "stage-b1.log").read_text() == (
+        "stage_x {'raw': 'raw/b1.csv'} {'staged': 'private/b1.parquet'} stop b1\n"
+    )
+    assert (step_dir / "stage-b2.log").read_text() == (
+        "stage_x {'raw': 'raw/b2.csv'} {'staged': 'private/b2.parquet'} quarantine b2\n"
+    )
+    assert not (step_dir / "clean.log").exists()

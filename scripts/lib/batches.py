@@ -1,5 +1,6 @@
-"""Batches of editions: the unit of work of the per-edition jobs (stage_lms, clean_lms,
-stage_evaluation).
+"""Batches of editions: the unit of work of the per-edition jobs (stage_clean_lms: the
+stage_lms and clean_lms steps) and of the stage_evaluation steps (one per batch, in the
+job stage_clean_metrics_reaction).
 
 Each job pays ~0.8 s of interpreter start and imports however small its edition
 (docs/benchmarks.md), so a portfolio of 200 editions in 600 one-edition jobs spends most

@@ -11,7 +11,9 @@ unchanged, in one process::
              input={...}, output={...})
 
 Each step sees a ``snakemake`` object of its own: the named inputs and outputs it always
-had (taken from the job's, under the job's names), the job's params and wildcards, its
+had (taken from the job's, under the job's names), the job's params and wildcards (a
+step run once per batch of editions, e.g. the staging of each batch's evaluation exports
+in the job that cleans them all, gets that batch's own, as its rule's job had them), its
 own log (the rule's log named ``log``: each step keeps the log file it had as a rule) and
 its own rule name (validation reports name the step, as before). Every file each step
 wrote as a rule is still an output of the job. A step that stops (``SystemExit``) stops
@@ -35,14 +37,30 @@ def pick(files: Namedlist, names: str) -> dict:
     return {name: getattr(files, name) for name in names.split()}
 
 
-def run_step(script: str, snakemake, *, rule: str, log: str, input: Mapping, output: Mapping) -> None:
-    """Run scripts/<script> as the rule `rule` would have run it, with its own log."""
+def run_step(
+    script: str,
+    snakemake,
+    *,
+    rule: str,
+    log: str,
+    input: Mapping,
+    output: Mapping,
+    index: int | None = None,
+    params: Mapping | None = None,
+    wildcards: Mapping | None = None,
+) -> None:
+    """Run scripts/<script> as the rule `rule` would have run it, with its own log.
+
+    A step that the job runs once per batch (as a rule it was one job per batch) gets
+    `index`, its item of the job's log list `log`, and its own `params` and `wildcards`
+    (the ones that rule's job had); other steps see the job's."""
+    log_file = getattr(snakemake.log, log)
     step = SimpleNamespace(
         input=Namedlist(fromdict=dict(input)),
         output=Namedlist(fromdict=dict(output)),
-        params=snakemake.params,
-        wildcards=snakemake.wildcards,
-        log=Namedlist(fromdict={"log": getattr(snakemake.log, log)}),
+        params=snakemake.params if params is None else Namedlist(fromdict=dict(params)),
+        wildcards=snakemake.wildcards if wildcards is None else Namedlist(fromdict=dict(wildcards)),
+        log=Namedlist(fromdict={"log": log_file if index is None else log_file[index]}),
         rule=rule,
         threads=snakemake.threads,
         resources=snakemake.resources,

@@ -3,9 +3,9 @@
 # lists that `rule all` collects.
 #
 # Rule files add their final outputs to ALL_TARGETS (and their metric stage files to
-# METRIC_STAGE_FILES); the Snakefile's `rule all` builds ALL_TARGETS, and the rule
-# `metrics_table` reads METRIC_STAGE_FILES through an input function, so a new stage
-# only needs an `include:` line in the Snakefile.
+# METRIC_STAGE_FILES); the Snakefile's `rule all` builds ALL_TARGETS, and the job
+# `report_variables` (its step `metrics_table`) reads METRIC_STAGE_FILES through an input
+# function, so a new stage only needs an `include:` line in the Snakefile.
 import os
 import subprocess
 import sys
@@ -93,7 +93,7 @@ wildcard_constraints:
 # --------------------------------------------------------------------------- targets
 ALL_TARGETS = []  # final outputs of every stage (rule all)
 METRIC_STAGE_FILES = []  # results/metrics/<stage>.csv files metrics_table assembles
-CLEANING_LOG_FILES = []  # per-chain row accounting that rule cleaning_log concatenates
+CLEANING_LOG_FILES = []  # per-chain row accounting the step cleaning_log concatenates
 
 
 # --------------------------------------------------------------------------- helpers

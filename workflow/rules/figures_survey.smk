@@ -41,27 +41,8 @@ if SURVEY_CFG:
         script:
             "../../scripts/figures_survey.py"
 
-    rule box2_quotes:
-        input:
-            **FOLLOWUP_FORM,
-            followup=results("clean/followup.parquet"),
-            un_m49="resources/un_m49.csv",
-        output:
-            quotes=report(
-                results("tables/box2_quotes.csv"),
-                caption="../report/captions/box2.rst",
-                category="Tables",
-                labels={"table": "Box 2", "type": "quotes"},
-            ),
-        log:
-            logs("box2_quotes.log"),
-        conda:
-            "../envs/workflow.yaml"
-        params:
-            quotes=config.get("quotes", []),
-        script:
-            "../../scripts/box2_quotes.py"
-
+    # Box 2 (scripts/box2_quotes.py) is a step of the job report_variables (report.smk),
+    # its only reader.
     ALL_TARGETS.extend(
         [
             results("figures/figure2_respondent_profile.png"),

@@ -1,11 +1,14 @@
 # The two documents: figures into variables, then HTML + PDF of each.
 #
-#   report_variables  metrics.csv + registry + Box 2 quotes + interview notes + claims
+#   report_variables  first steps: the metric stage files -> metrics.csv + definitions.csv;
+#                     the clean follow-up table -> the Box 2 quotes table; every chain's
+#                     row accounting -> clean/cleaning_log.csv
+#                     then metrics.csv + registry + Box 2 quotes + interview notes + claims
 #                     register + dates of the clean tables
 #                     -> results/report/generated/_variables.yml, the cover and the blocks
 #   report            workflow/report/impact_story.qmd + figures
 #                     -> results/report/impact_story.html / .pdf (the Impact Story)
-#   report_variables, second step: workflow/report/technical_annex.qmd
+#   report_variables, last step: workflow/report/technical_annex.qmd
 #                     -> results/report/technical_annex.html / .pdf (definitions,
 #                        denominators, rows set aside, input checksums, link to the audit)
 #
@@ -81,16 +84,32 @@ REPORT_QUARANTINE = (
 )
 
 
-# The variables and blocks, then the technical annex, in one job (issue 16: the annex
-# reads only what report_variables writes, and a job of its own paid ~0.4 s of start):
-# scripts/report_variables_annex.py runs report_variables.py, then render_report.py on
-# the annex, as two steps (lib.steps), two logs. The Impact Story (rule `report`) waits
-# for the figures and stays a job of its own.
+# results("metrics/metrics.csv") is hashed into the annex too, but it is written by this
+# job (step metrics_table): the step reads it from the job's output
+REPORT_PROVENANCE = [
+    f for f in report_raw_inputs() if f != results("metrics/metrics.csv")
+]
+
+
+# The scope-wide tables that only feed the documents, the variables and blocks, then the
+# technical annex, in one job (issue 16: each job paid ~0.4-0.7 s of start and imports):
+# scripts/report_variables_annex.py runs metrics_table.py (the metric table from the
+# stage files), box2_quotes.py (Box 2, with a follow-up survey), cleaning_log.py (the row
+# accounting of every chain in one table), report_variables.py, then render_report.py on
+# the annex, as steps (lib.steps), one log each; metrics.csv and the Box 2 table stay files
+# between them. The audit reads metrics.csv from here. The Impact Story (rule `report`)
+# waits for the figures and stays a job of its own.
 rule report_variables:
     input:
         **REPORT_PROJECT,
-        metrics=results("metrics/metrics.csv"),
+        # metrics_table step
+        stages=lambda wildcards: METRIC_STAGE_FILES,
         registry="resources/metric_registry.yaml",
+        # box2_quotes step
+        followup=[results("clean/followup.parquet")] if REPORT_HAS_FOLLOWUP else [],
+        # cleaning_log step
+        parts=lambda wildcards: CLEANING_LOG_FILES,
+        # report_variables step (and metrics, quotes: outputs of the steps before)
         un_m49="resources/un_m49.csv",
         labels="workflow/report/labels.yml",
         followup_form=(
@@ -98,18 +117,37 @@ rule report_variables:
             if REPORT_HAS_FOLLOWUP
             else []
         ),
-        quotes=[results("tables/box2_quotes.csv")] if REPORT_HAS_FOLLOWUP else [],
         figure1_notes=[results("figures/figure1_notes.csv")],
         interviews=REPORT_INTERVIEWS,
         quarantine=REPORT_QUARANTINE,
-        provenance=report_raw_inputs(),
+        provenance=REPORT_PROVENANCE,
         claims="published/claims.yaml",
         dated=REPORT_DATED,
         # report_annex step
         annex_qmd="workflow/report/technical_annex.qmd",
     output:
+        # box2_quotes step (with a follow-up survey)
+        **(
+            {
+                "quotes": report(
+                    results("tables/box2_quotes.csv"),
+                    caption="../report/captions/box2.rst",
+                    category="Tables",
+                    labels={"table": "Box 2", "type": "quotes"},
+                )
+            }
+            if REPORT_HAS_FOLLOWUP
+            else {}
+        ),
+        # report_variables step: the blocks of both documents
         **REPORT_GENERATED,
         **ANNEX_GENERATED,
+        # metrics_table step
+        metrics=results("metrics/metrics.csv"),
+        definitions=results("metrics/definitions.csv"),
+        # cleaning_log step
+        cleaning_log=results("clean/cleaning_log.csv"),
+        # report_variables step
         variables=results("report/generated/_variables.yml"),
         # report_annex step
         annex_html=report(
@@ -125,6 +163,9 @@ rule report_variables:
             labels={"document": "Technical annex", "format": "PDF"},
         ),
     log:
+        metrics_table=logs("metrics_table.log"),
+        box2=logs("box2_quotes.log"),
+        cleaning_log=logs("cleaning_log.log"),
         variables=logs("report_variables.log"),
         annex=logs("report_annex.log"),
     conda:
@@ -134,6 +175,12 @@ rule report_variables:
         mem_mb=1500,
         runtime=15,
     params:
+        # metrics_table step: the stages of the scope (one per stage file), whose
+        # registry metrics must all be computed
+        stages=lambda wildcards: [Path(f).stem for f in METRIC_STAGE_FILES],
+        # box2_quotes step
+        quotes=config.get("quotes", []),
+        # report_variables and report_annex steps
         renderer=config.get("report", {}).get("renderer", "auto"),
         build_dir=results("report/build/technical_annex"),
         has_followup=REPORT_HAS_FOLLOWUP,

@@ -8,64 +8,28 @@ SURVEY_CFG = config["followup_surveys"][FOLLOWUP_SURVEY] if FOLLOWUP_SURVEY else
 FOLLOWUP_FORM = {"form": SURVEY_CFG["form"]} if SURVEY_CFG else {}
 
 
-# One job per batch of editions (common.smk); the evaluation export of an edition is
-# Moodle's feedback anonymous download (',' + BOM whatever the site), in the edition's
-# language.
-rule stage_evaluation:
+# Staging, cleaning and the reaction metrics of the evaluations in one job (issue 16: a
+# job of its own paid ~0.5-0.7 s of interpreter start and imports, and the staging was one
+# job per batch): scripts/stage_clean_metrics_reaction.py runs stage_survey.py once per
+# batch (step `stage_evaluation`), then clean_evaluation.py and metrics_reaction.py, as
+# steps (lib.steps), one log each. The staging and clean tables stay files between the
+# steps. A changed evaluation export of one edition restages every batch's exports
+# (~0.2 s each; docs/benchmarks.md, "Lineage given up").
+rule stage_clean_metrics_reaction:
     input:
         **EVALUATION_FORM,
-        exports=lambda w: [raw_path(e, "evaluation") for e in BATCH_EDITIONS[w.batch]],
+        exports=[raw_path(e, "evaluation") for e in EDITIONS],
+        registry="resources/metric_registry.yaml",
     output:
-        staged="private/staging/evaluation/{batch}.parquet",
-        report=results("validation/survey/evaluation-{batch}.csv"),
-        quarantine=results("validation/quarantine/survey/evaluation-{batch}.csv"),
-    log:
-        logs("stage_evaluation/{batch}.log"),
-    conda:
-        "../envs/workflow.yaml"
-    resources:
-        # one edition's evaluation export: ~160 MB peak, seconds (docs/cluster.md)
-        mem_mb=lambda wc, input: int(min(400 + 50 * input.size_mb, 16000)),
-        runtime=lambda wc, input: max(2, int(input.size_mb)),
-    params:
-        exports=lambda w: [
-            {
-                "source": raw_path(e, "evaluation"),
-                "language": edition_cfg(e)["language"],
-                "response_number": EVALUATION_CFG["response_number"][
-                    edition_cfg(e)["language"]
-                ],
-                "edition": e,
-            }
-            for e in BATCH_EDITIONS[w.batch]
-        ],
-        instrument="evaluation",
-        kind="feedback",
-        vocabulary=LANGUAGES_CFG,
-        email_question=None,
-        languages=lambda w: sorted(
-            {edition_cfg(e)["language"] for e in BATCH_EDITIONS[w.batch]}
-        ),
-        on_invalid=config.get("on_invalid", "stop"),
-        max_quarantined_share=config.get("validation", {}).get("max_quarantined_share"),
-    script:
-        "../../scripts/stage_survey.py"
-
-
-# Cleaning and the reaction metrics in one job (issue 16: a job of its own paid ~0.5 s of
-# interpreter start and imports): scripts/clean_metrics_reaction.py runs
-# clean_evaluation.py, then metrics_reaction.py, as two steps (lib.steps), two logs; the
-# clean tables stay files between the two.
-rule clean_metrics_reaction:
-    input:
-        **EVALUATION_FORM,
+        # stage_evaluation steps (one per batch)
         staged=expand("private/staging/evaluation/{batch}.parquet", batch=BATCHES),
+        stage_report=expand(
+            results("validation/survey/evaluation-{batch}.csv"), batch=BATCHES
+        ),
         quarantine=expand(
             results("validation/quarantine/survey/evaluation-{batch}.csv"),
             batch=BATCHES,
         ),
-        registry="resources/metric_registry.yaml",
-    output:
         # clean_evaluation step
         clean=expand(
             results("clean/editions/{batch}/evaluation.parquet"), batch=BATCHES
@@ -76,18 +40,54 @@ rule clean_metrics_reaction:
         metrics=results("metrics/reaction.csv"),
         evidence=results("metrics/evidence/reaction.parquet"),
     log:
+        stage=expand(logs("stage_evaluation/{batch}.log"), batch=BATCHES),
         clean=logs("clean_evaluation.log"),
         metrics=logs("metrics_reaction.log"),
     conda:
         "../envs/workflow.yaml"
+    resources:
+        # the editions' evaluation exports, one batch at a time: ~160 MB peak for one
+        # edition, seconds (docs/cluster.md)
+        mem_mb=lambda wc, input: int(min(400 + 50 * input.size_mb, 16000)),
+        runtime=lambda wc, input: max(2, int(input.size_mb)),
     params:
+        # stage_evaluation steps, each with its batch's own (as the per-batch rule had
+        # them): the evaluation export of an edition is Moodle's feedback anonymous
+        # download (comma-separated, with a BOM, whatever the site), in the edition's
+        # language
+        stage_evaluation={
+            batch: {
+                "exports": [
+                    {
+                        "source": raw_path(e, "evaluation"),
+                        "language": edition_cfg(e)["language"],
+                        "response_number": EVALUATION_CFG["response_number"][
+                            edition_cfg(e)["language"]
+                        ],
+                        "edition": e,
+                    }
+                    for e in editions
+                ],
+                "instrument": "evaluation",
+                "kind": "feedback",
+                "vocabulary": LANGUAGES_CFG,
+                "email_question": None,
+                "languages": sorted({edition_cfg(e)["language"] for e in editions}),
+                "on_invalid": config.get("on_invalid", "stop"),
+                "max_quarantined_share": config.get("validation", {}).get(
+                    "max_quarantined_share"
+                ),
+            }
+            for batch, editions in BATCHES.items()
+        },
+        # clean_evaluation and metrics_reaction steps
         batches=BATCHES,
         editions=EDITIONS,
         sources={e: raw_path(e, "evaluation") for e in EDITIONS},
         languages={e: edition_cfg(e)["language"] for e in EDITIONS},
         vocabulary=LANGUAGES_CFG,
     script:
-        "../../scripts/clean_metrics_reaction.py"
+        "../../scripts/stage_clean_metrics_reaction.py"
 
 
 # The follow-up survey's staging runs as the first step of the job that cleans it and
