@@ -15,13 +15,13 @@ begin(snakemake)
 
 import pandas as pd
 
-from lib.codebook import Codebook
+from lib.figure_form import followup_form
 from lib.figures import save_png_svg, set_theme
 from lib.profile_panels import draw_profile
 
 set_theme()
 metrics = pd.read_csv(snakemake.input.metrics, dtype={"level": str})
-codebook = Codebook.read(snakemake.input.form, "followup")
+codebook = followup_form(snakemake.input.form)
 
 fig, bars = draw_profile(metrics, codebook.option_label)
 for metric_id, count in bars.items():

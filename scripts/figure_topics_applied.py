@@ -15,12 +15,12 @@ begin(snakemake)
 import pandas as pd
 
 from lib.application_figures import draw_topics_applied
-from lib.codebook import Codebook
+from lib.figure_form import followup_form
 from lib.figures import save_png_svg, set_theme
 
 set_theme()
 metrics = pd.read_csv(snakemake.input.metrics, dtype={"level": str})
-codebook = Codebook.read(snakemake.input.form, "followup")
+codebook = followup_form(snakemake.input.form)
 
 module = {code: k + 1 for k, code in enumerate(codebook.option_codes("topic"))}
 fig = draw_topics_applied(metrics, lambda code: f"Module {module[code]}: {codebook.option_label('topic', code)}")

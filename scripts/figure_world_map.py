@@ -10,9 +10,9 @@ begin(snakemake)
 
 import pandas as pd
 
-from lib import io as lib_io
 from lib.checksums import sha256_file
 from lib.countries import UnNames
+from lib.safe_text import write_csv
 from lib.worldmap import (
     NO_CODE,
     SMALL,
@@ -42,7 +42,7 @@ geo = load_geometry(snakemake.input.geometry)
 map_notes = notes(counts, geo)
 fig = draw(counts, geo, map_notes)
 save(fig, snakemake.output.png, snakemake.output.svg)
-lib_io.write_csv(map_notes, snakemake.output.notes)
+write_csv(map_notes, snakemake.output.notes)
 unnamed = map_notes[map_notes["kind"] == NO_CODE]
 listed = map_notes[map_notes["kind"] != NO_CODE]
 

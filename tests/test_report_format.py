@@ -129,6 +129,24 @@ def test_ranked_uses_rank_then_value_and_phrases_put_other_last():
         ranked(m, "not_there")
 
 
+def test_ranked_missing_last_ties_by_level_then_table_order():
+    m = frame([
+        ("x", "e", 0.5, 5, 10, "share", None, None, None),
+        ("x", "d", None, None, 10, "share", None, None, 2),
+        ("x", "c", 0.2, 2, 10, "share", None, None, 1),
+        ("x", "a", 0.5, 5, 10, "share", None, None, None),
+        ("x", "b", None, None, 10, "share", None, None, None),
+        ("x", "a", 0.9, 9, 10, "share", None, None, None),
+        ("y", "z", 0.1, 1, 10, "share", None, None, 1),
+    ])
+    out = ranked(m, "x")
+    # by rank (1, 2), then the unranked by value, largest first, then by level, the missing
+    # value last; each row keeps its index and its columns
+    assert list(out["level"]) == ["c", "d", "a", "a", "e", "b"]
+    assert list(out.index) == [2, 1, 5, 3, 0, 4]
+    assert list(out.columns) == list(m.columns)
+
+
 def test_labels_fall_back_to_codebook_then_code_and_are_escaped():
     codebook = pd.DataFrame({"list_name": ["sector"], "option_code": ["ngo"], "label_en": ["NGO <local>"]})
     labels = Labels({"sector": {"government": "government"}}, codebook)

@@ -20,7 +20,6 @@ from collections.abc import Sequence
 import matplotlib
 
 matplotlib.use("Agg")
-import seaborn as sns  # noqa: E402
 
 SVG_HASHSALT = "impact-story"
 
@@ -64,6 +63,8 @@ LINE_SPACING = 1.2  # matplotlib's line height of a multi-line label, in font si
 def set_theme() -> None:
     """Seaborn white-grid theme at print scale: paper line widths, every font size FONT_PT,
     text and ticks in INK, a font every machine has, a fixed SVG id salt."""
+    import seaborn as sns  # here: the world map takes only the palette and sizes of this module
+
     sizes = dict.fromkeys(
         (
             "font.size",
