@@ -7,13 +7,15 @@ audit with one line per file. On success writes the checked list (path, sha256, 
 import sys
 from pathlib import Path
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
 import pandas as pd
 
 from lib.checksums import ChecksumError, describe_files, parse_sha256sums, verify_tree
+
+loaded()
 
 sums_path = Path(snakemake.input.sums)
 root = sums_path.parent

@@ -9,7 +9,7 @@ that the tables stay on disk for the auditor.
 import sys
 from pathlib import Path
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
@@ -22,6 +22,8 @@ from lib.claims_page import render_claims_html
 from lib.errors import input_file
 from lib.registry import load_registry
 from schemas.metrics import check, metrics_schema
+
+loaded()
 
 
 def read_yaml(path):

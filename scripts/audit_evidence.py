@@ -8,7 +8,7 @@ recount.csv compares numerator and denominator recounted from those rows with me
 import sys
 from pathlib import Path
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
@@ -18,6 +18,8 @@ from lib import evidence as audit_evidence
 from lib.claims import index_metrics
 from lib.registry import load_registry, metric_key
 from schemas.metrics import check, evidence_schema, metrics_schema
+
+loaded()
 
 # a broken register or table stops with its message (lib.errors), no traceback
 registry = load_registry(snakemake.input.registry)

@@ -6,11 +6,13 @@ auditor; its own output is a one-line summary per status.
 
 import sys
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
 import pandas as pd
+
+loaded()
 
 claims = pd.read_csv(snakemake.input.claims, dtype=str, keep_default_na=False)
 counts = claims["status"].value_counts().sort_index()

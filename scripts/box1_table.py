@@ -5,7 +5,7 @@ Shares are fractions (0-1) as in metrics.csv; the report rounds them to whole pe
 
 import sys
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
@@ -13,6 +13,8 @@ import pandas as pd
 
 from lib import io as lib_io
 from lib.participation import box1
+
+loaded()
 
 metrics = pd.read_csv(
     snakemake.input.metrics,

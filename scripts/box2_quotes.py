@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from snakemake.script import snakemake
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
@@ -19,6 +19,8 @@ from lib import io as lib_io
 from lib.codebook import Codebook
 from lib.countries import UnNames
 from lib.survey_metrics import box2_quotes
+
+loaded()
 
 codebook = Codebook.read(snakemake.input.form, "followup")
 followup = pd.read_parquet(snakemake.input.followup)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from snakemake.script import snakemake
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
@@ -21,6 +21,8 @@ from lib import validation
 from lib.codebook import Codebook
 from lib.vocabulary import languages
 from schemas.survey import evaluation_clean_schema
+
+loaded()
 
 p = snakemake.params
 codebook = Codebook.read(snakemake.input.form, "evaluation")

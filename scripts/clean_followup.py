@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from snakemake.script import snakemake
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
@@ -25,6 +25,8 @@ from lib.codebook import Codebook, followup_problems
 from lib.countries import CountryResolver
 from lib.vocabulary import languages
 from schemas.survey import followup_clean_schema
+
+loaded()
 
 p = snakemake.params
 codebook = Codebook.read(snakemake.input.form, "followup", email_question=p.email_question)

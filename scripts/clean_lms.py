@@ -10,7 +10,7 @@ withheld). A stop is one message, without a Python traceback.
 
 import sys
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
@@ -23,6 +23,8 @@ from lib.pseudonym import read_salt
 from lib.validation import failed_report_path, quarantine_limit_problem, report_errors, validate
 from lib.vocabulary import languages
 from schemas.lms import CLEAN_PARTICIPANT_COLUMNS, clean_participants_schema
+
+loaded()
 
 sources, editions = snakemake.params.sources, snakemake.params.editions
 staged_all = {s: lib_io.read_parquet(p) for s, p in zip(sources, snakemake.input.staging, strict=True)}

@@ -8,13 +8,15 @@ part does not add up: rows_in must equal rows_out plus the rows dropped for ever
 
 import sys
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
 import pandas as pd
 
 from lib import io as lib_io
+
+loaded()
 
 COLUMNS = ["step", "source", "edition", "rows_in", "rows_out", "reason", "rows_dropped"]
 

@@ -2,7 +2,7 @@
 
 import sys
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
@@ -12,6 +12,8 @@ from lib import io as lib_io
 from lib.validation import validate
 from lib.vocabulary import languages
 from schemas.lms import clean_participants_schema
+
+loaded()
 
 LOG_COLUMNS = ["step", "source", "edition", "rows_in", "rows_out", "reason", "rows_dropped"]
 STEP_ORDER = ["validate", "drop_staff", "drop_test_accounts", "harmonise", "merge_duplicates", "join"]

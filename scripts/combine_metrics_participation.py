@@ -5,11 +5,13 @@ metrics, unchanged, as three steps (lib.steps), each with its own log. The combi
 table stays a file (the clean layer the follow-up survey, the report and the audit read);
 the metrics were only ever computed from it right after it, and Box 1 from them."""
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
 from lib.steps import pick, run_step
+
+loaded()
 
 run_step(
     "combine_lms.py",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from snakemake.script import snakemake
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
@@ -18,6 +18,8 @@ import pandas as pd
 from lib.figure_form import followup_form
 from lib.figures import save_png_svg, set_theme
 from lib.profile_panels import draw_profile
+
+loaded()
 
 set_theme()
 metrics = pd.read_csv(snakemake.input.metrics, dtype={"level": str})

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from snakemake.script import snakemake
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
@@ -17,6 +17,8 @@ import pandas as pd
 from lib.application_figures import draw_topics_applied
 from lib.figure_form import followup_form
 from lib.figures import save_png_svg, set_theme
+
+loaded()
 
 set_theme()
 metrics = pd.read_csv(snakemake.input.metrics, dtype={"level": str})

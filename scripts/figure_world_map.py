@@ -4,7 +4,7 @@ import json
 import sys
 from pathlib import Path
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
@@ -22,6 +22,8 @@ from lib.worldmap import (
     notes,
     save,
 )
+
+loaded()
 
 digest = sha256_file(snakemake.input.geometry)
 if digest != snakemake.params.geometry_sha256:

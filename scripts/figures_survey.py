@@ -3,11 +3,13 @@ figure_topics_applied.py and figure_application_by_group.py, unchanged, as steps
 (lib.steps). They read the same two files, always run together, and each paid ~0.8 s
 of matplotlib and seaborn imports as a job of its own; each keeps its own log."""
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
 from lib.steps import pick, run_step
+
+loaded()
 
 inputs = pick(snakemake.input, "form metrics")
 

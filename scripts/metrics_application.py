@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from snakemake.script import snakemake
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
@@ -21,6 +21,8 @@ from lib import survey_metrics as sm
 from lib.codebook import Codebook
 from lib.errors import InputError
 from lib.registry import MetricRows, load_registry
+
+loaded()
 
 p = snakemake.params
 registry = load_registry(snakemake.input.registry)  # a RegisterError stops with its message

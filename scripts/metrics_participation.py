@@ -2,13 +2,15 @@
 
 import sys
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
 from lib import io as lib_io
 from lib.participation import compute
 from lib.registry import load_registry
+
+loaded()
 
 registry = load_registry(snakemake.input.registry)  # a RegisterError stops with its message
 people = lib_io.read_parquet(snakemake.input.participants)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from snakemake.script import snakemake
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
@@ -17,6 +17,8 @@ from lib import io as lib_io
 from lib import metrics as m
 from lib import survey_metrics
 from lib.registry import MetricRows, load_registry
+
+loaded()
 
 registry = load_registry(snakemake.input.registry)  # a RegisterError stops with its message
 evaluation = pd.concat([pd.read_parquet(f) for f in snakemake.input.evaluation], ignore_index=True)

@@ -10,7 +10,7 @@ no application stage for a scope without a follow-up survey) must have been comp
 
 import sys
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
@@ -19,6 +19,8 @@ import pandas as pd
 from lib import io as lib_io
 from lib.registry import METRIC_COLUMNS, load_registry, registry_frame, uncomputed
 from schemas.metrics import check, metrics_schema
+
+loaded()
 
 registry = load_registry(snakemake.input.registry)  # a RegisterError stops with its message
 stages = list(snakemake.params.stages)

@@ -10,7 +10,7 @@ param), so two runs of the same commit give the same bytes.
 import sys
 from pathlib import Path
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
@@ -21,6 +21,8 @@ from importlib import metadata
 
 from lib.checksums import describe_files
 from lib.crate import build_crate, write_crate
+
+loaded()
 
 root = Path(".")
 results = Path(snakemake.params.results_dir)

@@ -9,7 +9,7 @@ a fresh build directory under results/, then the two files are copied to their o
 import shutil
 from pathlib import Path
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 log = begin(snakemake)
 
@@ -20,6 +20,8 @@ from lib.report_render import (
     render_pandoc,
     render_quarto,
 )
+
+loaded()
 
 generated = [Path(p) for p in snakemake.input.generated]
 build = prepare_build(

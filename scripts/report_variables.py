@@ -11,7 +11,7 @@ of their own.
 
 import sys
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
@@ -28,6 +28,8 @@ from lib.report_annex import latest_record
 from lib.report_blocks import load_interview_notes, quarantined_rows, write_generated
 from lib.report_vars import Labels, language_names, load_metrics
 from schemas.metrics import check, metrics_schema
+
+loaded()
 
 
 def read_yaml(path):

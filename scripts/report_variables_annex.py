@@ -7,11 +7,13 @@ project files and what report_variables just wrote), unchanged, as steps (lib.st
 each with its own log. The Impact Story itself (rule `report`) waits for the figures and
 stays a job of its own."""
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
 from lib.steps import pick, run_step
+
+loaded()
 
 # the inputs and outputs of the steps other than report_variables
 TABLES_IN = "stages followup parts".split()

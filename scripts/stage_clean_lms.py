@@ -3,11 +3,13 @@ clean_lms.py, unchanged, as two steps (lib.steps). The staging tables stay files
 (private/staging/lms/<batch>/, the layer between the two) and each step keeps its own
 log and validation reports; only the interpreter start and imports are shared."""
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
 from lib.steps import pick, run_step
+
+loaded()
 
 run_step(
     "stage_lms.py",

@@ -4,11 +4,13 @@ as three steps (lib.steps), each with its own log. The staging and clean tables 
 files (the layers between the steps; Box 2 and the report read the clean one); each
 step only ever runs right after the one before it."""
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
 from lib.steps import pick, run_step
+
+loaded()
 
 run_step(
     "stage_survey.py",

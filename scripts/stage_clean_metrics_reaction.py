@@ -5,11 +5,13 @@ on every batch's staging table, then metrics_reaction.py on the clean tables, un
 as steps (lib.steps), each with its own log. The staging and clean tables stay files (the
 layers between the steps); each step only ever ran right after the ones before it."""
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
 from lib.steps import pick, run_step
+
+loaded()
 
 for i, batch in enumerate(snakemake.params.batches):
     params = snakemake.params.stage_evaluation[batch]

@@ -16,7 +16,7 @@ results/<scope>/validation/lms/<batch>/<source>.csv (one per export kind, sorted
 import sys
 from pathlib import PurePosixPath
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
@@ -35,6 +35,8 @@ from lib.validation import (
     write_report,
 )
 from schemas.lms import plausibility_errors, raw_schema, to_typed
+
+loaded()
 
 site, editions = snakemake.params.site, snakemake.params.editions
 failures: list[ValidationFailed] = []

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from snakemake.script import snakemake
 
-from lib.preamble import begin
+from lib.preamble import begin, loaded
 
 begin(snakemake)
 
@@ -36,6 +36,8 @@ from lib.codebook import (
 from lib.validation import ValidationFailed, failed_report_path, quarantine_limit_problem, write_report
 from lib.vocabulary import languages
 from schemas.survey import staging_schema
+
+loaded()
 
 p = snakemake.params
 instrument, report_path = p.instrument, snakemake.output.report

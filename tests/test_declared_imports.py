@@ -5,6 +5,7 @@ the workflow adds them to the inputs of the script's rule (common.smk
 use it: Snakemake tracks a `script:` file itself but not what it imports (field notes
 sec. 1). Also: the one preamble of every rule script (lib.preamble.begin)."""
 
+import ast
 import json
 import re
 import subprocess
@@ -206,10 +207,14 @@ def test_preamble_logs_stderr_puts_schemas_on_the_path_and_keeps_systemexit_plai
             import sys
             from types import SimpleNamespace
             snakemake = SimpleNamespace(log=[{str(log)!r}])
-            from lib.preamble import begin
+            import gc
+            from lib.preamble import begin, loaded
             handle = begin(snakemake)
             assert sys.stderr is handle
+            assert not gc.isenabled()  # while the libraries load
             import schemas.lms
+            loaded()
+            assert gc.isenabled() and gc.get_freeze_count() > 0
             print("a line for the log", file=sys.stderr)
             raise SystemExit("raw/x.csv:3: what is wrong; what to do")
             """
@@ -227,5 +232,11 @@ def test_preamble_logs_stderr_puts_schemas_on_the_path_and_keeps_systemexit_plai
 def test_every_rule_script_starts_with_the_one_preamble():
     for rule, script in rule_scripts().items():
         text = script.read_text(encoding="utf-8")
-        assert "from lib.preamble import begin\n" in text and "begin(snakemake)\n" in text, rule
+        assert "from lib.preamble import begin, loaded\n" in text and "begin(snakemake)\n" in text, rule
+        # loaded() right after the script's last top-level import (the collector is off
+        # until then: a script without it would run its whole work with it off)
+        body = ast.parse(text).body
+        last_import = max(i for i, node in enumerate(body) if isinstance(node, (ast.Import, ast.ImportFrom)))
+        after = body[last_import + 1]
+        assert isinstance(after, ast.Expr) and ast.unparse(after) == "loaded()", rule
         assert "snakemake.log[0]" not in text and "sys.path.insert" not in text, rule
