@@ -15,10 +15,13 @@ Clean layer: ``results/clean/participants.parquet`` as in docs/architecture.md.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+from pandera.engines import pandas_engine
 
 from lib.moodle_dates import parse_userdate
 from lib.vocabulary import CERTIFICATE_TYPES, CERTIFICATES, ENROLMENT_STATUSES, GENDERS, LMS_SOURCES, MODULES, is_blank
@@ -126,8 +129,26 @@ def _email() -> pa.Check:
     return pa.Check.str_matches(EMAIL_PATTERN, error="is not an e-mail address")
 
 
+@dataclasses.dataclass(frozen=True)
+class _TextType(pandas_engine.STRING):
+    """pandera's ``str`` column type (the same type, named the same in a report) with a
+    dtype check that answers True at once when every value passes. pandera's own check
+    answers element by element, and then builds and prints a table of no failures for
+    every text column (~1 ms each, 44 columns a job; issue 16); any failing value still
+    gets pandera's element-wise answer, so the failure cases are unchanged."""
+
+    def check(self, pandera_dtype, data_container=None):
+        result = super().check(pandera_dtype, data_container)
+        if data_container is None or isinstance(result, bool):
+            return result
+        return True if bool(np.all(result)) else result
+
+
+TEXT = _TextType()
+
+
 def _text(*checks: pa.Check, nullable: bool = False) -> pa.Column:
-    return pa.Column(str, list(checks), nullable=nullable)
+    return pa.Column(TEXT, list(checks), nullable=nullable)
 
 
 # --------------------------------------------------------------------------- raw layer
@@ -388,26 +409,26 @@ def clean_participants_schema(languages: Iterable[str], grade_max: dict | None =
     )
     cols = {
         "participant_key": pa.Column(
-            "string", pa.Check.str_matches(r"^[0-9a-f]{64}$", error="is not a hex HMAC-SHA256 key")
+            TEXT, pa.Check.str_matches(r"^[0-9a-f]{64}$", error="is not a hex HMAC-SHA256 key")
         ),
-        "edition": pa.Column("string"),
+        "edition": pa.Column(TEXT),
         "year": pa.Column(pa.Int64, pa.Check.in_range(2000, 2100)),
-        "language": pa.Column("string", _codes(list(languages), "language")),
+        "language": pa.Column(TEXT, _codes(list(languages), "language")),
         "country_iso3": pa.Column(
-            "string", pa.Check.str_matches(r"^[A-Z]{3}$", error="is not an ISO alpha-3 code"), nullable=True
+            TEXT, pa.Check.str_matches(r"^[A-Z]{3}$", error="is not an ISO alpha-3 code"), nullable=True
         ),
-        "country_name": pa.Column("string", nullable=True),
-        "gender": pa.Column("string", _codes(GENDERS, "gender")),
-        "occupation": pa.Column("string", nullable=True),
-        "organisation_type": pa.Column("string", nullable=True),
-        "enrolment_status": pa.Column("string", _codes(ENROLMENT_STATUSES, "enrolment status")),
+        "country_name": pa.Column(TEXT, nullable=True),
+        "gender": pa.Column(TEXT, _codes(GENDERS, "gender")),
+        "occupation": pa.Column(TEXT, nullable=True),
+        "organisation_type": pa.Column(TEXT, nullable=True),
+        "enrolment_status": pa.Column(TEXT, _codes(ENROLMENT_STATUSES, "enrolment status")),
         "time_enrolled": pa.Column(pa.DateTime),
         "course_complete": pa.Column("bool"),
         "completion_date": pa.Column(pa.DateTime, nullable=True),
         **{m: grade(mod_max) for m in MODULES},
         "course_total": grade(total_max),
-        "certificate_issued": pa.Column("string", _codes(CERTIFICATES, "certificate")),
-        "certificate_eligible": pa.Column("string", _codes(CERTIFICATES, "certificate")),
+        "certificate_issued": pa.Column(TEXT, _codes(CERTIFICATES, "certificate")),
+        "certificate_eligible": pa.Column(TEXT, _codes(CERTIFICATES, "certificate")),
         "accounts_merged": pa.Column(pa.Int64, pa.Check.ge(1)),
     }
     return pa.DataFrameSchema(
