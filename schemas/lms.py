@@ -45,11 +45,34 @@ def parse_dates(s: pd.Series, date_format: str, language: str) -> pd.Series:
     return parse_userdate(s, date_format, language)
 
 
-def parse_numbers(s: pd.Series, missing: str) -> pd.Series:
-    """Grades as float: the site's "no grade" text and blanks -> NaN; decimal comma accepted."""
-    text = s.astype("string").str.strip()
+# "no grade" text -> every grade text read so far and its number: a job reads each grade
+# column three times (course total check, schema check, typed table).
+_NUMBERS: dict[str, pd.Series] = {}
+
+
+def _numbers(text: pd.Series, missing: str) -> pd.Series:
+    text = text.str.strip()
     text = text.mask(text == missing, "").str.replace(",", ".", regex=False)
     return pd.to_numeric(text.mask(text == "", None), errors="coerce").astype("float64")
+
+
+def parse_numbers(s: pd.Series, missing: str) -> pd.Series:
+    """Grades as float: the site's "no grade" text and blanks -> NaN; decimal comma accepted.
+    Each distinct text is read once per process (:data:`_NUMBERS`)."""
+    text = s.astype("string").to_numpy(dtype=object, na_value=None)
+    present = pd.unique(text[pd.notna(text)])
+    known = _NUMBERS.get(missing)
+    if known is not None and len(known) + len(present) > 200_000:
+        known = None
+    new = present if known is None else present[~pd.Index(present).isin(known.index)]
+    if len(new):
+        read = _numbers(pd.Series(new, dtype="string"), missing)
+        read = pd.Series(read.to_numpy(), index=pd.Index(new, dtype=object))
+        known = read if known is None else pd.concat([known, read])
+        _NUMBERS[missing] = known
+    if known is None:  # nothing but missing values
+        return pd.Series(float("nan"), index=s.index, dtype="float64", name=s.name)
+    return pd.Series(known.reindex(text).to_numpy(), index=s.index, dtype="float64", name=s.name)
 
 
 def split_roles(value: str) -> list[str]:
