@@ -213,7 +213,13 @@ def _normalise_report(report: pd.DataFrame | list[dict]) -> pd.DataFrame:
 
 def empty_report() -> pd.DataFrame:
     """A report without rows, typed as :func:`_normalise_report` types one."""
-    return pd.DataFrame({c: pd.Series(dtype="Int64" if c == "line" else "string") for c in REPORT_COLUMNS})
+    global _EMPTY_REPORT
+    if _EMPTY_REPORT is None:
+        _EMPTY_REPORT = pd.DataFrame({c: pd.Series(dtype="Int64" if c == "line" else "string") for c in REPORT_COLUMNS})
+    return _EMPTY_REPORT.copy()
+
+
+_EMPTY_REPORT: pd.DataFrame | None = None
 
 
 def write_report(report: pd.DataFrame, path: str | Path) -> None:
