@@ -81,6 +81,9 @@ for source, out_path, report_path in zip(
                 continue
             if df.attrs["unmapped_headers"]:
                 print(f"{path}: columns not in the contract, ignored: {df.attrs['unmapped_headers']}", file=sys.stderr)
+            # read: pandas would deep-copy these notes into every frame made from this one (issue 16);
+            # nothing below reads them (lib.io.write_parquet drops them)
+            df.attrs = {}
             if cert_type is not None:
                 df.insert(len(df.columns) - 1, "certificate", cert_type)
             plausibility += plausibility_errors(

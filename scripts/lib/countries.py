@@ -73,7 +73,10 @@ _SPACE = re.compile(r"\s+")
 
 def fold(value: str) -> str:
     """Trim, case-fold, strip combining marks (accents, Arabic diacritics), collapse spaces."""
-    decomposed = unicodedata.normalize("NFKD", str(value))
+    value = str(value)
+    if value.isascii():  # no ASCII character decomposes or combines: the same, ~4x faster
+        return _SPACE.sub(" ", value.casefold().strip())
+    decomposed = unicodedata.normalize("NFKD", value)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACE.sub(" ", stripped.casefold().strip())
 

@@ -103,7 +103,8 @@ def merge_accounts(accounts: pd.DataFrame, attributes: list[str]) -> pd.DataFram
     df["_uid"] = pd.to_numeric(uid, errors="coerce")
     df = df.sort_values(["email_norm", "time_enrolled", "_uid"], kind="stable")
     for col in attributes:
-        df[col] = df[col].astype("string").str.strip().mask(blank(df[col]))
+        text = df[col].astype("string").str.strip()
+        df[col] = text.mask(text.isna() | (text == ""))  # blank: missing or only white space
     grouped = df.groupby("email_norm", sort=True)
     out = grouped[attributes].first()  # first non-missing per column
     out["time_enrolled"] = grouped["time_enrolled"].min()
@@ -123,18 +124,18 @@ def isin(values: pd.Series, allowed: set[str]) -> pd.Series:
 def unknown_email_errors(frame: pd.DataFrame, known: set[str], *, file: str, source: str) -> list[dict]:
     """Report rows whose e-mail matches no account of the edition (the e-mail itself is
     withheld: the file and line lead the analyst to it)."""
-    bad = frame.loc[~isin(frame["email_norm"], known)]
+    lines = frame["_line"][~isin(frame["email_norm"], known)]  # the lines alone: no copy of the rows
     return [
         {
             "file": file,
-            "line": int(r["_line"]),
+            "line": int(line),
             "column": "email",
-            "value": withheld(file, int(r["_line"])),
+            "value": withheld(file, int(line)),
             "check": "email_in_participants",
             "message": f"the {source} export names an e-mail that is not an account of this edition "
             "(participants export)",
         }
-        for r in bad.to_dict("records")
+        for line in lines.tolist()
     ]
 
 
@@ -218,6 +219,8 @@ def log_rows(step: str, source: str, edition: str, rows_in: int, dropped: dict[s
 def _drop(df: pd.DataFrame, reasons: pd.Series) -> tuple[pd.DataFrame, dict[str, int]]:
     """Drop rows with a reason; return the rest and the counts per reason."""
     hit = reasons.notna()
+    if not hit.any():  # the usual case: nothing to count
+        return df.copy(), {}
     return df.loc[~hit], reasons[hit].value_counts().to_dict()
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 from babel import Locale
 
@@ -95,66 +96,94 @@ def _compiled(fmt: str, language: str) -> tuple[re.Pattern, dict]:
     return re.compile("^" + "".join(out) + "$", re.IGNORECASE), lookups
 
 
+# (format, language) -> every text parsed so far and its date (datetime64[us], NaT when
+# invalid): a job reads the same date column three times (plausibility checks, schema
+# check, typed staging table), so each distinct text is parsed once per process.
+_PARSED: dict[tuple[str, str], pd.Series] = {}
+_MAX_REMEMBERED = 200_000  # texts per (format, language); beyond that the memory starts afresh
+
+
 def parse_userdate(values: pd.Series, fmt: str, language: str) -> pd.Series:
     """Parse text written by Moodle's ``userdate(fmt)`` in ``language`` (a language-pack
     code: en, es, fr, ar). Blank or not matching -> NaT. Returns ``datetime64[us]``.
-    Each distinct text is parsed once (exports repeat dates: minute resolution)."""
-    text = values.astype("string")
-    uniq = pd.Series(text.dropna().unique(), dtype="string")
-    if len(uniq) * 2 < len(text):
-        parsed = _parse_unique(uniq, fmt, language)
-        lookup = pd.Series(parsed.to_numpy(), index=uniq.to_numpy())
-        out = pd.Series(lookup.reindex(text.to_numpy(dtype=object, na_value=None)).to_numpy(), index=values.index)
-        return out.astype("datetime64[us]")
-    return _parse_unique(text, fmt, language).set_axis(values.index)
+    Each distinct text is parsed once per process (exports repeat dates, and the same
+    column is read by several checks): :data:`_PARSED` keeps the results."""
+    text = values.astype("string").to_numpy(dtype=object, na_value=None)
+    present = pd.unique(text[pd.notna(text)])
+    known = _PARSED.get((fmt, language))
+    if known is not None and len(known) + len(present) > _MAX_REMEMBERED:
+        known = None
+    new = present if known is None else present[~pd.Index(present).isin(known.index)]
+    if len(new):
+        parsed = _parse_unique(pd.Series(new, dtype="string"), fmt, language)
+        parsed = pd.Series(parsed.to_numpy(), index=pd.Index(new, dtype=object))
+        known = parsed if known is None else pd.concat([known, parsed])
+        _PARSED[(fmt, language)] = known
+    if known is None:  # nothing but blanks
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
+    return pd.Series(known.reindex(text).to_numpy(), index=values.index).astype("datetime64[us]")
 
 
 def _parse_unique(values: pd.Series, fmt: str, language: str) -> pd.Series:
+    """The dates of ``values`` (any text, parsed one by one): the pattern's fields are
+    read in Python, the calendar arithmetic is pandas' (``to_datetime`` of the fields)."""
     pattern, lookups = _compiled(fmt, language)
     text = values.astype("string").str.strip()
-    text = text.str.translate(_DIGITS)
-    parts = text.str.extract(pattern)
-    if parts.empty or not len(parts.columns):
-        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
-
-    def col(name):
-        return parts[name] if name in parts.columns else pd.Series(pd.NA, index=parts.index, dtype="string")
-
-    def folded(name):
-        return col(name).map(lambda v: v.casefold() if isinstance(v, str) else v)
-
-    num = lambda name: pd.to_numeric(col(name), errors="coerce").astype("float64")  # noqa: E731
-    year = num("year")
-    if "year2" in parts.columns:
-        year = year.fillna(2000 + num("year2"))
-    month = num("month")
-    if "month_name" in parts.columns:
-        month = month.fillna(folded("month_name").map(lookups["month_name"]).astype("float64"))
-    hour = num("hour")
-    if "hour12" in parts.columns:
-        h12 = num("hour12")
-        pm = folded("ampm").map(lookups["ampm"]) == "pm"
-        hour = hour.fillna(h12.where(h12 != 12, 0) + 12 * pm.astype("float64"))
-        hour = hour.where(h12.isna() | h12.between(1, 12))
-    frame = pd.DataFrame(
-        {
-            "year": year,
-            "month": month,
-            "day": num("day"),
-            "hour": hour.fillna(0) if "hour" in parts.columns or "hour12" in parts.columns else 0,
-            "minute": num("minute").fillna(0) if "minute" in parts.columns else 0,
-            "second": num("second").fillna(0) if "second" in parts.columns else 0,
-        }
-    )
-    ok = parts.notna().all(axis=1)
-    frame = frame.astype("float64").where(ok)
-    valid = frame.notna().all(axis=1)
+    text = text.str.translate(_DIGITS).to_numpy(dtype=object, na_value=None)
+    names = list(pattern.groupindex)
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
+    if not len(text) or not names:
+        return out
+    fields: dict[str, list] = {name: [] for name in names}
+    ok = np.zeros(len(text), dtype=bool)  # matched, every field present
+    for i, value in enumerate(text):
+        m = pattern.search(value) if isinstance(value, str) else None
+        found = m.groupdict() if m else {}
+        ok[i] = m is not None and all(found.get(name) is not None for name in names)
+        for name in names:
+            fields[name].append(found.get(name))
+    nan = np.full(len(text), np.nan)
+
+    def num(name):  # pandas' reading of digits (only ASCII digits are numbers)
+        if name not in fields:
+            return nan
+        return pd.to_numeric(pd.Series(fields[name], dtype="string"), errors="coerce").astype("float64").to_numpy()
+
+    def named(name, what):  # a name (month, weekday, AM/PM) through its CLDR lookup
+        table = lookups[what]
+        return [table.get(v.casefold()) if isinstance(v, str) else None for v in fields.get(name, [None] * len(text))]
+
+    year = num("year")
+    if "year2" in fields:
+        year = np.where(np.isnan(year), 2000 + num("year2"), year)
+    month = num("month")
+    if "month_name" in fields:
+        month = np.where(np.isnan(month), np.array(named("month_name", "month_name"), dtype="float64"), month)
+    hour = num("hour")
+    if "hour12" in fields:
+        h12 = num("hour12")
+        pm = np.array([v == "pm" for v in named("ampm", "ampm")], dtype="float64")
+        hour = np.where(np.isnan(hour), np.where(h12 != 12, h12, 0) + 12 * pm, hour)
+        hour = np.where(np.isnan(h12) | ((h12 >= 1) & (h12 <= 12)), hour, np.nan)
+    zero = np.zeros(len(text))
+    frame = {
+        "year": year,
+        "month": month,
+        "day": num("day"),
+        "hour": np.nan_to_num(hour, nan=0.0) if "hour" in fields or "hour12" in fields else zero,
+        "minute": np.nan_to_num(num("minute"), nan=0.0) if "minute" in fields else zero,
+        "second": np.nan_to_num(num("second"), nan=0.0) if "second" in fields else zero,
+    }
+    valid = ok & np.all([~np.isnan(v) for v in frame.values()], axis=0)
     if valid.any():
-        out[valid] = pd.to_datetime(frame[valid].astype("int64"), errors="coerce").astype("datetime64[us]")
-    if "weekday" in parts.columns:  # the written weekday must be the date's
-        weekday = folded("weekday").map(lookups["weekday"]).astype("float64")
-        out = out.where(weekday == out.dt.day_of_week)
+        parts = pd.DataFrame({k: v[valid].astype("int64") for k, v in frame.items()})
+        dates = pd.to_datetime(parts, errors="coerce").astype("datetime64[us]").to_numpy()
+        stamps = out.to_numpy(copy=True)
+        stamps[valid] = dates
+        out = pd.Series(stamps, index=values.index, dtype="datetime64[us]")
+    if "weekday" in fields:  # the written weekday must be the date's
+        weekday = np.array(named("weekday", "weekday"), dtype="float64")
+        out = out.where(weekday == out.dt.day_of_week.to_numpy(dtype="float64", na_value=np.nan))
     return out
 
 

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,11 @@ def escape_html(value: Any) -> str:
     return str(escape(str(value)))
 
 
+def _plain_header(columns: pd.Index) -> bool:
+    """Column names pandas writes as the csv module does: text, not empty, one level."""
+    return len(columns) > 0 and columns.nlevels == 1 and all(isinstance(c, str) and c for c in columns)
+
+
 def write_csv(df: pd.DataFrame, path: str | Path) -> None:
     """Write ``df`` as UTF-8 CSV with ``\\n`` line ends, no index; text cells neutralised.
 
@@ -42,6 +48,10 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> None:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not len(df) and _plain_header(df.columns):  # the header line alone, as pandas writes it
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh, lineterminator="\n").writerow(df.columns)
+        return
     frame = df.copy()
     for col in frame.columns:
         if frame[col].dtype == object or isinstance(frame[col].dtype, pd.StringDtype):

@@ -196,6 +196,8 @@ def _short(value, limit: int = 80) -> str:
 
 
 def _normalise_report(report: pd.DataFrame | list[dict]) -> pd.DataFrame:
+    if len(report) == 0:  # most reports: nothing to type, withhold or sort
+        return empty_report()
     rep = pd.DataFrame(report)
     for col in REPORT_COLUMNS:
         if col not in rep.columns:
@@ -210,7 +212,14 @@ def _normalise_report(report: pd.DataFrame | list[dict]) -> pd.DataFrame:
 
 
 def empty_report() -> pd.DataFrame:
-    return _normalise_report(pd.DataFrame(columns=REPORT_COLUMNS))
+    """A report without rows, typed as :func:`_normalise_report` types one."""
+    global _EMPTY_REPORT
+    if _EMPTY_REPORT is None:
+        _EMPTY_REPORT = pd.DataFrame({c: pd.Series(dtype="Int64" if c == "line" else "string") for c in REPORT_COLUMNS})
+    return _EMPTY_REPORT.copy()
+
+
+_EMPTY_REPORT: pd.DataFrame | None = None
 
 
 def write_report(report: pd.DataFrame, path: str | Path) -> None:
