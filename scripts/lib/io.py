@@ -32,10 +32,13 @@ import zipfile
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
+
+if TYPE_CHECKING:
+    import pyarrow.parquet as pq
 
 # the CSV writer lives in lib.safe_text (lib.validation writes its reports with it and
 # must not import this module, which raises lib.validation.ValidationFailed)
@@ -715,6 +718,8 @@ def write_parquet(df: pd.DataFrame, path: str | Path, row_group_size: int | None
     frame = df.copy(deep=False)  # a new frame sharing the data: only its attrs are cleared
     frame.attrs = {}
     table = pa.Table.from_pandas(frame, preserve_index=False)
+    import pyarrow.parquet as pq  # local: jobs that write no Parquet need not import it
+
     pq.write_table(table, path, row_group_size=row_group_size, **PARQUET_OPTIONS)
 
 
@@ -723,6 +728,8 @@ def parquet_writer(path: str | Path, schema: pa.Schema) -> pq.ParquetWriter:
     pieces (each ``write_table`` call adds row groups)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    import pyarrow.parquet as pq
+
     return pq.ParquetWriter(path, schema, **PARQUET_OPTIONS)
 
 
