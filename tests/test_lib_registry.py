@@ -162,3 +162,24 @@ def test_write_evidence_in_row_groups_gives_the_bytes_of_writing_the_frame(regis
     empty = MetricRows(registry)
     assert empty.write_evidence(tmp_path / "empty.parquet") == 0
     assert len(lib_io.read_parquet(tmp_path / "empty.parquet")) == 0
+
+
+def test_registers_parse_with_libyaml_as_with_pyyaml(tmp_path):
+    """lib.registry parses with libyaml when PyYAML has it: the same documents as
+    yaml.safe_load for the shipped registers, and PyYAML's own message for a broken one."""
+    import yaml
+
+    from lib.registry import _safe_load
+
+    for path in (REG, "published/claims.yaml"):
+        with open(path, encoding="utf-8") as fh:
+            expected = yaml.safe_load(fh)
+        with open(path, encoding="utf-8") as fh:
+            assert _safe_load(fh) == expected
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("metrics:\n  - id: a\n   kind: count\n", encoding="utf-8")
+    with open(broken, encoding="utf-8") as fh, pytest.raises(yaml.YAMLError) as ours:
+        _safe_load(fh)
+    with open(broken, encoding="utf-8") as fh, pytest.raises(yaml.YAMLError) as theirs:
+        yaml.safe_load(fh)
+    assert str(ours.value) == str(theirs.value)
