@@ -23,7 +23,7 @@ import pandera.pandas as pa
 
 from lib.errors import InputError
 from lib.registry import ROLES
-from lib.validation import _geopandas_absent
+from lib.validation import geopandas_absent
 from lib.vocabulary import METRIC_STAGES
 
 UNITS = ["count", "share", "mean_percent", "rank"]
@@ -148,7 +148,7 @@ def check(frame: pd.DataFrame, schema: pa.DataFrameSchema, source: str, limit: i
     file and, per problem, the row (1 = first data row, and its metric key), the column,
     the value and the rule broken (at most `limit` of them listed)."""
     try:
-        with _geopandas_absent():  # no geometry here: pandera need not import geopandas to learn so
+        with geopandas_absent():  # no geometry here: pandera need not import geopandas to learn so
             return schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
         cases = err.failure_cases

@@ -394,7 +394,7 @@ def failure_report(
 
 
 @contextmanager
-def _geopandas_absent():
+def geopandas_absent():
     """pandera asks, at every validation, whether a schema's frame-level dtype (None here)
     is a geopandas geometry type, by importing geopandas: ~0.05 s of CPU in every validating job
     (issue 16). No schema of the workflow has geometry columns, so while pandera validates
@@ -444,7 +444,7 @@ def validate(
 
     report_path = Path(report_path)
     try:
-        with _geopandas_absent():
+        with geopandas_absent():
             validated = schema.validate(df, lazy=True)
         report = pd.DataFrame(columns=[*REPORT_COLUMNS, "_index"])
     except SchemaErrors as err:
