@@ -23,7 +23,7 @@ from lib.claims import load_claims
 from lib.codebook import Codebook
 from lib.countries import UnNames
 from lib.errors import input_file
-from lib.registry import load_registry
+from lib.registry import load_level_labels, load_registry
 from lib.report_annex import latest_record
 from lib.report_blocks import load_interview_notes, quarantined_rows, write_generated
 from lib.report_vars import Labels, language_names, load_metrics
@@ -33,16 +33,7 @@ loaded()
 
 
 def read_yaml(path):
-    """A YAML file, parsed by libyaml when PyYAML has it (a tenth of the CPU of PyYAML's
-    own parser; the same constructor and resolver, so the same document); whatever libyaml
-    refuses is parsed again by PyYAML's parser, so a broken file gets the message it always had."""
     with open(path, encoding="utf-8") as fh:
-        loader = getattr(yaml, "CSafeLoader", None)
-        if loader is not None:
-            try:
-                return yaml.load(fh, Loader=loader)
-            except Exception:  # the pure-Python parser below says what is wrong
-                fh.seek(0)
         return yaml.safe_load(fh)
 
 
@@ -66,10 +57,7 @@ def date_columns(path):
 inp = snakemake.input
 # the registers and the metrics table, checked against their schemas (schemas/); a broken one
 # stops with its message (lib.errors), no traceback
-registry = load_registry(inp.registry)
-# the registry's level_labels (what lib.registry.load_level_labels returns), from the file
-# load_registry has just checked against its schema: parsed again, not checked again
-level_labels = read_yaml(inp.registry).get("level_labels", {})
+registry, level_labels = load_registry(inp.registry), load_level_labels(inp.registry)
 claims = {"claims": load_claims(inp.claims)}
 table = pd.read_csv(inp.metrics, keep_default_na=False, na_values=[""])
 check(table, metrics_schema(registry, table=True), inp.metrics)
