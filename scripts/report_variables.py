@@ -17,13 +17,12 @@ begin(snakemake)
 
 import pandas as pd
 import pyarrow.parquet as pq
-import yaml
 
 from lib.claims import load_claims
 from lib.codebook import Codebook
 from lib.countries import UnNames
 from lib.errors import input_file
-from lib.registry import load_level_labels, load_registry
+from lib.registry import load_level_labels, load_registry, yaml_load
 from lib.report_annex import latest_record
 from lib.report_blocks import load_interview_notes, quarantined_rows, write_generated
 from lib.report_vars import Labels, language_names, load_metrics
@@ -34,7 +33,7 @@ loaded()
 
 def read_yaml(path):
     with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml_load(fh)
 
 
 def read_optional_csv(paths, **kwargs):

@@ -169,17 +169,17 @@ def test_registers_parse_with_libyaml_as_with_pyyaml(tmp_path):
     yaml.safe_load for the shipped registers, and PyYAML's own message for a broken one."""
     import yaml
 
-    from lib.registry import _safe_load
+    from lib.registry import yaml_load
 
     for path in (REG, "published/claims.yaml"):
         with open(path, encoding="utf-8") as fh:
             expected = yaml.safe_load(fh)
         with open(path, encoding="utf-8") as fh:
-            assert _safe_load(fh) == expected
+            assert yaml_load(fh) == expected
     broken = tmp_path / "broken.yaml"
     broken.write_text("metrics:\n  - id: a\n   kind: count\n", encoding="utf-8")
     with open(broken, encoding="utf-8") as fh, pytest.raises(yaml.YAMLError) as ours:
-        _safe_load(fh)
+        yaml_load(fh)
     with open(broken, encoding="utf-8") as fh, pytest.raises(yaml.YAMLError) as theirs:
         yaml.safe_load(fh)
     assert str(ours.value) == str(theirs.value)
