@@ -58,6 +58,12 @@ def stage_eval(edition: str) -> str:
     return f"private/staging/evaluation/{edition}.parquet"
 
 
+# The French and Arabic evaluations are 2021 editions: their staging runs as a step of the
+# 2021 scope's evaluation job (stage_clean_metrics_reaction), so those cases run that scope.
+SCOPE_2021 = {"scope": "2021"}
+RESULTS_2021 = "results/2021"
+
+
 STAGE_FU = "private/staging/survey/followup-2020.parquet"
 
 
@@ -504,6 +510,7 @@ CASES: list[Case] = [
         "stop",
         (*WHERE, "not an option of list 'usefulness'", "French", "[stage_evaluation]"),
         (stage_eval("2021-FR1"),),
+        config=SCOPE_2021,
     ),
     Case(
         "unknown_label_ar",
@@ -514,6 +521,7 @@ CASES: list[Case] = [
         "stop",
         (*WHERE, "not an option of list 'usefulness'", "Arabic", "[stage_evaluation]"),
         (stage_eval("2021-AR1"),),
+        config=SCOPE_2021,
     ),
     Case(
         "attribution_150",
@@ -785,8 +793,8 @@ CASES: list[Case] = [
         stage_eval("2021-FR1"),
         "quarantine",
         ("{line}", "Assez utile", "French"),
-        config={"on_invalid": "quarantine"},
-        quarantine=f"{RESULTS}/validation/quarantine/survey/evaluation-2021-FR1.csv",
+        config={**SCOPE_2021, "on_invalid": "quarantine"},
+        quarantine=f"{RESULTS_2021}/validation/quarantine/survey/evaluation-2021-FR1.csv",
     ),
     Case(
         "quarantine_missing_column_still_stops",
@@ -826,10 +834,10 @@ CASES: list[Case] = [
         (
             "{file}: {rows} records read, {rows} set aside",
             "every record was set aside",
-            f"{RESULTS}/validation/quarantine/survey/evaluation-2021-FR1.failed.csv",
+            f"{RESULTS_2021}/validation/quarantine/survey/evaluation-2021-FR1.failed.csv",
         ),
         (stage_eval("2021-FR1"),),
-        config={"on_invalid": "quarantine"},
+        config={**SCOPE_2021, "on_invalid": "quarantine"},
     ),
     Case(
         "quarantine_every_participant_country",
