@@ -349,3 +349,26 @@ def test_kobo_hxl_tag_row_and_xlsx_date_cells(form, tmp_path):
     assert issues.empty, issues
     assert coded["_line"].tolist() == [3, 4, 5] and coded["response_id"].tolist() == ["EN-0002", "ES-0001", "EN-0001"]
     assert coded["submitted"].iloc[0] == pd.Timestamp("2021-04-12 10:08:49")
+
+
+def test_labels_told_apart_only_within_their_list():
+    """A label written twice in one choice list (after normalisation: case, spaces, HTML
+    entities) is refused, naming each spelling met again (trimmed); the same label in two lists is not."""
+    questions = pd.DataFrame(
+        [{"instrument": "followup", "question_code": "q", "type": "single", "list_name": "a", "required": "no",
+          "min": "", "max": "", "label_en": "Q"}]
+    )
+    options = pd.DataFrame(
+        [
+            {"list_name": "a", "option_code": "x", "order": "1", "label_en": "Yes"},
+            {"list_name": "b", "option_code": "x", "order": "1", "label_en": "Yes"},
+            {"list_name": "a", "option_code": "y", "order": "2", "label_en": ""},
+            {"list_name": "a", "option_code": "z", "order": "3", "label_en": ""},
+        ]
+    )
+    assert Codebook.from_frames(questions, options).option_codes("a") == ["x", "y", "z"]
+    options.loc[2, "label_en"] = " YES "
+    options.loc[3, "label_en"] = "y&#101;s"
+    with pytest.raises(CodebookError, match=r"codebook: the en choice label\(s\) \['YES', 'y&#101;s'\] are used twice "
+                       r"in one list_name"):
+        Codebook.from_frames(questions, options)

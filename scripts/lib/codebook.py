@@ -475,12 +475,18 @@ class Codebook:
                 ("question label", questions, "instrument"),
                 ("choice label", options, "list_name"),
             ):
-                used = frame[frame[col] != ""]
-                dup = used.assign(_n=used[col].map(normalise_label)).duplicated([group, "_n"])
-                if dup.any():
+                seen, twice = set(), set()  # (group, normalised label); labels met again
+                for where, label in zip(frame[group], frame[col], strict=True):
+                    if label == "":
+                        continue
+                    met = (where, normalise_label(label))
+                    if met in seen:
+                        twice.add(label)
+                    seen.add(met)
+                if twice:
                     raise CodebookError(
                         f"{source}: the {names.get(lang, lang)} {key}(s) "
-                        f"{sorted(set(used.loc[dup, col]))} are used twice in one {group}: "
+                        f"{sorted(twice)} are used twice in one {group}: "
                         "answers and headers written in that language could not be told apart"
                     )
         return cls(questions.reset_index(drop=True), options.reset_index(drop=True), **extra)
