@@ -355,8 +355,18 @@ def test_labels_told_apart_only_within_their_list():
     """A label written twice in one choice list (after normalisation: case, spaces, HTML
     entities) is refused, naming each spelling met again (trimmed); the same label in two lists is not."""
     questions = pd.DataFrame(
-        [{"instrument": "followup", "question_code": "q", "type": "single", "list_name": "a", "required": "no",
-          "min": "", "max": "", "label_en": "Q"}]
+        [
+            {
+                "instrument": "followup",
+                "question_code": "q",
+                "type": "single",
+                "list_name": "a",
+                "required": "no",
+                "min": "",
+                "max": "",
+                "label_en": "Q",
+            }
+        ]
     )
     options = pd.DataFrame(
         [
@@ -369,6 +379,8 @@ def test_labels_told_apart_only_within_their_list():
     assert Codebook.from_frames(questions, options).option_codes("a") == ["x", "y", "z"]
     options.loc[2, "label_en"] = " YES "
     options.loc[3, "label_en"] = "y&#101;s"
-    with pytest.raises(CodebookError, match=r"codebook: the en choice label\(s\) \['YES', 'y&#101;s'\] are used twice "
-                       r"in one list_name"):
+    with pytest.raises(
+        CodebookError,
+        match=r"codebook: the en choice label\(s\) \['YES', 'y&#101;s'\] are used twice in one list_name",
+    ):
         Codebook.from_frames(questions, options)
