@@ -384,3 +384,24 @@ def test_labels_told_apart_only_within_their_list():
         match=r"codebook: the en choice label\(s\) \['YES', 'y&#101;s'\] are used twice in one list_name",
     ):
         Codebook.from_frames(questions, options)
+
+
+def test_a_form_read_again_in_one_process_is_opened_once(tmp_path, monkeypatch):
+    """The steps of one job read the same XLSForm several times: its workbook is opened
+    once, and opened again when the file changes; every read still checks the form."""
+    opened = []
+    load = openpyxl.load_workbook
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: opened.append(a[0]) or load(*a, **k))
+    path = xlsform(tmp_path / "form.xlsx")
+    first = Codebook.read(path, "followup", email_question="email", languages=LANGUAGES)
+    again = Codebook.read(path, "followup")  # other arguments: read from the same cells
+    assert len(opened) == 1
+    assert first.option_codes("challenge") == again.option_codes("challenge") == ["funding", "time", "hierarchy"]
+    assert list(again.questions.loc[again.questions["question_code"] == "email", "type"]) == ["text"]
+    with pytest.raises(CodebookError, match="no question named 'mail'"):
+        Codebook.read(path, "followup", email_question="mail")  # checked on every read
+    survey = [*SURVEY[:5], ["selct_one applied", "applied", "A", "B", "", "", ""], *SURVEY[6:]]
+    xlsform(path, survey)  # the file changes: read again
+    with pytest.raises(CodebookError, match="selct_one applied"):
+        Codebook.read(path, "followup")
+    assert len(opened) == 2
