@@ -405,3 +405,12 @@ def test_a_form_read_again_in_one_process_is_opened_once(tmp_path, monkeypatch):
     with pytest.raises(CodebookError, match="selct_one applied"):
         Codebook.read(path, "followup")
     assert len(opened) == 2
+
+
+def test_option_codes_sorted_once_and_handed_out_as_copies(form):
+    codes = form.option_codes("challenge")
+    codes.append("mine")  # a caller's list, not the codebook's
+    assert form.option_codes("challenge") == ["funding", "time", "hierarchy"]
+    for _ in range(2):
+        with pytest.raises(CodebookError, match="no option list 'nope'"):
+            form.option_codes("nope")
