@@ -15,16 +15,14 @@ Clean layer: ``results/clean/participants.parquet`` as in docs/architecture.md.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 
-import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-from pandera.engines import pandas_engine
 
 from lib.moodle_dates import parse_userdate
 from lib.vocabulary import CERTIFICATE_TYPES, CERTIFICATES, ENROLMENT_STATUSES, GENDERS, LMS_SOURCES, MODULES, is_blank
+from schemas.text import TEXT
 
 # Column types as pandera's dtype classes (pa.Int64, pa.Float64, pa.DateTime), not strings:
 # pandera resolves "int64", "float64" and "datetime64[us]" through a fallback that imports
@@ -150,24 +148,6 @@ def _unix_time() -> pa.Check:
 
 def _email() -> pa.Check:
     return pa.Check.str_matches(EMAIL_PATTERN, error="is not an e-mail address")
-
-
-@dataclasses.dataclass(frozen=True)
-class _TextType(pandas_engine.STRING):
-    """pandera's ``str`` column type (the same type, named the same in a report) with a
-    dtype check that answers True at once when every value passes. pandera's own check
-    answers element by element, and then builds and prints a table of no failures for
-    every text column (~1 ms each, 44 columns a job; issue 16); any failing value still
-    gets pandera's element-wise answer, so the failure cases are unchanged."""
-
-    def check(self, pandera_dtype, data_container=None):
-        result = super().check(pandera_dtype, data_container)
-        if data_container is None or isinstance(result, bool):
-            return result
-        return True if bool(np.all(result)) else result
-
-
-TEXT = _TextType()
 
 
 def _text(*checks: pa.Check, nullable: bool = False) -> pa.Column:

@@ -349,3 +349,68 @@ def test_kobo_hxl_tag_row_and_xlsx_date_cells(form, tmp_path):
     assert issues.empty, issues
     assert coded["_line"].tolist() == [3, 4, 5] and coded["response_id"].tolist() == ["EN-0002", "ES-0001", "EN-0001"]
     assert coded["submitted"].iloc[0] == pd.Timestamp("2021-04-12 10:08:49")
+
+
+def test_labels_told_apart_only_within_their_list():
+    """A label written twice in one choice list (after normalisation: case, spaces, HTML
+    entities) is refused, naming each spelling met again (trimmed); the same label in two lists is not."""
+    questions = pd.DataFrame(
+        [
+            {
+                "instrument": "followup",
+                "question_code": "q",
+                "type": "single",
+                "list_name": "a",
+                "required": "no",
+                "min": "",
+                "max": "",
+                "label_en": "Q",
+            }
+        ]
+    )
+    options = pd.DataFrame(
+        [
+            {"list_name": "a", "option_code": "x", "order": "1", "label_en": "Yes"},
+            {"list_name": "b", "option_code": "x", "order": "1", "label_en": "Yes"},
+            {"list_name": "a", "option_code": "y", "order": "2", "label_en": ""},
+            {"list_name": "a", "option_code": "z", "order": "3", "label_en": ""},
+        ]
+    )
+    assert Codebook.from_frames(questions, options).option_codes("a") == ["x", "y", "z"]
+    options.loc[2, "label_en"] = " YES "
+    options.loc[3, "label_en"] = "y&#101;s"
+    with pytest.raises(
+        CodebookError,
+        match=r"codebook: the en choice label\(s\) \['YES', 'y&#101;s'\] are used twice in one list_name",
+    ):
+        Codebook.from_frames(questions, options)
+
+
+def test_a_form_read_again_in_one_process_is_opened_once(tmp_path, monkeypatch):
+    """The steps of one job read the same XLSForm several times: its workbook is opened
+    once, and opened again when the file changes; every read still checks the form."""
+    opened = []
+    load = openpyxl.load_workbook
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: opened.append(a[0]) or load(*a, **k))
+    path = xlsform(tmp_path / "form.xlsx")
+    first = Codebook.read(path, "followup", email_question="email", languages=LANGUAGES)
+    again = Codebook.read(path, "followup")  # other arguments: read from the same cells
+    assert len(opened) == 1
+    assert first.option_codes("challenge") == again.option_codes("challenge") == ["funding", "time", "hierarchy"]
+    assert list(again.questions.loc[again.questions["question_code"] == "email", "type"]) == ["text"]
+    with pytest.raises(CodebookError, match="no question named 'mail'"):
+        Codebook.read(path, "followup", email_question="mail")  # checked on every read
+    survey = [*SURVEY[:5], ["selct_one applied", "applied", "A", "B", "", "", ""], *SURVEY[6:]]
+    xlsform(path, survey)  # the file changes: read again
+    with pytest.raises(CodebookError, match="selct_one applied"):
+        Codebook.read(path, "followup")
+    assert len(opened) == 2
+
+
+def test_option_codes_sorted_once_and_handed_out_as_copies(form):
+    codes = form.option_codes("challenge")
+    codes.append("mine")  # a caller's list, not the codebook's
+    assert form.option_codes("challenge") == ["funding", "time", "hierarchy"]
+    for _ in range(2):
+        with pytest.raises(CodebookError, match="no option list 'nope'"):
+            form.option_codes("nope")

@@ -134,7 +134,24 @@ class _Sheet:
     rows: list[tuple[int, dict[str, str]]]  # (row number in the sheet, {header: text})
 
 
+# the sheets of each XLSForm read in this process, by (path, modification time, size): the
+# steps of one job (lib.steps) read the same form up to five times. Only the workbook's
+# cells are kept; every check of read_xlsform runs again on each read.
+_SHEETS: dict[tuple[str, int, int], dict[str, _Sheet]] = {}
+
+
 def _read_sheets(path: Path) -> dict[str, _Sheet]:
+    try:
+        stat = path.stat()
+    except OSError:  # openpyxl says why (missing file, directory, ...)
+        return _open_sheets(path)
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _SHEETS:
+        _SHEETS[key] = _open_sheets(path)
+    return _SHEETS[key]
+
+
+def _open_sheets(path: Path) -> dict[str, _Sheet]:
     import openpyxl  # local: only the codebook readers need it
 
     try:
@@ -422,6 +439,8 @@ class Codebook:
     ignored_columns: tuple[str, ...] = ()  # metadata / calculate rows of the form
     languages: tuple[str, ...] = ()  # languages with question labels in the form
     language_names: dict = field(default_factory=dict)  # {code: name} for messages
+    # {list_name: option codes} already sorted by option_codes (its frames are never changed)
+    _codes: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def read(
@@ -456,12 +475,18 @@ class Codebook:
                 ("question label", questions, "instrument"),
                 ("choice label", options, "list_name"),
             ):
-                used = frame[frame[col] != ""]
-                dup = used.assign(_n=used[col].map(normalise_label)).duplicated([group, "_n"])
-                if dup.any():
+                seen, twice = set(), set()  # (group, normalised label); labels met again
+                for where, label in zip(frame[group], frame[col], strict=True):
+                    if label == "":
+                        continue
+                    met = (where, normalise_label(label))
+                    if met in seen:
+                        twice.add(label)
+                    seen.add(met)
+                if twice:
                     raise CodebookError(
                         f"{source}: the {names.get(lang, lang)} {key}(s) "
-                        f"{sorted(set(used.loc[dup, col]))} are used twice in one {group}: "
+                        f"{sorted(twice)} are used twice in one {group}: "
                         "answers and headers written in that language could not be told apart"
                     )
         return cls(questions.reset_index(drop=True), options.reset_index(drop=True), **extra)
@@ -493,11 +518,13 @@ class Codebook:
     # ------------------------------------------------------------------ options
     def option_codes(self, list_name: str) -> list[str]:
         """Option codes (choice names) of a list in form order."""
-        opts = self.options[self.options["list_name"] == list_name]
-        if opts.empty:
-            raise CodebookError(f"{self._where}codebook has no option list {list_name!r}")
-        order = pd.to_numeric(opts["order"], errors="coerce")
-        return list(opts.assign(_o=order).sort_values(["_o", "option_code"])["option_code"])
+        if list_name not in self._codes:
+            opts = self.options[self.options["list_name"] == list_name]
+            if opts.empty:
+                raise CodebookError(f"{self._where}codebook has no option list {list_name!r}")
+            order = pd.to_numeric(opts["order"], errors="coerce")
+            self._codes[list_name] = list(opts.assign(_o=order).sort_values(["_o", "option_code"])["option_code"])
+        return list(self._codes[list_name])
 
     def option_map(self, list_name: str, language: str) -> dict[str, str]:
         """{normalised option label in `language`: option_code}."""
