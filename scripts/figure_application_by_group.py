@@ -14,14 +14,14 @@ begin(snakemake)
 import pandas as pd
 
 from lib.application_figures import draw_application_by_group
-from lib.figure_form import followup_form
+from lib.codebook import Codebook
 from lib.figures import save_png_svg, set_theme
 
 loaded()
 
 set_theme()
 metrics = pd.read_csv(snakemake.input.metrics, dtype={"level": str})
-codebook = followup_form(snakemake.input.form)
+codebook = Codebook.read(snakemake.input.form, "followup")
 
 fig = draw_application_by_group(metrics, lambda code: codebook.option_label("relationship", code))
 save_png_svg(fig, snakemake.output.png, snakemake.output.svg)

@@ -15,7 +15,7 @@ begin(snakemake)
 
 import pandas as pd
 
-from lib.figure_form import followup_form
+from lib.codebook import Codebook
 from lib.figures import save_png_svg, set_theme
 from lib.profile_panels import draw_profile
 
@@ -23,7 +23,7 @@ loaded()
 
 set_theme()
 metrics = pd.read_csv(snakemake.input.metrics, dtype={"level": str})
-codebook = followup_form(snakemake.input.form)
+codebook = Codebook.read(snakemake.input.form, "followup")
 
 fig, bars = draw_profile(metrics, codebook.option_label)
 for metric_id, count in bars.items():

@@ -15,14 +15,14 @@ begin(snakemake)
 import pandas as pd
 
 from lib.application_figures import draw_topics_applied
-from lib.figure_form import followup_form
+from lib.codebook import Codebook
 from lib.figures import save_png_svg, set_theme
 
 loaded()
 
 set_theme()
 metrics = pd.read_csv(snakemake.input.metrics, dtype={"level": str})
-codebook = followup_form(snakemake.input.form)
+codebook = Codebook.read(snakemake.input.form, "followup")
 
 module = {code: k + 1 for k, code in enumerate(codebook.option_codes("topic"))}
 fig = draw_topics_applied(metrics, lambda code: f"Module {module[code]}: {codebook.option_label('topic', code)}")
