@@ -23,11 +23,12 @@ what it returns is what parsing would return, a file that changed is parsed agai
 """
 
 import ast
-import hashlib
 import json
 import os
 from functools import cache
 from pathlib import Path
+
+from lib.checksums import sha256_file
 
 # top-level package name -> its directory, relative to the repository root
 PACKAGES = {"lib": Path("scripts/lib"), "schemas": Path("schemas")}
@@ -111,11 +112,7 @@ def _step_script(call: ast.Call) -> str | None:
 
 
 # bumped when what a cache entry holds (or how imports are found) changes
-CACHE_VERSION = 1
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+CACHE_VERSION = 2
 
 
 def _project_files(root: Path) -> list[str]:
@@ -140,7 +137,7 @@ class ImportGraph:
     def __init__(self, root: Path, cache_file: Path | None = None):
         self.root = Path(root).resolve()
         self.cache_file = Path(cache_file) if cache_file else None
-        self.tree = _digest("\n".join(_project_files(self.root)).encode())
+        self.tree = _project_files(self.root)
         self.entries: dict[str, list] = {}
         self.changed = False
         self.memo: dict[Path, frozenset[Path]] = {}  # this process: each file once
@@ -162,7 +159,7 @@ class ImportGraph:
         if path in self.memo:
             return self.memo[path]
         rel = Path(path).resolve().relative_to(self.root).as_posix()
-        digest = _digest((self.root / rel).read_bytes())
+        digest = sha256_file(self.root / rel)
         entry = self.entries.get(rel)
         if isinstance(entry, list) and len(entry) == 2 and entry[0] == digest:
             found = frozenset(self.root / dep for dep in entry[1])
