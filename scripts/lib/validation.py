@@ -36,6 +36,8 @@ if TYPE_CHECKING:  # pandera is imported where it is used: ~0.5 s saved for jobs
     import pandera.pandas as pa
 
 REPORT_COLUMNS = ["file", "line", "column", "value", "check", "message", "rule"]
+# a report's column types: line numbers as nullable integers, everything else as text
+REPORT_DTYPES = {c: "Int64" if c == "line" else "string" for c in REPORT_COLUMNS}
 MAX_LISTED = 20
 ON_INVALID = ("stop", "quarantine")
 
@@ -203,9 +205,8 @@ def _normalise_report(report: pd.DataFrame | list[dict]) -> pd.DataFrame:
         if col not in rep.columns:
             rep[col] = pd.NA
     rep = rep[REPORT_COLUMNS].copy()
-    rep["line"] = pd.to_numeric(rep["line"], errors="coerce").astype("Int64")
-    for col in ("file", "column", "value", "check", "message", "rule"):
-        rep[col] = rep[col].astype("string")
+    rep["line"] = pd.to_numeric(rep["line"], errors="coerce")
+    rep = rep.astype(REPORT_DTYPES)
     rep = withhold_personal(rep)
     rep = rep.sort_values(["file", "line", "column", "check", "value"], na_position="first", kind="stable")
     return rep.reset_index(drop=True)
@@ -213,13 +214,7 @@ def _normalise_report(report: pd.DataFrame | list[dict]) -> pd.DataFrame:
 
 def empty_report() -> pd.DataFrame:
     """A report without rows, typed as :func:`_normalise_report` types one."""
-    global _EMPTY_REPORT
-    if _EMPTY_REPORT is None:
-        _EMPTY_REPORT = pd.DataFrame({c: pd.Series(dtype="Int64" if c == "line" else "string") for c in REPORT_COLUMNS})
-    return _EMPTY_REPORT.copy()
-
-
-_EMPTY_REPORT: pd.DataFrame | None = None
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in REPORT_DTYPES.items()})
 
 
 def write_report(report: pd.DataFrame, path: str | Path) -> None:
