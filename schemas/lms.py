@@ -20,6 +20,7 @@ from collections.abc import Iterable
 import pandas as pd
 import pandera.pandas as pa
 
+from lib.distinct import read_once
 from lib.moodle_dates import parse_userdate
 from lib.vocabulary import CERTIFICATE_TYPES, CERTIFICATES, ENROLMENT_STATUSES, GENDERS, LMS_SOURCES, MODULES, is_blank
 from schemas.text import TEXT
@@ -43,8 +44,7 @@ def parse_dates(s: pd.Series, date_format: str, language: str) -> pd.Series:
     return parse_userdate(s, date_format, language)
 
 
-# "no grade" text -> every grade text read so far and its number: a job reads each grade
-# column three times (course total check, schema check, typed table).
+# "no grade" text -> every grade text read so far and its number (lib.distinct.read_once)
 _NUMBERS: dict[str, pd.Series] = {}
 
 
@@ -57,20 +57,10 @@ def _numbers(text: pd.Series, missing: str) -> pd.Series:
 def parse_numbers(s: pd.Series, missing: str) -> pd.Series:
     """Grades as float: the site's "no grade" text and blanks -> NaN; decimal comma accepted.
     Each distinct text is read once per process (:data:`_NUMBERS`)."""
-    text = s.astype("string").to_numpy(dtype=object, na_value=None)
-    present = pd.unique(text[pd.notna(text)])
-    known = _NUMBERS.get(missing)
-    if known is not None and len(known) + len(present) > 200_000:
-        known = None
-    new = present if known is None else present[~pd.Index(present).isin(known.index)]
-    if len(new):
-        read = _numbers(pd.Series(new, dtype="string"), missing)
-        read = pd.Series(read.to_numpy(), index=pd.Index(new, dtype=object))
-        known = read if known is None else pd.concat([known, read])
-        _NUMBERS[missing] = known
-    if known is None:  # nothing but missing values
+    numbers = read_once(s, _NUMBERS, missing, lambda text: _numbers(text, missing))
+    if numbers is None:  # nothing but missing values
         return pd.Series(float("nan"), index=s.index, dtype="float64", name=s.name)
-    return pd.Series(known.reindex(text).to_numpy(), index=s.index, dtype="float64", name=s.name)
+    return pd.Series(numbers, index=s.index, dtype="float64", name=s.name)
 
 
 def split_roles(value: str) -> list[str]:

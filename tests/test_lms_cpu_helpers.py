@@ -128,3 +128,21 @@ def test_unknown_email_rows_name_their_lines():
     assert [e["line"] for e in errors] == [2, 4]
     assert errors[0]["value"] == "(withheld: personal data, see line 2 of g.csv)"
     assert unknown_email_errors(frame, {"a@x.org", "b@x.org", "c@x.org"}, file="g.csv", source="grades") == []
+
+
+def test_read_once_reads_each_new_distinct_text_once():
+    from lib.distinct import read_once
+
+    calls = []
+
+    def read(text):
+        calls.append(list(text))
+        return text.str.len()
+
+    memory = {}
+    first = read_once(pd.Series(["ab", "c", "ab", None]), memory, "k", read)
+    second = read_once(pd.Series(["c", "def"]), memory, "k", read)
+    assert first.tolist()[:3] == [2, 1, 2] and pd.isna(first[3])
+    assert second.tolist() == [1, 3]
+    assert calls == [["ab", "c"], ["def"]]  # "c" and "ab" are not read again
+    assert read_once(pd.Series([None, None]), {}, "k", read) is None

@@ -104,7 +104,7 @@ def merge_accounts(accounts: pd.DataFrame, attributes: list[str]) -> pd.DataFram
     df = df.sort_values(["email_norm", "time_enrolled", "_uid"], kind="stable")
     for col in attributes:
         text = df[col].astype("string").str.strip()
-        df[col] = text.mask(text.isna() | (text == ""))  # blank: missing or only white space
+        df[col] = text.mask(blank(text))
     grouped = df.groupby("email_norm", sort=True)
     out = grouped[attributes].first()  # first non-missing per column
     out["time_enrolled"] = grouped["time_enrolled"].min()

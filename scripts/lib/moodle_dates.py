@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 from babel import Locale
 
+from lib.distinct import read_once
+
 # directive -> (group name, pattern); names are filled in per language
 _NUMERIC = {
     "d": ("day", r"\d{1,2}"),  # Moodle drops the leading zero of %d
@@ -96,11 +98,8 @@ def _compiled(fmt: str, language: str) -> tuple[re.Pattern, dict]:
     return re.compile("^" + "".join(out) + "$", re.IGNORECASE), lookups
 
 
-# (format, language) -> every text parsed so far and its date (datetime64[us], NaT when
-# invalid): a job reads the same date column three times (plausibility checks, schema
-# check, typed staging table), so each distinct text is parsed once per process.
+# (format, language) -> every text parsed so far and its date (lib.distinct.read_once)
 _PARSED: dict[tuple[str, str], pd.Series] = {}
-_MAX_REMEMBERED = 200_000  # texts per (format, language); beyond that the memory starts afresh
 
 
 def parse_userdate(values: pd.Series, fmt: str, language: str) -> pd.Series:
@@ -108,20 +107,10 @@ def parse_userdate(values: pd.Series, fmt: str, language: str) -> pd.Series:
     code: en, es, fr, ar). Blank or not matching -> NaT. Returns ``datetime64[us]``.
     Each distinct text is parsed once per process (exports repeat dates, and the same
     column is read by several checks): :data:`_PARSED` keeps the results."""
-    text = values.astype("string").to_numpy(dtype=object, na_value=None)
-    present = pd.unique(text[pd.notna(text)])
-    known = _PARSED.get((fmt, language))
-    if known is not None and len(known) + len(present) > _MAX_REMEMBERED:
-        known = None
-    new = present if known is None else present[~pd.Index(present).isin(known.index)]
-    if len(new):
-        parsed = _parse_unique(pd.Series(new, dtype="string"), fmt, language)
-        parsed = pd.Series(parsed.to_numpy(), index=pd.Index(new, dtype=object))
-        known = parsed if known is None else pd.concat([known, parsed])
-        _PARSED[(fmt, language)] = known
-    if known is None:  # nothing but blanks
+    dates = read_once(values, _PARSED, (fmt, language), lambda text: _parse_unique(text, fmt, language))
+    if dates is None:  # nothing but blanks
         return pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
-    return pd.Series(known.reindex(text).to_numpy(), index=values.index).astype("datetime64[us]")
+    return pd.Series(dates, index=values.index).astype("datetime64[us]")
 
 
 def _parse_unique(values: pd.Series, fmt: str, language: str) -> pd.Series:
