@@ -31,13 +31,15 @@ from pathlib import Path
 from typing import TextIO
 
 ROOT = Path(__file__).resolve().parents[2]
+# at the exit, the objects left need no last collection (registered once per process,
+# however many steps of a job call begin())
+atexit.register(gc.freeze)
 
 
 def begin(snakemake) -> TextIO:
     """Redirect stderr to the rule's (first) log file and make ``schemas`` importable;
     returns the log, open for writing (e.g. for a subprocess's output)."""
-    gc.disable()  # until loaded(); at the exit, the objects left need no last collection
-    atexit.register(gc.freeze)
+    gc.disable()  # until loaded()
     log = open(snakemake.log[0], "w", encoding="utf-8")  # stays open: it is stderr until the exit
     sys.stderr = log
     if str(ROOT) not in sys.path:
