@@ -56,7 +56,7 @@ run_step(
         **{k: v for k, v in snakemake.input.items() if k not in TABLES_IN + ANNEX + PROJECT.split()},
         "metrics": snakemake.output.metrics,
         "quotes": [snakemake.output.quotes] if has_followup else [],
-        # hashed into the annex with the raw inputs, last (as common.smk's report_raw_inputs lists it)
+        # hashed into the annex with the raw inputs, metrics.csv (this job's) last
         "provenance": [*snakemake.input.provenance, snakemake.output.metrics],
     },
     output={k: v for k, v in snakemake.output.items() if k not in TABLES_OUT + ANNEX},

@@ -225,7 +225,9 @@ def declare_script_imports():
 
 
 def report_raw_inputs():
-    """Raw files the figures come from, hashed into the technical annex."""
+    """Raw files the figures come from and the files that configure the run, hashed into
+    the technical annex (with metrics.csv, which the job report_variables writes itself).
+    """
     files = [f for ed in EDITIONS for src in LMS_SOURCES for f in raw_files(ed, src)]
     files += [config["paths"]["evaluation"].format(edition=ed) for ed in EDITIONS]
     files += [config["evaluation"]["form"]]
@@ -233,11 +235,7 @@ def report_raw_inputs():
         survey = config["followup_surveys"][FOLLOWUP_SURVEY]
         files += [survey["export"], survey["form"]]
         files += REPORT_INTERVIEWS
-    return sorted(set(files)) + [
-        "config.yaml",
-        "resources/metric_registry.yaml",
-        results("metrics/metrics.csv"),
-    ]
+    return sorted(set(files)) + ["config.yaml", "resources/metric_registry.yaml"]
 
 
 def git_state():

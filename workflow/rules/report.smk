@@ -84,13 +84,6 @@ REPORT_QUARANTINE = (
 )
 
 
-# results("metrics/metrics.csv") is hashed into the annex too, but it is written by this
-# job (step metrics_table): the step reads it from the job's output
-REPORT_PROVENANCE = [
-    f for f in report_raw_inputs() if f != results("metrics/metrics.csv")
-]
-
-
 # The scope-wide tables that only feed the documents, the variables and blocks, then the
 # technical annex, in one job (issue 16: each job paid ~0.4-0.7 s of start and imports):
 # scripts/report_variables_annex.py runs metrics_table.py (the metric table from the
@@ -120,7 +113,7 @@ rule report_variables:
         figure1_notes=[results("figures/figure1_notes.csv")],
         interviews=REPORT_INTERVIEWS,
         quarantine=REPORT_QUARANTINE,
-        provenance=REPORT_PROVENANCE,
+        provenance=report_raw_inputs(),
         claims="published/claims.yaml",
         dated=REPORT_DATED,
         # report_annex step
